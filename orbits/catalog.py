@@ -1,0 +1,145 @@
+"""The satellites `orbits` knows by name: Tiangong, the ISS and Pakistan's fleet.
+
+A :class:`KnownSatellite` carries what element sets do not: friendly names,
+aliases, the standard magnitude used for brightness estimates, and notes.
+:func:`resolve` turns what a user typed (alias, name or NORAD number) into
+catalogue numbers, with helpful errors for historic or misspelt satellites.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from .errors import OrbitsError
+
+__all__ = ["KnownSatellite", "KNOWN", "MISSION", "HISTORIC", "resolve", "known_by_id"]
+
+
+@dataclass(frozen=True)
+class KnownSatellite:
+    """A satellite `orbits` knows by name.
+
+    ``standard_magnitude`` is the visual magnitude at 1000 km range and 90 deg
+    phase angle (the Heavens-Above / McCants convention), or ``None`` when no
+    value is known; ``magnitude_source`` says where it comes from.
+    """
+
+    norad_id: int
+    name: str
+    aliases: tuple = ()
+    country: str = ""
+    standard_magnitude: float | None = None
+    magnitude_source: str = ""
+    shares_elements_with: int | None = None
+    note: str = ""
+    extra_ids: tuple = field(default=())
+
+
+KNOWN = (
+    KnownSatellite(
+        48274, "Tiangong (CSS)",
+        aliases=("tiangong", "css", "tianhe", "china space station", "css (tianhe)",
+                 "wentian", "mengtian", "tiangong space station"),
+        country="China", standard_magnitude=-0.8,
+        magnitude_source="estimate: no published value; -0.8 sits in the -0.8 to -1.0 range "
+                         "used by observers and third-party tables (see README)",
+        note="Wentian (53239) and Mengtian (54216) are docked modules and share these elements.",
+        extra_ids=(53239, 54216)),
+    KnownSatellite(
+        25544, "ISS (ZARYA)", aliases=("iss", "zarya", "international space station"),
+        country="International", standard_magnitude=-1.8,
+        magnitude_source="-1.8 at 1000 km, 90 deg phase: the value most used "
+                         "(McCants/Heavens-Above convention)"),
+    KnownSatellite(37779, "PAKSAT-1R", aliases=("paksat-1r", "paksat 1r", "paksat1r"),
+                   country="Pakistan", note="Geostationary communications satellite at 38.0 E."),
+    KnownSatellite(59915, "PAKSAT-MM1", aliases=("paksat-mm1", "paksat mm1", "paksatmm1", "mm1"),
+                   country="Pakistan", note="Geostationary multi-mission satellite at 38.2 E."),
+    KnownSatellite(43529, "PAKTES-1A", aliases=("paktes-1a", "paktes 1a", "paktes1a"),
+                   country="Pakistan", note="Technology-evaluation Earth-observation satellite (2018)."),
+    KnownSatellite(43530, "PRSS-1", aliases=("prss-1", "prss1", "prss 1"),
+                   country="Pakistan", note="Pakistan Remote Sensing Satellite (2018)."),
+    KnownSatellite(62725, "PRSC-EO1", aliases=("prsc-eo1", "eo-1", "eo1", "prsc eo1"),
+                   country="Pakistan", note="Earth-observation satellite (January 2025)."),
+    KnownSatellite(65055, "PRSC-S1", aliases=("prsc-s1", "s1", "prsc s1"),
+                   country="Pakistan", note="Earth-observation satellite (2025)."),
+    KnownSatellite(66054, "HS-1", aliases=("hs-1", "hs1", "2025-234b", "hyperspectral"),
+                   country="Pakistan",
+                   note="Hyperspectral satellite launched 2025-10-19; catalogued as 2025-234B."),
+    KnownSatellite(67748, "PRSC-EO2", aliases=("prsc-eo2", "eo-2", "eo2", "2026-027c"),
+                   country="Pakistan",
+                   note="Earth-observation satellite launched 2026-02-12; catalogued as 2026-027C."),
+)
+
+#: What ``orbits passes`` predicts when no satellite is named: Tiangong and
+#: Pakistan's satellites (the ISS is known, for comparison, but not default).
+MISSION = tuple(s.norad_id for s in KNOWN if s.norad_id != 25544)
+
+#: Satellites people ask for that have no current elements, with the reason.
+HISTORIC = {
+    ("badr-1", "badr 1", "badr1", "badr-a", "badr"): (
+        "Badr-1, Pakistan's first satellite (launched 16 July 1990 on a Chinese Long March 2E), "
+        "re-entered the atmosphere in December 1990; there are no current elements to predict it."),
+    ("icube-qamar", "icube qamar", "icubeqamar", "icube-q", "qamar"): (
+        "iCube-Qamar travelled with Chang'e-6 in 2024 and orbits the Moon, not the Earth; "
+        "Earth-satellite elements (TLE/SGP4) cannot describe it, so orbits cannot predict it."),
+}
+
+
+def known_by_id(norad_id):
+    """The :class:`KnownSatellite` with this NORAD number (or module id), else ``None``."""
+    for sat in KNOWN:
+        if norad_id == sat.norad_id or norad_id in sat.extra_ids:
+            return sat
+    return None
+
+
+def _norm(text):
+    return " ".join(text.lower().replace("_", " ").split())
+
+
+def resolve(query, available=()):
+    """NORAD number for ``query``: a NORAD number, an alias, or a name.
+
+    ``available`` is an iterable of ``(norad_id, name)`` from loaded element
+    files, searched after the known satellites (names case-insensitive, and
+    a unique substring match is accepted).  Raises :class:`OrbitsError` with
+    an explanation for historic satellites and suggestions for near misses.
+    """
+    text = _norm(str(query))
+    available = list(available)
+    if text.isdigit():
+        number = int(text)
+        sat = known_by_id(number)
+        if sat is not None and number in sat.extra_ids and number not in {n for n, _ in available}:
+            return sat.norad_id
+        return number
+    for sat in KNOWN:
+        if text == _norm(sat.name) or text in sat.aliases:
+            return sat.norad_id
+    for names, why in HISTORIC.items():
+        if text in names:
+            raise OrbitsError(why)
+    exact = [n for n, name in available if _norm(name) == text]
+    if exact:
+        return exact[0]
+    partial = sorted({n for n, name in available if text in _norm(name)})
+    if len(partial) == 1:
+        return partial[0]
+    if len(partial) > 1:
+        names = {n: name for n, name in available}
+        shown = ", ".join(f"{names[n]} ({n})" for n in partial[:5])
+        more = f" and {len(partial) - 5} more" if len(partial) > 5 else ""
+        raise OrbitsError(f"satellite {query!r} is ambiguous: it matches {shown}{more}")
+    vocabulary = {}
+    for sat in KNOWN:
+        for word in (sat.name.lower(),) + sat.aliases:
+            vocabulary[word] = sat.name
+    for names in HISTORIC:
+        for word in names:
+            vocabulary[word] = word
+    for n, name in available:
+        vocabulary[_norm(name)] = name
+    close = difflib.get_close_matches(text, list(vocabulary), n=3, cutoff=0.6)
+    hint = ""
+    if close:
+        hint = "; did you mean " + " or ".join(sorted({vocabulary[c] for c in close}, key=str)) + "?"
+    raise OrbitsError(f"unknown satellite {query!r}{hint} (see 'orbits catalog')")

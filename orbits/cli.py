@@ -1,0 +1,242 @@
+"""The ``orbits`` command: a thin layer over the library.
+
+Every user error becomes one line on stderr and exit status 2, never a
+traceback.  Output goes to stdout, or atomically to ``--output FILE``.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .catalog import HISTORIC, KNOWN
+from .errors import OrbitsError
+from .times import UTC, display_zone, parse_instant
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line, not a usage block."""
+
+    def error(self, message):
+        raise OrbitsError(f"{message} (see '{self.prog} --help')")
+
+
+def _number(kind, low=None, high=None, positive=False):
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        if positive and value <= 0:
+            raise argparse.ArgumentTypeError(f"{kind} must be positive, not {text}")
+        if low is not None and value < low or high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{kind} {text} is out of range ({low} to {high})")
+        return value
+    parse.__name__ = kind
+    return parse
+
+
+def _common(p, formats):
+    p.add_argument("satellites", nargs="*", metavar="SAT",
+                   help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)")
+    p.add_argument("--tle", action="append", default=[], metavar="FILE",
+                   help="element file (3LE/2LE TLE, OMM JSON or CSV); repeatable")
+    site = p.add_argument_group("site")
+    site.add_argument("--site", metavar="NAME", help="named site (default islamabad; see README)")
+    site.add_argument("--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive")
+    site.add_argument("--lon", type=_number("longitude", -180, 360), metavar="DEG", help="longitude, east positive")
+    site.add_argument("--elevation", type=_number("elevation", -500, 9000), default=0.0, metavar="M",
+                      help="height above the WGS84 ellipsoid in metres (with --lat/--lon)")
+    out = p.add_argument_group("output")
+    out.add_argument("--format", choices=formats, default="table")
+    zone = out.add_mutually_exclusive_group()
+    zone.add_argument("--tz", metavar="ZONE", help="IANA time zone for display (default PKT, UTC+5)")
+    zone.add_argument("--utc", action="store_true", help="display times in UTC")
+    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+
+
+def build_parser():
+    parser = _Parser(prog="orbits", description="Satellite passes over Pakistan, offline.")
+    parser.add_argument("--version", action="version", version=f"orbits {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("passes", help="upcoming passes over a site (visible ones by default)")
+    _common(p, ("table", "json", "csv", "ics"))
+    p.add_argument("--start", metavar="ISO", default="now",
+                   help="window start, ISO-8601 (default now; no offset = display zone)")
+    p.add_argument("--days", type=_number("--days", 0, 366, positive=True), default=7.0, metavar="N",
+                   help="window length in days (default 7)")
+    p.add_argument("--all", action="store_true", help="list every pass above the horizon, not only visible ones")
+    p.add_argument("--min-elevation", type=_number("--min-elevation", 0, 90), default=10.0, metavar="DEG",
+                   help="visible only at or above this elevation (default 10)")
+    p.add_argument("--sun-altitude", type=_number("--sun-altitude", -90, 90), default=-6.0, metavar="DEG",
+                   help="visible only while the Sun is at or below this altitude (default -6)")
+    p.add_argument("--horizon", type=_number("--horizon", -5, 89), default=0.0, metavar="DEG",
+                   help="rise/set elevation (default 0)")
+    p.set_defaults(func=cmd_passes)
+
+    p = sub.add_parser("now", help="where satellites are at an instant (dish pointing for GEO)")
+    _common(p, ("table", "json", "csv"))
+    p.add_argument("--at", metavar="ISO", default="now", help="the instant (default now)")
+    p.set_defaults(func=cmd_now)
+
+    p = sub.add_parser("catalog", help="the satellites orbits knows, with element epochs")
+    p.add_argument("--tle", action="append", default=[], metavar="FILE", help="list this file's satellites instead")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    zone = p.add_mutually_exclusive_group()
+    zone.add_argument("--tz", metavar="ZONE")
+    zone.add_argument("--utc", action="store_true")
+    p.set_defaults(func=cmd_catalog)
+    return parser
+
+
+def _site(args):
+    from .sites import Site, site_named
+
+    if args.lat is not None or args.lon is not None:
+        if args.site:
+            raise OrbitsError("give either --site or --lat/--lon, not both")
+        if args.lat is None or args.lon is None:
+            raise OrbitsError("--lat and --lon go together")
+        lon = args.lon - 360.0 if args.lon > 180.0 else args.lon
+        return Site(args.lat, lon, args.elevation)
+    return site_named(args.site or "islamabad")
+
+
+def _emit(args, text):
+    """Write to --output atomically (temp file + rename), else stdout."""
+    if not args.output:
+        sys.stdout.write(text)
+        return
+    target = Path(args.output)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OrbitsError(f"{target}: the folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _warn(messages):
+    for m in messages:
+        print(f"orbits: warning: {m}", file=sys.stderr)
+
+
+def _progress():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done, total):
+        bar = "#" * int(30 * done / total)
+        sys.stderr.write(f"\r  predicting [{bar:<30}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\r" + " " * 50 + "\r")
+        sys.stderr.flush()
+    return show
+
+
+def cmd_passes(args):
+    from . import elements, report
+    from .passes import predict_passes
+
+    zone = display_zone(args.tz, args.utc)
+    site = _site(args)
+    start = parse_instant(args.start, zone, "--start")
+    sets = elements.select(args.satellites, args.tle)
+    progress = _progress() if len(sets) > 200 else None
+    prediction = predict_passes(sets, site, start, days=args.days, horizon_deg=args.horizon,
+                                min_elevation_deg=args.min_elevation,
+                                sun_altitude_deg=args.sun_altitude, progress=progress)
+    _warn(prediction.warnings)
+    visible_only = not args.all
+    if args.format == "json":
+        text = json.dumps(report.passes_json(prediction, zone, visible_only), indent=2) + "\n"
+    elif args.format == "csv":
+        text = report.passes_csv(prediction, zone, visible_only)
+    elif args.format == "ics":
+        text = report.passes_ics(prediction, zone)
+    else:
+        text = report.passes_table(prediction, zone, visible_only)
+    _emit(args, text)
+    return 0
+
+
+def cmd_now(args):
+    from . import elements, report
+    from .positions import observe
+
+    zone = display_zone(args.tz, args.utc)
+    site = _site(args)
+    when = parse_instant(args.at, zone, "--at")
+    sets = elements.select(args.satellites, args.tle)
+    from .passes import display_name
+    shots = [s.__class__(**{**s.__dict__, "name": display_name(e)})
+             for s, e in zip(observe(sets, when, site), sets)]
+    stale = [f"elements of {s.name} are {abs((when - s.tle_epoch).days)} days from {when:%Y-%m-%d}: "
+             "positions of low satellites may be off by thousands of km; run 'orbits tle update'"
+             for s in shots if abs((when - s.tle_epoch).total_seconds()) > 14 * 86400]
+    _warn(stale)
+    if args.format == "json":
+        text = json.dumps(report.now_json(shots, site, zone), indent=2) + "\n"
+    elif args.format == "csv":
+        text = report.now_csv(shots, site, zone)
+    else:
+        text = report.now_table(shots, site, zone)
+    _emit(args, text)
+    return 0
+
+
+def cmd_catalog(args):
+    from . import elements, report
+
+    zone = display_zone(args.tz, args.utc)
+    when = datetime.now(UTC)
+    if args.tle:
+        sets = elements.select((), args.tle)
+        entries = [(None, e) for e in sets]
+        historic = ()
+    else:
+        by_id = {e.norad_id: e for e in elements.bundled_elements()}
+        entries = [(k, by_id.get(k.norad_id)) for k in KNOWN]
+        historic = tuple(HISTORIC.values())
+    if args.format == "json":
+        data = report.catalog_json(entries, when)
+        data["not_predictable"] = list(historic)
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        sys.stdout.write(report.catalog_table(entries, when, zone, historic))
+    return 0
+
+
+def main(argv=None):
+    """Entry point of the ``orbits`` command; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except OrbitsError as exc:
+        print(f"orbits: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("orbits: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

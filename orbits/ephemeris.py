@@ -1,0 +1,62 @@
+"""The Sun and the Earth's orientation, offline, tabulated over a time window.
+
+The package ships an excerpt of JPL's DE421 (Sun, Earth-Moon barycentre and
+Earth segments, 2020-2040, under 1 MB) made with ``python -m jplephem
+excerpt``; Skyfield reads it and its built-in UT1 tables.  Nothing is
+downloaded.  :class:`SkyTable` samples the Sun's geocentric position in
+SGP4's TEME frame and UT1-UTC every 10 minutes and interpolates between
+(the Sun moves 0.007 deg in that time; the interpolation error is below
+1e-8 of its distance).
+"""
+
+import functools
+from importlib import resources
+
+import numpy as np
+
+from .errors import OrbitsError
+from .times import from_posix, skyfield_time
+
+__all__ = ["EPHEMERIS_FILE", "ephemeris", "SkyTable"]
+
+EPHEMERIS_FILE = "de421-sun-earth-2020-2040.bsp"
+_FIRST, _LAST = 1577836800.0, 2240524800.0  # 2020-01-01, 2040-12-31 (POSIX s)
+
+
+@functools.cache
+def ephemeris():
+    """The bundled Skyfield ephemeris (a read-only SpiceKernel)."""
+    from skyfield.api import load_file
+
+    path = resources.files("orbits") / "data" / EPHEMERIS_FILE
+    with resources.as_file(path) as real:
+        return load_file(str(real))
+
+
+class SkyTable:
+    """Sun position (TEME, km) and UT1-UTC (s) over ``[start, end]`` POSIX seconds."""
+
+    def __init__(self, start_s, end_s, step_s=600.0):
+        if start_s < _FIRST or end_s > _LAST:
+            raise OrbitsError(
+                f"the bundled Sun ephemeris covers 2020-01-01 to 2040-12-31; "
+                f"{from_posix(start_s):%Y-%m-%d} to {from_posix(end_s):%Y-%m-%d} is outside it")
+        from skyfield.sgp4lib import TEME
+
+        n = int(np.ceil((end_s - start_s) / step_s)) + 3
+        self.grid_s = start_s - step_s + step_s * np.arange(n)
+        t = skyfield_time(self.grid_s)
+        eph = ephemeris()
+        gcrs = (eph["sun"] - eph["earth"]).at(t).position.km
+        rot = TEME.rotation_at(t)
+        self.sun_teme = np.einsum("ijn,jn->ni", rot, gcrs)
+        self.dut1 = np.asarray(t.dut1, dtype=float)
+
+    def sun_teme_km(self, seconds):
+        """Geocentric Sun position in TEME (km), shape ``seconds.shape + (3,)``."""
+        s = np.asarray(seconds, dtype=float)
+        return np.stack([np.interp(s, self.grid_s, self.sun_teme[:, k]) for k in range(3)], axis=-1)
+
+    def dut1_s(self, seconds):
+        """UT1 - UTC in seconds."""
+        return np.interp(np.asarray(seconds, dtype=float), self.grid_s, self.dut1)

@@ -1,0 +1,22 @@
+"""Errors that reach the user as one line on stderr (exit status 2)."""
+
+
+class OrbitsError(Exception):
+    """A problem with the user's input or environment, told in one line.
+
+    The command-line interface prints ``orbits: <message>`` and exits with
+    status 2; library callers can catch it like any exception.
+    """
+
+
+class ElementError(OrbitsError):
+    """A malformed or unusable element set, located by file, line and field."""
+
+    def __init__(self, source, line, field, message):
+        self.source = source
+        self.line = line
+        self.field = field
+        self.message = message
+        where = f"{source}:{line}" if line else f"{source}"
+        what = f"{field}: {message}" if field else message
+        super().__init__(f"{where}: {what}")

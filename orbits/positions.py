@@ -1,0 +1,178 @@
+"""Satellite positions from SGP4, in bulk, and what a site sees of them.
+
+:class:`Tracker` propagates many satellites with sgp4's array API
+(``SatrecArray``: every satellite at every time in one C++ call) and turns
+TEME vectors into look angles from a site, sub-satellite points and
+sunlight.  For refinement it also evaluates arbitrary (satellite, time)
+pairs, one ``sgp4_array`` call per satellite, never one per time step.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sgp4.api import SGP4_ERRORS, SatrecArray
+
+from .ephemeris import SkyTable
+from .frames import gmst82, look_angles, subpoint, teme_to_earth_fixed
+from .sites import WGS84_A_KM, WGS84_F
+from .times import sgp4_jd, to_posix, from_posix
+
+__all__ = ["Tracker", "Snapshot", "observe", "shadow_margin_km", "sun_elevation_deg",
+           "DECAY_RADIUS_KM"]
+
+#: Geocentric radius (km) below which a propagated satellite counts as
+#: re-entered even when SGP4 reports no error (SGP4 flags only < 1 Earth radius).
+DECAY_RADIUS_KM = WGS84_A_KM + 80.0
+_POLAR_STRETCH = 1.0 / (1.0 - WGS84_F)
+
+
+def shadow_margin_km(r_sat_km, r_sun_km):
+    """How far (km) the line from each satellite to the Sun's centre clears the Earth.
+
+    Positive: sunlit; negative: in the Earth's shadow (geometric umbra of the
+    Sun's centre on the WGS84 ellipsoid; z is stretched so the ellipsoid
+    becomes a sphere of the equatorial radius).  Both inputs in the same
+    Earth-centred frame whose z axis is the rotation axis (TEME or
+    Earth-fixed).  Continuous in time, so its zero crossings can be refined.
+    """
+    r = np.array(r_sat_km, dtype=float, copy=True)
+    s = np.array(r_sun_km, dtype=float, copy=True)
+    r[..., 2] *= _POLAR_STRETCH
+    s[..., 2] *= _POLAR_STRETCH
+    d = s - r
+    d /= np.linalg.norm(d, axis=-1, keepdims=True)
+    along = np.einsum("...i,...i->...", r, d)
+    rr = np.einsum("...i,...i->...", r, r)
+    closest = np.sqrt(np.maximum(rr - np.where(along < 0, along * along, 0.0), 0.0))
+    return closest - WGS84_A_KM
+
+
+def sun_elevation_deg(sun_ef_km, site):
+    """Geometric elevation (deg) of the Sun's centre from ``site``; Earth-fixed input."""
+    return look_angles(sun_ef_km, None, site)["elevation_deg"]
+
+
+class Tracker:
+    """Propagate a set of element sets and observe them from one site.
+
+    ``sky`` is a :class:`~orbits.ephemeris.SkyTable` covering the times asked
+    for (Sun position and UT1); it is built on demand when omitted.
+    """
+
+    def __init__(self, elements, site, sky=None, satrecs=None):
+        self.elements = list(elements)
+        self.site = site
+        self.satrecs = list(satrecs) if satrecs is not None else [e.satrec() for e in self.elements]
+        self._array = SatrecArray(self.satrecs) if self.satrecs else None
+        self.sky = sky
+
+    def _sky_for(self, seconds):
+        if self.sky is None:
+            s = np.asarray(seconds, dtype=float)
+            self.sky = SkyTable(float(s.min()) - 3600.0, float(s.max()) + 3600.0)
+        return self.sky
+
+    def teme(self, seconds, index=None):
+        """SGP4 TEME positions (km) and velocities (km/s) with error codes.
+
+        With ``index`` None: every satellite at every time, shapes
+        ``(n_sat, n_time[, 3])``.  With ``index`` (same shape as ``seconds``):
+        satellite ``index[k]`` at ``seconds[k]``, shapes ``(n[, 3])``.
+        """
+        seconds = np.asarray(seconds, dtype=float)
+        jd, fr = sgp4_jd(seconds)
+        if index is None:
+            return self._array.sgp4(jd, fr)
+        index = np.asarray(index)
+        err = np.zeros(seconds.shape, dtype=np.uint8)
+        r = np.empty(seconds.shape + (3,))
+        v = np.empty(seconds.shape + (3,))
+        order = np.argsort(index, kind="stable")
+        sats, starts = np.unique(index[order], return_index=True)
+        for sat, lo, hi in zip(sats, starts, np.append(starts[1:], len(order))):
+            rows = order[lo:hi]
+            err[rows], r[rows], v[rows] = self.satrecs[sat].sgp4_array(jd[rows], fr[rows])
+        return err, r, v
+
+    def earth_fixed(self, seconds, r_teme, v_teme=None):
+        """Rotate TEME vectors at ``seconds`` (broadcastable) to Earth-fixed."""
+        sky = self._sky_for(seconds)
+        jd, fr = sgp4_jd(seconds)
+        theta, theta_dot = gmst82(jd, fr + sky.dut1_s(seconds) / 86400.0)
+        return teme_to_earth_fixed(r_teme, v_teme, theta, theta_dot)
+
+    def sun_earth_fixed(self, seconds):
+        """Geocentric Sun position, Earth-fixed (km), at ``seconds``."""
+        sky = self._sky_for(seconds)
+        sun = sky.sun_teme_km(seconds)
+        return self.earth_fixed(seconds, sun)[0]
+
+    def look(self, seconds, index=None):
+        """Look angles of satellites at times (see :meth:`teme` for shapes).
+
+        Returns a dict: everything from :func:`orbits.frames.look_angles` plus
+        ``error`` (SGP4 code, 0 good; 99 = re-entered or not finite),
+        ``r_ef`` and ``v_ef`` (Earth-fixed km, km/s).
+        """
+        seconds = np.asarray(seconds, dtype=float)
+        err, r, v = self.teme(seconds, index)
+        t = seconds if index is not None else seconds[None, :]
+        r_ef, v_ef = self.earth_fixed(t, r, v)
+        out = look_angles(r_ef, v_ef, self.site)
+        bad = ~np.isfinite(r).all(axis=-1) | (np.linalg.norm(r, axis=-1) < DECAY_RADIUS_KM)
+        out["error"] = np.where((err == 0) & bad, 99, err)
+        out["r_ef"], out["v_ef"] = r_ef, v_ef
+        return out
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Where one satellite is at one instant, as seen from a site.
+
+    Angles in degrees; ``longitude_deg`` east-positive in (-180, 180].  For a
+    failed propagation every number is NaN and ``error`` says why.
+    """
+
+    norad_id: int
+    name: str
+    time: datetime
+    azimuth_deg: float
+    elevation_deg: float
+    range_km: float
+    range_rate_km_s: float
+    latitude_deg: float
+    longitude_deg: float
+    altitude_km: float
+    sunlit: bool | None
+    tle_epoch: datetime
+    orbit_class: str
+    error: str | None = None
+
+
+def observe(elements, when, site, sky=None):
+    """A :class:`Snapshot` of each element set at the aware datetime ``when``."""
+    elements = list(elements)
+    if not elements:
+        return []
+    s = np.array([to_posix(when)])
+    tracker = Tracker(elements, site, sky)
+    look = tracker.look(s)
+    lat, lon, alt = subpoint(look["r_ef"])
+    sun = tracker.sun_earth_fixed(s)
+    margin = shadow_margin_km(look["r_ef"], sun[None, :, :])
+    at = from_posix(s[0])
+    shots = []
+    for k, e in enumerate(elements):
+        code = int(look["error"][k, 0])
+        ok = code == 0
+        why = None if ok else SGP4_ERRORS.get(code, "the satellite has re-entered (below 80 km)")
+
+        def val(a):
+            return float(a[k, 0]) if ok else float("nan")
+
+        shots.append(Snapshot(
+            e.norad_id, e.name, at, val(look["azimuth_deg"]), val(look["elevation_deg"]),
+            val(look["range_km"]), val(look["range_rate_km_s"]), val(lat), val(lon), val(alt),
+            bool(margin[k, 0] > 0) if ok else None, e.epoch, e.orbit_class, why))
+    return shots

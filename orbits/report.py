@@ -1,0 +1,383 @@
+"""Presenting predictions: text tables, JSON, CSV and iCalendar.
+
+Every function takes results from :mod:`orbits.passes` or
+:mod:`orbits.positions` and a display zone, and returns a string (or, for
+JSON, a plain dict ready for ``json.dumps``).  The JSON keys are the
+scripting contract documented in the README.
+"""
+
+import csv
+import io
+from datetime import datetime
+
+from .times import UTC, format_time, zone_label
+
+__all__ = ["compass", "passes_table", "passes_json", "passes_csv", "passes_ics",
+           "now_table", "now_json", "now_csv", "catalog_table", "catalog_json"]
+
+_POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
+           "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+
+
+def compass(azimuth_deg):
+    """16-point compass name of an azimuth in degrees (N = 0, E = 90)."""
+    return _POINTS[int((azimuth_deg % 360.0) / 22.5 + 0.5) % 16]
+
+
+def _iso(when, zone):
+    return when.astimezone(zone).isoformat(timespec="milliseconds")
+
+
+def _event_json(event, zone):
+    if event is None:
+        return None
+    return {"time": _iso(event.time, zone), "azimuth": event.azimuth_deg,
+            "elevation": event.elevation_deg}
+
+
+def _site_text(site):
+    return (f"{site.label} ({abs(site.latitude_deg):.4f}{'N' if site.latitude_deg >= 0 else 'S'} "
+            f"{abs(site.longitude_deg):.4f}{'E' if site.longitude_deg >= 0 else 'W'}, "
+            f"{site.elevation_m:.0f} m)")
+
+
+def _site_json(site):
+    return {"name": site.name or None, "latitude": site.latitude_deg,
+            "longitude": site.longitude_deg, "elevation_m": site.elevation_m}
+
+
+def _age(epoch, when):
+    return (when - epoch).total_seconds() / 86400.0
+
+
+# --------------------------------------------------------------------------
+# passes
+# --------------------------------------------------------------------------
+
+def _cell(event, zone):
+    el = event.elevation_deg if abs(event.elevation_deg) >= 0.5 else 0.0  # no "-0°"
+    return f"{event.time.astimezone(zone):%H:%M:%S} {el:3.0f}° {compass(event.azimuth_deg):>3}"
+
+
+def passes_table(prediction, zone, visible_only=True):
+    """Heavens-Above-like table; visible windows by default, whole passes with ``visible_only=False``."""
+    p = prediction
+    label = zone_label(zone, p.start)
+    lines = [
+        f"{'Visible passes' if visible_only else 'Passes'} over {_site_text(p.site)}",
+        f"{format_time(p.start, zone, False)} to {format_time(p.end, zone, False)} {label}; "
+        f"horizon {p.horizon_deg:g}°, visible = sunlit, at or above {p.min_elevation_deg:g}°, "
+        f"Sun at or below {p.sun_altitude_deg:g}°; geometric elevations",
+        "",
+    ]
+    rows = p.visible_passes if visible_only else p.passes
+    if visible_only:
+        head = ("Date", "Satellite", "Mag", "Start (time el az)", "Highest", "End", "Note")
+    else:
+        head = ("Date", "Satellite", "Vis", "Rise (time el az)", "Culmination", "Set", "Note")
+    body = []
+    for x in rows:
+        notes = []
+        if x.starts_before_window:
+            notes.append("in progress at start")
+        if x.ends_after_window:
+            notes.append("continues after window")
+        if visible_only:
+            w = x.visible_window
+            if w.end_reason == "enters the Earth's shadow":
+                notes.append("fades into shadow")
+            if len(x.windows) > 1:
+                notes.append(f"{len(x.windows)} visible spells")
+            mag = f"{w.magnitude:.1f}" if w.magnitude is not None else "-"
+            cells = (f"{w.start.time.astimezone(zone):%Y-%m-%d}", x.name, mag,
+                     _cell(w.start, zone), _cell(w.peak, zone), _cell(w.end, zone), ", ".join(notes))
+        else:
+            vis = "-"
+            if x.visible:
+                vis = f"{x.magnitude:.1f}" if x.magnitude is not None else "yes"
+            cells = (f"{x.rise.time.astimezone(zone):%Y-%m-%d}", x.name, vis, _cell(x.rise, zone),
+                     _cell(x.culmination, zone), _cell(x.set, zone), ", ".join(notes))
+        body.append(cells)
+    if body:
+        widths = [max(len(r[i]) for r in body + [head]) for i in range(len(head))]
+        lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
+    else:
+        lines.append("No visible passes in this window." if visible_only else "No passes in this window.")
+    lines += _status_lines(p)
+    lines.append("")
+    lines.append(f"Elements used (times {label}):")
+    for r in p.satellites:
+        age = _age(r.tle_epoch, p.start)
+        lines.append(f"  {r.name:<18} {r.norad_id:>6}  {r.orbit_class:<3}  epoch "
+                     f"{format_time(r.tle_epoch, zone, False)}  ({age:+.1f} days at start)")
+    return "\n".join(lines) + "\n"
+
+
+def _status_lines(p):
+    lines = []
+    above = [r for r in p.satellites if r.status == "always_above"]
+    never = [r for r in p.satellites if r.status == "never_rises"]
+    failed = [r for r in p.satellites if r.status == "failed"]
+    if above:
+        lines += ["", "Always above the horizon (no rises or sets; point a dish here):"]
+        for r in above:
+            slot = f"slot {abs(r.longitude_deg):.2f}°{'E' if r.longitude_deg >= 0 else 'W'}" \
+                if r.longitude_deg is not None else ""
+            lines.append(f"  {r.name:<18} az {_span(r.azimuth_deg)}  el {_span(r.elevation_deg)}  {slot}")
+    if never:
+        lines += ["", f"Never above {p.horizon_deg:g}° in this window:"]
+        for r in never:
+            top = f"(highest {r.elevation_deg[1]:.1f}°)" if r.elevation_deg else ""
+            lines.append(f"  {r.name:<18} {top}")
+    if failed:
+        lines += ["", "No predictions (elements unusable):"]
+        lines += [f"  {r.name:<18} {r.message}" for r in failed]
+    return lines
+
+
+def _span(pair):
+    lo, hi = pair
+    return f"{lo:.1f}°" if abs(hi - lo) < 0.05 else f"{lo:.1f}°–{hi:.1f}°"
+
+
+def passes_json(prediction, zone=UTC, visible_only=True):
+    """The JSON contract: ``passes`` (list) plus ``site``, window, ``satellites``, ``warnings``."""
+    p = prediction
+    rows = p.visible_passes if visible_only else p.passes
+    out = []
+    for x in rows:
+        w = x.visible_window
+        out.append({
+            "norad_id": x.norad_id,
+            "name": x.name,
+            "rise": _event_json(x.rise, zone),
+            "culmination": _event_json(x.culmination, zone),
+            "set": _event_json(x.set, zone),
+            "visible": x.visible,
+            "visible_start": _event_json(w.start if w else None, zone),
+            "visible_end": _event_json(w.end if w else None, zone),
+            "visible_peak": _event_json(w.peak if w else None, zone),
+            "visible_end_reason": w.end_reason if w else None,
+            "magnitude": x.magnitude,
+            "tle_epoch": _iso(x.tle_epoch, UTC),
+            "in_progress_at_start": x.starts_before_window,
+            "continues_after_end": x.ends_after_window,
+            "duration_s": round(x.duration.total_seconds(), 3),
+            "windows": [{"start": _event_json(v.start, zone), "peak": _event_json(v.peak, zone),
+                         "end": _event_json(v.end, zone), "start_reason": v.start_reason,
+                         "end_reason": v.end_reason, "magnitude": v.magnitude} for v in x.windows],
+        })
+    return {
+        "site": _site_json(p.site),
+        "start": _iso(p.start, zone),
+        "end": _iso(p.end, zone),
+        "horizon": p.horizon_deg,
+        "min_elevation": p.min_elevation_deg,
+        "sun_altitude": p.sun_altitude_deg,
+        "visible_only": visible_only,
+        "passes": out,
+        "satellites": [{
+            "norad_id": r.norad_id, "name": r.name, "orbit_class": r.orbit_class,
+            "tle_epoch": _iso(r.tle_epoch, UTC), "status": r.status, "passes": r.pass_count,
+            "visible_passes": r.visible_count,
+            "azimuth_range": list(r.azimuth_deg) or None,
+            "elevation_range": list(r.elevation_deg) or None,
+            "longitude": r.longitude_deg,
+            "usable_until": _iso(r.usable_until, UTC) if r.usable_until else None,
+            "message": r.message or None,
+        } for r in p.satellites],
+        "warnings": list(p.warnings),
+    }
+
+
+_CSV_EVENTS = ("rise", "culmination", "set", "visible_start", "visible_end")
+
+
+def passes_csv(prediction, zone=UTC, visible_only=True):
+    """One row per pass; each event as ``<event>_time``, ``_azimuth``, ``_elevation`` columns."""
+    data = passes_json(prediction, zone, visible_only)
+    buffer = io.StringIO()
+    columns = ["norad_id", "name"]
+    for e in _CSV_EVENTS:
+        columns += [f"{e}_time", f"{e}_azimuth", f"{e}_elevation"]
+    columns += ["visible", "magnitude", "tle_epoch", "in_progress_at_start", "continues_after_end"]
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for x in data["passes"]:
+        row = [x["norad_id"], x["name"]]
+        for e in _CSV_EVENTS:
+            ev = x[e]
+            row += [ev["time"], ev["azimuth"], ev["elevation"]] if ev else ["", "", ""]
+        row += [str(x["visible"]).lower(), "" if x["magnitude"] is None else x["magnitude"],
+                x["tle_epoch"], str(x["in_progress_at_start"]).lower(),
+                str(x["continues_after_end"]).lower()]
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def _ics_text(text):
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line):
+    """Fold an iCalendar content line at 75 octets (RFC 5545 3.1)."""
+    raw = line.encode("utf-8")
+    if len(raw) <= 75:
+        return line
+    parts, current = [], b""
+    for ch in line:
+        b = ch.encode("utf-8")
+        if len(current) + len(b) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += b
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def passes_ics(prediction, zone=UTC, now=None):
+    """An iCalendar file with one event per visible pass (its visible window)."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    site = prediction.site
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//orbits//satellite passes//EN",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    for x in prediction.visible_passes:
+        w = x.visible_window
+        mag = f", mag {w.magnitude:.1f}" if w.magnitude is not None else ""
+        summary = f"{x.name} visible pass, max {w.peak.elevation_deg:.0f}°{mag}"
+        description = (
+            f"Over {site.label}. Appears {w.start.time.astimezone(zone):%H:%M:%S} at "
+            f"{w.start.elevation_deg:.0f}° {compass(w.start.azimuth_deg)}, highest "
+            f"{w.peak.time.astimezone(zone):%H:%M:%S} at {w.peak.elevation_deg:.0f}° "
+            f"{compass(w.peak.azimuth_deg)}, ends {w.end.time.astimezone(zone):%H:%M:%S} at "
+            f"{w.end.elevation_deg:.0f}° {compass(w.end.azimuth_deg)} ({w.end_reason}). "
+            f"Times {zone_label(zone, w.start.time)}. Elements epoch {x.tle_epoch:%Y-%m-%d %H:%M} UTC.")
+        uid = f"{x.norad_id}-{w.start.time.astimezone(UTC):%Y%m%dT%H%M%S}@orbits"
+        lines += ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}",
+                  f"DTSTART:{w.start.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+                  f"DTEND:{w.end.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+                  _fold(f"SUMMARY:{_ics_text(summary)}"),
+                  _fold(f"DESCRIPTION:{_ics_text(description)}"),
+                  _fold(f"LOCATION:{_ics_text(_site_text(site))}"),
+                  "BEGIN:VALARM", "ACTION:DISPLAY", _fold(f"DESCRIPTION:{_ics_text(summary)}"),
+                  "TRIGGER:-PT10M", "END:VALARM", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"
+
+
+# --------------------------------------------------------------------------
+# now
+# --------------------------------------------------------------------------
+
+def now_json(snapshots, site, zone=UTC):
+    """The JSON contract of ``orbits now``: ``now`` is a list of positions."""
+    rows = []
+    for s in snapshots:
+        def num(x, nd):
+            return None if x != x else round(x, nd)
+        rows.append({
+            "norad_id": s.norad_id, "name": s.name, "time": _iso(s.time, zone),
+            "azimuth": num(s.azimuth_deg, 3), "elevation": num(s.elevation_deg, 3),
+            "range_km": num(s.range_km, 3), "range_rate_km_s": num(s.range_rate_km_s, 4),
+            "latitude": num(s.latitude_deg, 4), "longitude": num(s.longitude_deg, 4),
+            "altitude_km": num(s.altitude_km, 3), "sunlit": s.sunlit,
+            "above_horizon": None if s.error else s.elevation_deg >= 0,
+            "orbit_class": s.orbit_class, "tle_epoch": _iso(s.tle_epoch, UTC), "error": s.error,
+        })
+    return {"site": _site_json(site), "now": rows}
+
+
+def now_csv(snapshots, site, zone=UTC):
+    """``orbits now`` as CSV, one row per satellite."""
+    rows = now_json(snapshots, site, zone)["now"]
+    buffer = io.StringIO()
+    columns = ["norad_id", "name", "time", "azimuth", "elevation", "range_km", "latitude",
+               "longitude", "altitude_km", "sunlit", "orbit_class", "tle_epoch", "error"]
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: ("" if r[k] is None else r[k]) for k in columns})
+    return buffer.getvalue()
+
+
+def now_table(snapshots, site, zone):
+    """Where each satellite is, as seen from ``site``; GEO rows give dish pointing."""
+    if not snapshots:
+        return "No satellites.\n"
+    when = snapshots[0].time
+    lines = [f"Positions at {format_time(when, zone)} {zone_label(zone, when)} seen from {_site_text(site)}",
+             "(azimuth from north through east; geometric elevation)", ""]
+    head = ("Satellite", "NORAD", "Az", "El", "Range km", "Lat", "Lon", "Alt km", "Sunlit", "Note")
+    body = []
+    for s in snapshots:
+        if s.error:
+            body.append((s.name, str(s.norad_id), "-", "-", "-", "-", "-", "-", "-", s.error))
+            continue
+        note = ""
+        if s.orbit_class == "GEO":
+            side = "E" if s.longitude_deg >= 0 else "W"
+            note = (f"dish: az {s.azimuth_deg:.1f}°, el {s.elevation_deg:.1f}°, slot "
+                    f"{abs(s.longitude_deg):.2f}°{side}" if s.elevation_deg > 0 else
+                    f"below the horizon (slot {abs(s.longitude_deg):.2f}°{side})")
+        elif s.elevation_deg > 0:
+            note = "above the horizon"
+        body.append((s.name, str(s.norad_id), f"{s.azimuth_deg:.1f}° {compass(s.azimuth_deg)}",
+                     f"{s.elevation_deg:.1f}°", f"{s.range_km:,.0f}",
+                     f"{s.latitude_deg:.2f}", f"{s.longitude_deg:.2f}", f"{s.altitude_km:,.0f}",
+                     "yes" if s.sunlit else "no", note))
+    widths = [max(len(r[i]) for r in body + [head]) for i in range(len(head))]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
+    lines.append("")
+    lines += [f"  {s.name}: elements epoch {format_time(s.tle_epoch, zone, False)} "
+              f"({_age(s.tle_epoch, when):+.1f} days)" for s in snapshots]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------
+# catalog
+# --------------------------------------------------------------------------
+
+def catalog_json(entries, when):
+    """``entries``: ``[(KnownSatellite or None, ElementSet or None)]``."""
+    rows = []
+    for known, e in entries:
+        rows.append({
+            "norad_id": known.norad_id if known else e.norad_id,
+            "name": known.name if known else e.name,
+            "aliases": list(known.aliases) if known else [],
+            "country": known.country if known else None,
+            "orbit_class": e.orbit_class if e else None,
+            "tle_epoch": _iso(e.epoch, UTC) if e else None,
+            "age_days": round(_age(e.epoch, when), 2) if e else None,
+            "standard_magnitude": known.standard_magnitude if known else None,
+            "magnitude_source": (known.magnitude_source or None) if known else None,
+            "source": e.source if e else None,
+            "note": (known.note or None) if known else None,
+        })
+    return {"satellites": rows}
+
+
+def catalog_table(entries, when, zone, historic=()):
+    """The satellites `orbits` knows, with their elements' epoch and age."""
+    rows = catalog_json(entries, when)["satellites"]
+    head = ("NORAD", "Name", "Class", "Epoch", "Age", "Std mag", "Aliases")
+    body = []
+    for r, (known, e) in zip(rows, entries):
+        body.append((str(r["norad_id"]), r["name"], r["orbit_class"] or "-",
+                     format_time(e.epoch, zone, False) if e else "no elements",
+                     f"{r['age_days']:.1f} d" if e else "-",
+                     "-" if r["standard_magnitude"] is None else f"{r['standard_magnitude']:+.1f}",
+                     ", ".join(r["aliases"][:4])))
+    widths = [max(len(x[i]) for x in body + [head]) for i in range(len(head))]
+    lines = [f"Satellites known to orbits (epochs in {zone_label(zone, when)}, ages at "
+             f"{format_time(when, zone, False)})", ""]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(x, widths)).rstrip() for x in body]
+    if historic:
+        lines += ["", "Asked about but not predictable:"] + [f"  {text}" for text in historic]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,77 @@
+"""Vectorised root refinement on many brackets at once.
+
+Each solver works on arrays of brackets ``[a, b]`` (one per candidate event,
+any number of satellites) and calls ``fun(index, t)`` once per iteration for
+all brackets not yet converged, so the cost is a few grouped SGP4 calls,
+never a Python loop over time steps.
+"""
+
+import numpy as np
+
+__all__ = ["newton_bracketed", "illinois"]
+
+
+def newton_bracketed(fun, index, a, b, fa, tol_s=1e-4, max_iter=50):
+    """Roots of ``f`` in ``[a, b]`` where ``f(a)`` and ``f(b)`` differ in sign.
+
+    ``fun(index, t)`` returns ``(f, dfdt)``.  Newton steps, falling back to
+    bisection whenever a step would leave the bracket; the bracket always
+    holds the root.  Converged when a step is under ``tol_s`` seconds.
+    """
+    a, b = np.array(a, dtype=float), np.array(b, dtype=float)
+    neg_at_a = np.asarray(fa) < 0
+    x = 0.5 * (a + b)
+    active = np.ones(a.shape, dtype=bool)
+    for _ in range(max_iter):
+        if not active.any():
+            break
+        k = np.flatnonzero(active)
+        f, df = fun(index[k], x[k])
+        below = (f < 0) == neg_at_a[k]          # x is on a's side of the root
+        a[k] = np.where(below, x[k], a[k])
+        b[k] = np.where(below, b[k], x[k])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(df != 0, f / df, np.inf)
+        new = x[k] - step
+        outside = ~np.isfinite(new) | (new <= a[k]) | (new >= b[k])
+        new = np.where(outside, 0.5 * (a[k] + b[k]), new)
+        moved = np.abs(new - x[k])
+        x[k] = new
+        active[k] = (moved > tol_s) & (b[k] - a[k] > tol_s) & (f != 0)
+    return x
+
+
+def illinois(fun, index, a, b, fa, fb, tol_s=1e-3, max_iter=80):
+    """Roots of ``f`` in ``[a, b]`` (opposite signs at the ends) without derivatives.
+
+    ``fun(index, t)`` returns ``f``.  Regula falsi with the Illinois
+    modification, and a bisection step when the bracket stops shrinking;
+    converged when the bracket is narrower than ``tol_s`` seconds.
+    """
+    a, b = np.array(a, dtype=float), np.array(b, dtype=float)
+    fa, fb = np.array(fa, dtype=float), np.array(fb, dtype=float)
+    last = np.zeros(a.shape, dtype=int)     # which end was kept last time: -1 a, +1 b
+    active = (b - a) > tol_s
+    for it in range(max_iter):
+        if not active.any():
+            break
+        k = np.flatnonzero(active)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = (a[k] * fb[k] - b[k] * fa[k]) / (fb[k] - fa[k])
+        width = b[k] - a[k]
+        bad = ~np.isfinite(x) | (x <= a[k] + 0.01 * width) | (x >= b[k] - 0.01 * width)
+        x = np.where(bad | (it % 4 == 3), 0.5 * (a[k] + b[k]), x)
+        f = fun(index[k], x)
+        same_as_a = np.sign(f) == np.sign(fa[k])
+        # Replace the end whose sign matches; halve the kept end's value if it
+        # was kept last time too (the Illinois step).
+        keep_b = same_as_a
+        fb[k] = np.where(keep_b & (last[k] == 1), 0.5 * fb[k], fb[k])
+        fa[k] = np.where(~keep_b & (last[k] == -1), 0.5 * fa[k], fa[k])
+        a[k] = np.where(keep_b, x, a[k])
+        fa[k] = np.where(keep_b, f, fa[k])
+        b[k] = np.where(keep_b, b[k], x)
+        fb[k] = np.where(keep_b, fb[k], f)
+        last[k] = np.where(keep_b, 1, -1)
+        active[k] = (b[k] - a[k] > tol_s) & (f != 0)
+    return 0.5 * (a + b)

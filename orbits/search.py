@@ -1,0 +1,272 @@
+"""Finding every pass: screening on a coarse grid, then refining roots.
+
+The method, for all satellites at once:
+
+1. Sample each satellite on a grid (step by orbit: 120 s for most LEO, up to
+   600 s for GEO) with sgp4's array API: elevation ``el``, its rate, and
+   ``u``, the satellite's height above the site's horizon plane (km).
+2. ``u`` has a bounded second derivative (|d2u/dt2| <= the satellite's
+   acceleration in the rotating frame, bounded per orbit by gravity at
+   perigee plus Coriolis and centrifugal terms, ``M``).  Between two samples
+   ``u <= max(u_a, u_b) + M h^2 / 8``, so an interval whose bound stays below
+   the horizon plane certainly holds no pass.  Intervals that cannot be ruled
+   out, yet show no crossing at their ends, are subdivided (8 parts, down to
+   one second), so short grazing passes between samples are not missed.
+3. Sign changes of ``el - horizon`` bracket rises and sets; Newton steps on
+   the analytic elevation rate refine them to 0.1 ms.  Sign changes of the
+   elevation rate bracket culminations, refined by Illinois regula falsi.
+"""
+
+import math
+
+import numpy as np
+
+from .positions import Tracker
+from .roots import illinois, newton_bracketed
+
+__all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2"]
+
+_MU = 398600.4418
+_OMEGA = 7.2921159e-5
+_STEPS_S = (60.0, 120.0, 180.0, 300.0, 600.0)
+_SPLIT = 8
+_FINEST_S = 1.0
+_SAMPLES_PER_CHUNK = 1_500_000
+_MAX_RELATIVE_SPEED = 12.0  # km/s, bound on d(range)/dt for any Earth orbit
+
+
+def grid_step_s(elements):
+    """Grid step (s) for a satellite: about 1/45 of its period, 60 to 600 s."""
+    h = elements.period_min * 60.0 / 45.0
+    return max([s for s in _STEPS_S if s <= h] or [_STEPS_S[0]])
+
+
+def margin_s(elements):
+    """How far before/after the window to search, to find the true rise of a
+    pass in progress at the start (and the set of one cut by the end)."""
+    return 1800.0 if elements.period_min < 225.0 else 6 * 3600.0
+
+
+def curvature_bound_km_s2(elements):
+    """Upper bound on |d2u/dt2| (km/s^2) for this orbit, with a 25% safety factor."""
+    a, e = elements.semi_major_axis_km, elements.eccentricity
+    rp = max(a * (1 - e), 6378.137 + 80.0)
+    ra = a * (1 + e)
+    vp = math.sqrt(max(_MU * (2.0 / rp - 1.0 / a), 0.0))
+    return 1.25 * (_MU / rp**2 + 2 * _OMEGA * (vp + _OMEGA * ra) + _OMEGA**2 * ra)
+
+
+class PassSearch:
+    """All passes of ``elements`` over ``site`` touching ``[start_s, end_s]``.
+
+    Times are POSIX seconds.  After :meth:`run`, ``passes`` holds tuples
+    ``(sat, rise_s, culmination_s, set_s, rise_known, set_known)`` and
+    ``status`` one dict per satellite (see :meth:`run`).
+    """
+
+    def __init__(self, elements, site, start_s, end_s, horizon_deg=0.0, sky=None):
+        self.elements = list(elements)
+        self.site = site
+        self.start_s, self.end_s = float(start_s), float(end_s)
+        self.horizon_deg = float(horizon_deg)
+        self.tracker = Tracker(self.elements, site, sky)
+        n = len(self.elements)
+        self.step = np.array([grid_step_s(e) for e in self.elements])
+        self.bound = np.array([curvature_bound_km_s2(e) for e in self.elements])
+        self.lo = np.array([self.start_s - margin_s(e) for e in self.elements])
+        self.hi = np.array([self.end_s + margin_s(e) for e in self.elements])
+        self.fail_s = np.full(n, np.inf)          # first time SGP4 fails
+        self.fail_code = np.zeros(n, dtype=int)
+        self.up_at_lo = np.zeros(n, dtype=bool)
+        self.up_at_hi = np.zeros(n, dtype=bool)
+        self.el_min = np.full(n, np.inf)          # over valid grid samples in the window
+        self.el_max = np.full(n, -np.inf)
+        self.az_min = np.full(n, np.inf)
+        self.az_max = np.full(n, -np.inf)
+        self.samples = 0
+        self._crossings = []    # (sat, a, b, g_a) arrays
+        self._peaks = []        # (sat, a, b) arrays, elevation rate + to -
+        self._hidden = []       # (sat, a, b) arrays
+
+    # -- evaluation helpers --------------------------------------------------
+    def _pairs(self, sat, t):
+        look = self.tracker.look(t, sat)
+        self.samples += len(t)
+        return look
+
+    def _g(self, sat, t):
+        look = self._pairs(sat, t)
+        return look["elevation_deg"] - self.horizon_deg, look["elevation_rate_deg_s"]
+
+    def _rate(self, sat, t):
+        return self._pairs(sat, t)["elevation_rate_deg_s"]
+
+    # -- step 1 and 2: grid and screening ------------------------------------
+    def _scan(self, sat, t, look, valid, h):
+        """Find crossings, peaks and undecided intervals in rows of samples.
+
+        ``sat`` (rows,), ``t`` (rows, m) sample times, ``look`` arrays
+        (rows, m), ``valid`` (rows, m) bool, ``h`` (rows,) sample spacing.
+        """
+        g = np.where(valid, look["elevation_deg"] - self.horizon_deg, -90.0)
+        rate = look["elevation_rate_deg_s"]
+        u = look["up_km"]
+        both = valid[:, 1:] & valid[:, :-1]
+        above = g >= 0
+        cross = both & (above[:, 1:] != above[:, :-1])
+        rows, cols = np.nonzero(cross)
+        self._crossings.append((sat[rows], t[rows, cols], t[rows, cols + 1], g[rows, cols]))
+        peak = both & (rate[:, :-1] > 0) & (rate[:, 1:] <= 0) & (above[:, :-1] | above[:, 1:])
+        rows, cols = np.nonzero(peak)
+        self._peaks.append((sat[rows], t[rows, cols], t[rows, cols + 1]))
+        if self.horizon_deg >= 0:
+            threshold = 0.0
+        else:
+            reach = np.maximum(look["range_km"][:, 1:], look["range_km"][:, :-1])
+            threshold = -math.sin(math.radians(-self.horizon_deg)) * (
+                reach + _MAX_RELATIVE_SPEED * h[:, None])
+        ceiling = np.maximum(u[:, 1:], u[:, :-1]) + self.bound[sat][:, None] * h[:, None] ** 2 / 8
+        hidden = both & ~above[:, 1:] & ~above[:, :-1] & (ceiling >= threshold)
+        rows, cols = np.nonzero(hidden & (h[:, None] > _FINEST_S))
+        self._hidden.append((sat[rows], t[rows, cols], t[rows, cols + 1]))
+
+    def _grid(self):
+        for h in np.unique(self.step):
+            members = np.flatnonzero(self.step == h)
+            lo, hi = self.lo[members].min(), self.hi[members].max()
+            t = lo + h * np.arange(int(np.ceil((hi - lo) / h)) + 1)
+            per_chunk = max(1, _SAMPLES_PER_CHUNK // len(t))
+            for first in range(0, len(members), per_chunk):
+                sats = members[first:first + per_chunk]
+                sub = Tracker([self.elements[k] for k in sats], self.site, self.tracker.sky,
+                              satrecs=[self.tracker.satrecs[k] for k in sats])
+                look = sub.look(t)
+                self.tracker.sky = sub.sky
+                self.samples += look["error"].size
+                self._grid_rows(sats, t, look, h)
+
+    def _grid_rows(self, sats, t, look, h):
+        n_t = len(t)
+        inside = (t[None, :] >= self.lo[sats, None]) & (t[None, :] <= self.hi[sats, None])
+        bad = (look["error"] != 0) & inside
+        first_bad = np.where(bad.any(axis=1), bad.argmax(axis=1), n_t)
+        for row, k in enumerate(sats):
+            if first_bad[row] < n_t:
+                self.fail_s[k] = t[first_bad[row]]
+                self.fail_code[k] = look["error"][row, first_bad[row]]
+        valid = inside & (np.arange(n_t)[None, :] < first_bad[:, None])
+        el = look["elevation_deg"]
+        first_valid = valid.argmax(axis=1)
+        last_valid = n_t - 1 - valid[:, ::-1].argmax(axis=1)
+        rows = np.arange(len(sats))
+        self.up_at_lo[sats] = valid[rows, first_valid] & (el[rows, first_valid] >= self.horizon_deg)
+        # "up at the end" only when the search reached its end (not cut by an SGP4 failure).
+        self.up_at_hi[sats] = (valid[rows, last_valid] & (el[rows, last_valid] >= self.horizon_deg)
+                               & (first_bad == n_t))
+        window = valid & (t[None, :] >= self.start_s) & (t[None, :] <= self.end_s)
+        self.el_min[sats] = np.where(window, el, np.inf).min(axis=1)
+        self.el_max[sats] = np.where(window, el, -np.inf).max(axis=1)
+        az = look["azimuth_deg"]
+        self.az_min[sats] = np.where(window, az, np.inf).min(axis=1)
+        self.az_max[sats] = np.where(window, az, -np.inf).max(axis=1)
+        self._scan(sats, np.broadcast_to(t, el.shape), look, valid, np.full(len(sats), h))
+
+    def _subdivide(self):
+        """Split undecided intervals until each is ruled out or shows a crossing."""
+        pending = self._hidden
+        self._hidden = []
+        while True:
+            parts = [p for p in pending if len(p[0])]
+            if not parts:
+                return
+            sat = np.concatenate([p[0] for p in parts])
+            a = np.concatenate([p[1] for p in parts])
+            b = np.concatenate([p[2] for p in parts])
+            frac = np.linspace(0.0, 1.0, _SPLIT + 1)
+            t = a[:, None] + (b - a)[:, None] * frac[None, :]
+            idx = np.broadcast_to(sat[:, None], t.shape)
+            look = self._pairs(idx.ravel(), t.ravel())
+            look = {key: val.reshape(t.shape + val.shape[1:]) for key, val in look.items()}
+            valid = (look["error"] == 0) & (t < self.fail_s[sat][:, None])
+            self._scan(sat, t, look, valid, (b - a) / _SPLIT)
+            pending = self._hidden
+            self._hidden = []
+
+    # -- step 3: roots and pairing -------------------------------------------
+    def run(self):
+        """Search; fills ``passes`` and the per-satellite summary arrays."""
+        self._grid()
+        self._subdivide()
+        sat, a, b, ga = _joined(self._crossings, 4)
+        sat = sat.astype(int)
+        roots = newton_bracketed(self._g, sat, a, b, ga) if len(sat) else a
+        rising = ga < 0
+        self.passes = self._pair(sat, roots, rising)
+        self._culminate()
+        return self
+
+    def _pair(self, sat, roots, rising):
+        passes = []
+        order = np.lexsort((roots, sat))
+        events = {}
+        for k in order:
+            events.setdefault(int(sat[k]), []).append((float(roots[k]), bool(rising[k])))
+        for s in range(len(self.elements)):
+            up = bool(self.up_at_lo[s])
+            rise, rise_known = (self.lo[s], False) if up else (None, False)
+            for when, is_rise in events.get(s, []):
+                if is_rise and not up:
+                    up, rise, rise_known = True, when, True
+                elif not is_rise and up:
+                    passes.append([s, rise, None, when, rise_known, True])
+                    up = False
+            if up and self.up_at_hi[s] and events.get(s):  # else always above: no pass
+                passes.append([s, rise, None, self.hi[s], rise_known, False])
+        return [p for p in passes if p[3] >= self.start_s and p[1] <= self.end_s]
+
+    def _culminate(self):
+        if not self.passes:
+            return
+        psat, pa, pb = _joined(self._peaks, 3)
+        psat = psat.astype(int)
+        by_sat = {}
+        for k in np.argsort(pa, kind="stable"):
+            by_sat.setdefault(int(psat[k]), []).append(k)
+        owner, lo, hi = [], [], []
+        for n, (s, rise, _, set_, _, _) in enumerate(self.passes):
+            found = False
+            for k in by_sat.get(s, []):
+                if pb[k] > rise and pa[k] < set_:
+                    owner.append(n)
+                    lo.append(max(pa[k], rise))
+                    hi.append(min(pb[k], set_))
+                    found = True
+            if not found:
+                owner.append(n)
+                lo.append(rise)
+                hi.append(set_)
+        owner = np.array(owner)
+        lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
+        sat = np.array([self.passes[n][0] for n in owner], dtype=int)
+        ends = self._pairs(np.concatenate([sat, sat]), np.concatenate([lo, hi]))
+        rate_lo, rate_hi = np.split(ends["elevation_rate_deg_s"], 2)
+        el_lo, el_hi = np.split(ends["elevation_deg"], 2)
+        brackets = (rate_lo > 0) & (rate_hi < 0)
+        when = np.where(el_lo >= el_hi, lo, hi)
+        if brackets.any():
+            k = np.flatnonzero(brackets)
+            when[k] = illinois(self._rate, sat[k], lo[k], hi[k], rate_lo[k], rate_hi[k], tol_s=1e-3)
+        el = self._pairs(sat, when)["elevation_deg"]
+        best = {}
+        for k, n in enumerate(owner):
+            if n not in best or el[k] > best[n][1]:
+                best[n] = (when[k], el[k])
+        for n, (t, _) in best.items():
+            self.passes[n][2] = float(t)
+
+
+def _joined(parts, width):
+    """Concatenate a list of same-width tuples of arrays, column by column."""
+    if not parts:
+        return tuple(np.array([]) for _ in range(width))
+    return tuple(np.concatenate(column) for column in zip(*parts))

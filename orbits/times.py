@@ -1,0 +1,139 @@
+"""Time: parsing what users type, display zones, and the engine's time scale.
+
+Inside the engine an instant is a float of POSIX seconds (UTC, leap seconds
+not counted), which numpy handles in bulk with 0.4 microsecond resolution.
+At the edges times are timezone-aware :class:`datetime.datetime` objects or
+Skyfield :class:`~skyfield.timelib.Time`; naive datetimes are refused.
+"""
+
+import functools
+import re
+from datetime import date, datetime, time, timedelta, timezone
+
+import numpy as np
+
+from .errors import OrbitsError
+
+__all__ = [
+    "UTC", "PKT", "timescale", "to_posix", "from_posix", "skyfield_time", "sgp4_jd",
+    "parse_instant", "display_zone", "format_time",
+]
+
+UTC = timezone.utc
+#: Pakistan Standard Time, UTC+5 (no daylight saving since 2009).
+PKT = timezone(timedelta(hours=5), "PKT")
+_POSIX_JD = 2440587.5
+_DAY_S = 86400.0
+
+
+@functools.cache
+def timescale():
+    """Skyfield's timescale from its built-in tables (never downloads)."""
+    from skyfield.api import load
+
+    return load.timescale(builtin=True)
+
+
+def to_posix(when):
+    """POSIX seconds of an aware datetime (or a Skyfield Time, or already a float)."""
+    if isinstance(when, datetime):
+        if when.tzinfo is None or when.utcoffset() is None:
+            raise ValueError("naive datetime: give a timezone-aware datetime (e.g. tzinfo=UTC)")
+        return when.timestamp()
+    if hasattr(when, "utc_datetime"):
+        return when.utc_datetime().timestamp()
+    return float(when)
+
+
+def from_posix(seconds, tz=UTC):
+    """Aware datetime (microseconds, in ``tz``) from POSIX seconds."""
+    whole = np.floor(seconds)
+    micro = int(round((seconds - whole) * 1e6))
+    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=int(whole), microseconds=micro)).astimezone(tz)
+
+
+def skyfield_time(seconds):
+    """Skyfield Time for POSIX seconds (scalar or array), leap seconds handled."""
+    seconds = np.asarray(seconds, dtype=float)
+    days = np.floor(seconds / _DAY_S)
+    return timescale().utc(1970, 1, 1 + days, 0, 0, seconds - days * _DAY_S)
+
+
+def sgp4_jd(seconds):
+    """Split UTC Julian date ``(whole, fraction)`` of POSIX seconds, as sgp4 wants."""
+    seconds = np.asarray(seconds, dtype=float)
+    days = np.floor(seconds / _DAY_S)
+    return _POSIX_JD + days, (seconds - days * _DAY_S) / _DAY_S
+
+
+# -------------------------------------------------------------------------
+# Parsing and display
+# -------------------------------------------------------------------------
+
+def display_zone(tz_name=None, utc=False):
+    """The tzinfo to show times in: UTC with ``utc``, an IANA zone, or PKT."""
+    if utc:
+        return UTC
+    if tz_name is None:
+        return PKT
+    if tz_name.upper() in ("UTC", "Z", "GMT"):
+        return UTC
+    if tz_name.upper() == "PKT":
+        return PKT
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise OrbitsError(f"unknown time zone {tz_name!r} (use an IANA name such as Asia/Karachi or Europe/London)") from None
+
+
+_ISO = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
+
+
+def parse_instant(text, zone=PKT, what="time"):
+    """Parse an ISO-8601 date or date-time typed by a user into an aware datetime.
+
+    ``now`` gives the current time.  A time without an offset is read in
+    ``zone`` (the display zone, PKT by default); a bare date means midnight
+    there.  Impossible dates raise :class:`OrbitsError`.
+    """
+    text = str(text).strip()
+    if text.lower() == "now":
+        return datetime.now(UTC)
+    match = _ISO.match(text)
+    if not match:
+        raise OrbitsError(f"{what} {text!r} is not an ISO-8601 date or time (e.g. 2026-04-10T20:30+05:00)")
+    y, mo, d, h, mi, s, frac, offset = match.groups()
+    try:
+        day = date(int(y), int(mo), int(d))
+        clock = time(int(h or 0), int(mi or 0), int(s or 0),
+                     round(float(frac) * 1e6) if frac else 0)
+    except ValueError as exc:
+        raise OrbitsError(f"{what} {text!r} is not a real date or time: {exc}") from None
+    if offset is None:
+        tz = zone
+    elif offset.upper() == "Z":
+        tz = UTC
+    else:
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:
+            raise OrbitsError(f"{what} {text!r} has an impossible UTC offset {offset}")
+        tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return datetime.combine(day, clock, tzinfo=tz)
+
+
+def format_time(when, zone, seconds=True):
+    """``YYYY-MM-DD HH:MM:SS`` of an aware datetime in ``zone``."""
+    local = when.astimezone(zone)
+    return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def zone_label(zone, when=None):
+    """Short name of a zone for headers: ``PKT``, ``UTC``, ``CET``..."""
+    when = when or datetime.now(UTC)
+    return when.astimezone(zone).tzname() or str(zone)

@@ -1,0 +1,48 @@
+"""Shared fixtures.  Matplotlib runs headless; nothing here touches the network."""
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+#: Real CelesTrak catalogues beside the repository (present for developers and CI only).
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def tle_line(text):
+    """Return a 69-column TLE line with its checksum recomputed (for building test cases)."""
+    from orbits.tle import tle_checksum
+
+    body = text[:68].ljust(68)
+    return body + str(tle_checksum(body))
+
+
+@pytest.fixture(scope="session")
+def mission():
+    from orbits.elements import bundled_elements
+
+    return {e.norad_id: e for e in bundled_elements("2026-04-10")}
+
+
+@pytest.fixture(scope="session")
+def islamabad():
+    from orbits.sites import site_named
+
+    return site_named("islamabad")
+
+
+@pytest.fixture(scope="session")
+def epoch_day():
+    """The bundled snapshot's day: predictions near it are meaningful."""
+    return datetime(2026, 4, 10, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"the real CelesTrak catalogues are not here ({SHARED_DATA} is absent)")
+    return SHARED_DATA
