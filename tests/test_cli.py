@@ -1,0 +1,179 @@
+"""The command line: contracts of each format, and one-line errors with exit 2."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
+import pytest
+
+from orbits.cli import main
+
+START = ["--start", "2026-04-10T00:00:00Z"]
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_console_script_is_installed():
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "orbits"]
+    assert script.value == "orbits.cli:main"
+
+
+def test_python_dash_m_runs_the_tool():
+    done = subprocess.run([sys.executable, "-m", "orbits", "passes", *START, "--days", "1"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Visible passes over Islamabad" in done.stdout
+
+
+def test_default_table_shows_visible_passes_geo_and_epochs(capsys):
+    code, out, err = run(capsys, "passes", *START, "--days", "2")
+    assert code == 0 and err == ""
+    assert "Tiangong (CSS)" in out and "PKT" in out
+    assert "Always above the horizon" in out and "slot 38.0" in out
+    assert "epoch 2026-04-10 09:24" in out  # Tiangong's epoch, in PKT
+
+
+def test_json_contract(capsys):
+    code, out, _ = run(capsys, "passes", *START, "--days", "3", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["passes"], "expected visible passes"
+    for p in data["passes"]:
+        assert {"norad_id", "name", "rise", "culmination", "set", "visible", "visible_start",
+                "visible_end", "magnitude", "tle_epoch"} <= set(p)
+        for key in ("rise", "culmination", "set", "visible_start", "visible_end"):
+            assert set(p[key]) == {"time", "azimuth", "elevation"}
+            assert p[key]["time"].endswith("+05:00")
+        assert p["visible"] is True
+        assert p["rise"]["time"] <= p["visible_start"]["time"] <= p["visible_end"]["time"] <= p["set"]["time"]
+    assert {s["norad_id"]: s["status"] for s in data["satellites"]}[37779] == "always_above"
+    tiangong = [p for p in data["passes"] if p["norad_id"] == 48274]
+    assert tiangong and all(isinstance(p["magnitude"], float) for p in tiangong)
+
+
+def test_all_lists_invisible_passes_and_utc(capsys):
+    _, out, _ = run(capsys, "passes", "tiangong", *START, "--days", "1", "--all", "--format", "json", "--utc")
+    passes = json.loads(out)["passes"]
+    assert len(passes) >= 5 and not all(p["visible"] for p in passes)
+    assert all(p["rise"]["time"].endswith("+00:00") for p in passes)
+    assert all(p["visible_start"] is None for p in passes if not p["visible"])
+
+
+def test_iana_time_zone(capsys):
+    _, out, _ = run(capsys, "passes", "css", *START, "--days", "1", "--format", "json",
+                    "--tz", "Europe/London")
+    assert json.loads(out)["passes"][0]["rise"]["time"].endswith("+01:00")  # BST in April
+
+
+def test_csv_rows_match_json(capsys):
+    _, out, _ = run(capsys, "passes", *START, "--days", "2", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    _, js, _ = run(capsys, "passes", *START, "--days", "2", "--format", "json")
+    passes = json.loads(js)["passes"]
+    assert len(rows) == len(passes)
+    assert [r["rise_time"] for r in rows] == [p["rise"]["time"] for p in passes]
+    assert float(rows[0]["culmination_elevation"]) == passes[0]["culmination"]["elevation"]
+
+
+def test_ics_has_one_event_per_visible_pass(capsys, tmp_path):
+    target = tmp_path / "passes.ics"
+    code, out, _ = run(capsys, "passes", *START, "--days", "3", "--format", "ics", "-o", str(target))
+    assert code == 0 and out == ""
+    text = target.read_bytes().decode()
+    _, js, _ = run(capsys, "passes", *START, "--days", "3", "--format", "json")
+    visible = json.loads(js)["passes"]
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert text.count("BEGIN:VEVENT") == len(visible) > 0
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    first = visible[0]["visible_start"]["time"]  # e.g. 2026-04-10T19:00:57.123+05:00
+    hh = int(first[11:13]) - 5
+    assert f"DTSTART:{first[:4]}{first[5:7]}{first[8:10]}T{hh:02d}{first[14:16]}" in text
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_now_gives_dish_pointing_for_geo(capsys):
+    code, out, _ = run(capsys, "now", "paksat-mm1", "paksat-1r", "--at", "2026-04-10T12:00:00Z",
+                       "--format", "json")
+    assert code == 0
+    rows = {r["norad_id"]: r for r in json.loads(out)["now"]}
+    for norad, slot in ((59915, 38.2), (37779, 38.0)):
+        r = rows[norad]
+        assert {"norad_id", "name", "time", "azimuth", "elevation", "range_km", "latitude",
+                "longitude", "altitude_km", "sunlit"} <= set(r)
+        assert 225 < r["azimuth"] < 235 and 34 < r["elevation"] < 38
+        assert abs(r["longitude"] - slot) < 0.2 and 35700 < r["altitude_km"] < 35900
+    _, table, _ = run(capsys, "now", "paksat-mm1", "--at", "2026-04-10T12:00:00Z")
+    assert "dish: az 231." in table
+
+
+def test_catalog_lists_known_satellites(capsys):
+    code, out, _ = run(capsys, "catalog", "--format", "json")
+    rows = {r["norad_id"]: r for r in json.loads(out)["satellites"]}
+    assert code == 0 and len(rows) == 10
+    assert rows[37779]["orbit_class"] == "GEO" and rows[43530]["orbit_class"] == "SSO"
+    assert rows[48274]["tle_epoch"].startswith("2026-04-10T04:24:14")
+    assert "tiangong" in rows[48274]["aliases"]
+
+
+def test_tle_file_with_no_satellites_named_predicts_all(capsys, tmp_path, mission):
+    path = tmp_path / "two.tle"
+    path.write_text("".join(f"{e.name}\n{e.line1}\n{e.line2}\n" for e in (mission[25544], mission[43530])))
+    code, out, _ = run(capsys, "passes", "--tle", str(path), *START, "--days", "1", "--all", "--format", "json")
+    assert code == 0
+    assert {p["norad_id"] for p in json.loads(out)["passes"]} == {25544, 43530}
+
+
+BAD = [
+    (["passes", "tiangog"], "did you mean Tiangong (CSS)?"),
+    (["passes", "badr-1"], "re-entered the atmosphere in December 1990"),
+    (["passes", "icube-qamar"], "orbits the Moon"),
+    (["passes", "--start", "2026-02-30"], "is not a real date"),
+    (["passes", "--start", "tomorrow"], "is not an ISO-8601"),
+    (["passes", "--lat", "95", "--lon", "73"], "out of range"),
+    (["passes", "--lat", "33"], "--lat and --lon go together"),
+    (["passes", "--days", "-3"], "must be positive"),
+    (["passes", "--site", "islamabd"], "did you mean islamabad"),
+    (["passes", "--tz", "Mars/Olympus"], "unknown time zone"),
+    (["passes", "--tle", "/nonexistent/file.tle"], "/nonexistent/file.tle: no such file"),
+    (["passes", "--start", "2050-01-01"], "ephemeris covers 2020-01-01 to 2040-12-31"),
+    (["frobnicate"], "invalid choice"),
+]
+
+
+@pytest.mark.parametrize("args, words", BAD, ids=[" ".join(b[0]) for b in BAD])
+def test_bad_input_is_one_line_and_exit_2(capsys, args, words):
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert words in err
+    assert err.count("\n") == 1 and err.startswith("orbits: ")
+    assert "Traceback" not in err and out == ""
+
+
+def test_bad_tle_file_names_file_line_and_field(capsys, tmp_path, mission):
+    e = mission[25544]
+    path = tmp_path / "bad.tle"
+    path.write_text(f"{e.name}\n{e.line1[:68]}0\n{e.line2}\n")  # wrong checksum digit
+    code, _, err = run(capsys, "passes", "--tle", str(path))
+    assert code == 2
+    assert err.startswith(f"orbits: {path}:2: checksum (column 69): line 1 says 0 but")
+
+
+def test_failed_output_leaves_existing_file_alone(capsys, tmp_path):
+    target = tmp_path / "keep.json"
+    target.write_text("precious")
+    code, _, _ = run(capsys, "passes", "nosuchsat", "-o", str(target))
+    assert code == 2 and target.read_text() == "precious"
+
+
+def test_stale_elements_warn_on_stderr(capsys):
+    code, out, err = run(capsys, "passes", "tiangong", "--start", "2026-06-01", "--days", "1")
+    assert code == 0
+    assert "warning: elements of 1 satellite (Tiangong (CSS)) are 5" in err
+    assert "epoch 2026-04-10" in out

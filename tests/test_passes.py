@@ -1,0 +1,184 @@
+"""The pass engine: complete, exact at the edges, honest about GEO and decay."""
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from orbits.passes import predict_passes
+from orbits.positions import Tracker
+from orbits.sites import Site
+from orbits.tle import parse_elements
+from orbits.times import skyfield_time, to_posix
+from orbits.visibility import visual_magnitude
+
+from conftest import tle_line
+
+
+def _dense_passes(e, site, start, days, step_s=5.0):
+    """Reference: elevation every 5 s; each maximal run above 0 deg is a pass."""
+    t0 = to_posix(start)
+    t = t0 + np.arange(0, days * 86400 + step_s, step_s)
+    el = Tracker([e], site).look(t)["elevation_deg"][0]
+    up = el >= 0
+    edges = np.flatnonzero(np.diff(up.astype(int)))
+    runs, begin = [], (0 if up[0] else None)
+    for k in edges:
+        if up[k + 1]:
+            begin = k + 1
+        else:
+            runs.append((t[begin], t[k], el[begin:k + 1].max()))
+    return runs
+
+
+@pytest.mark.parametrize("norad", [48274, 43530, 66054])
+def test_same_pass_set_as_a_dense_scan(norad, mission, islamabad, epoch_day):
+    e = mission[norad]
+    ours = predict_passes([e], islamabad, epoch_day, days=3).passes
+    dense = _dense_passes(e, islamabad, epoch_day, 3)
+    # Every dense pass (peak above 0.1 deg) is one of ours, at the same time.
+    for rise, set_, peak in dense:
+        if peak < 0.1 or rise == to_posix(epoch_day):
+            continue
+        match = [p for p in ours if to_posix(p.rise.time) <= rise + 1e-6 and to_posix(p.set.time) >= set_ - 1e-6]
+        assert len(match) == 1, (rise, peak)
+        assert abs(to_posix(match[0].rise.time) - rise) < 5.0
+        assert match[0].culmination.elevation_deg >= peak - 1e-4  # reported to 1e-4 deg
+    assert len(ours) >= len([d for d in dense if d[2] >= 0.1])
+
+
+def test_events_are_ordered_and_on_the_horizon(mission, islamabad, epoch_day):
+    prediction = predict_passes(list(mission.values()), islamabad, epoch_day, days=2)
+    assert prediction.passes == sorted(prediction.passes, key=lambda p: (p.rise.time, p.norad_id))
+    for p in prediction.passes:
+        assert p.rise.time < p.culmination.time < p.set.time
+        if not p.starts_before_window:
+            assert abs(p.rise.elevation_deg) < 1e-3
+        assert abs(p.set.elevation_deg) < 1e-3 or p.ends_after_window
+        assert p.culmination.elevation_deg > 0
+
+
+def test_grazing_pass_between_grid_samples_is_found(mission, islamabad, epoch_day):
+    """A pass peaking under 1 deg lasts about 3 minutes: shorter than two grid steps."""
+    prediction = predict_passes(list(mission.values()), islamabad, epoch_day, days=7)
+    low = [p for p in prediction.passes if p.culmination.elevation_deg < 1.0]
+    assert low, "expected some grazing passes in a week"
+    assert min(p.duration for p in low) < timedelta(minutes=4)
+
+
+def test_pass_in_progress_at_start_has_its_true_rise(mission, islamabad, epoch_day):
+    e = mission[48274]
+    first = predict_passes([e], islamabad, epoch_day, days=1).passes[3]
+    start = first.culmination.time
+    again = predict_passes([e], islamabad, start, days=1).passes[0]
+    assert again.starts_before_window
+    assert abs((again.rise.time - first.rise.time).total_seconds()) < 1e-3
+    cut = predict_passes([e], islamabad, first.rise.time - timedelta(hours=1),
+                         end=first.culmination.time).passes[-1]
+    assert cut.ends_after_window
+    assert abs((cut.set.time - first.set.time).total_seconds()) < 1e-3
+
+
+def test_geostationary_satellites_are_always_above_with_their_slot(mission, islamabad, epoch_day):
+    prediction = predict_passes([mission[37779], mission[59915]], islamabad, epoch_day, days=1)
+    assert prediction.passes == []
+    from skyfield.api import EarthSatellite, wgs84
+    top = wgs84.latlon(islamabad.latitude_deg, islamabad.longitude_deg, elevation_m=islamabad.elevation_m)
+    for report, slot in zip(prediction.satellites, (38.0, 38.2)):
+        assert report.status == "always_above"
+        assert abs(report.longitude_deg - slot) < 0.2
+        e = mission[report.norad_id]
+        alt, az, _ = (EarthSatellite(e.line1, e.line2) - top).at(skyfield_time(to_posix(epoch_day))).altaz()
+        assert report.elevation_deg[0] - 0.01 <= alt.degrees <= report.elevation_deg[1] + 0.01
+        assert report.azimuth_deg[0] - 0.01 <= az.degrees <= report.azimuth_deg[1] + 0.01
+
+
+def test_satellite_that_never_rises_says_so(mission, epoch_day):
+    north = Site(80.0, 0.0, 0.0, "high Arctic")
+    report, = predict_passes([mission[65055]], north, epoch_day, days=2).satellites
+    assert report.status == "never_rises" and report.pass_count == 0
+    assert report.elevation_deg[1] < 0
+
+
+def test_decay_stops_one_satellite_and_the_others_go_on(mission, islamabad, epoch_day):
+    css = mission[48274]
+    # Tiangong's elements with an enormous drag term: SGP4 gives up within days.
+    line1 = tle_line(css.line1[:2] + "99001" + css.line1[7:53] + "+50000+0" + css.line1[61:68])
+    line2 = tle_line(css.line2[:2] + "99001" + css.line2[7:68])
+    heavy, = parse_elements(f"DOOMED\n{line1}\n{line2}\n", "doomed.tle")
+    prediction = predict_passes([heavy, mission[43530]], islamabad, epoch_day, days=7)
+    doomed = next(r for r in prediction.satellites if r.name == "DOOMED")
+    other = next(r for r in prediction.satellites if r.norad_id == 43530)
+    assert doomed.usable_until is not None and epoch_day < doomed.usable_until < epoch_day + timedelta(days=7)
+    assert "after" in doomed.message and "no predictions after that" in doomed.message
+    assert all(p.set.time <= doomed.usable_until for p in prediction.passes if p.name == "DOOMED")
+    assert other.status == "passes" and other.pass_count > 20
+    assert any("DOOMED" in w for w in prediction.warnings)
+
+
+def test_visible_windows_hold_and_end_where_skyfield_says(mission, islamabad, epoch_day):
+    """Check window edges with Skyfield's own sunlight and Sun altitude (not ours).
+
+    Skyfield's shadow is a sphere of the equatorial radius, ours the WGS84
+    ellipsoid, so shadow edges differ by a few seconds: compare 10 s inside.
+    """
+    from skyfield.api import EarthSatellite, wgs84
+    from orbits.ephemeris import ephemeris
+    eph = ephemeris()
+    top = wgs84.latlon(islamabad.latitude_deg, islamabad.longitude_deg, elevation_m=islamabad.elevation_m)
+    observer = eph["earth"] + top
+    e = mission[48274]
+    sat = EarthSatellite(e.line1, e.line2)
+    prediction = predict_passes([e], islamabad, epoch_day, days=7)
+    windows = [w for p in prediction.visible_passes for w in p.windows]
+    assert len(windows) >= 5
+    shadow_ends = 0
+    for w in windows:
+        inside = np.linspace(to_posix(w.start.time) + 10, to_posix(w.end.time) - 10, 7)
+        t = skyfield_time(inside)
+        assert sat.at(t).is_sunlit(eph).all()
+        assert ((sat - top).at(t).altaz()[0].degrees >= 10 - 1e-6).all()
+        assert (observer.at(t).observe(eph["sun"]).apparent(deflectors=()).altaz()[0].degrees <= -6 + 0.02).all()
+        if w.end_reason == "enters the Earth's shadow":
+            shadow_ends += 1
+            after = skyfield_time(to_posix(w.end.time) + np.array([10.0, 30.0]))
+            assert not sat.at(after).is_sunlit(eph).any()
+        if w.start_reason == "climbs past the minimum elevation":
+            assert abs(w.start.elevation_deg - 10) < 1e-3
+    assert shadow_ends >= 1
+
+
+def test_magnitude_model():
+    # The model's constant 15.75 is 2.5 log10(2e6) rounded: std + 0.0026 at 1000 km, 90 deg.
+    assert visual_magnitude(-1.8, 1000.0, np.pi / 2) == pytest.approx(-1.8, abs=0.003)
+    # Half the range: 5 log10(2) = 1.505 mag brighter.
+    assert visual_magnitude(-1.8, 500.0, np.pi / 2) == pytest.approx(-1.8 - 1.505, abs=0.003)
+    # Full phase (Sun behind the observer): twice as lit as at 90 deg.
+    assert visual_magnitude(0.0, 1000.0, 0.0) == pytest.approx(-0.75, abs=1e-9)
+    # Thin crescent (phase 170 deg): much fainter.
+    assert visual_magnitude(0.0, 1000.0, np.radians(170)) > 4
+
+
+def test_magnitudes_only_where_a_standard_magnitude_is_known(mission, islamabad, epoch_day):
+    prediction = predict_passes([mission[48274], mission[43530]], islamabad, epoch_day, days=7)
+    css = [p for p in prediction.visible_passes if p.norad_id == 48274]
+    prss = [p for p in prediction.visible_passes if p.norad_id == 43530]
+    assert css and prss
+    assert all(-5 < p.magnitude < 4 for p in css)
+    assert all(p.magnitude is None for p in prss)
+
+
+def test_stale_elements_warn_with_their_age(mission, islamabad, epoch_day):
+    prediction = predict_passes([mission[48274]], islamabad, epoch_day + timedelta(days=30), days=1)
+    assert len(prediction.warnings) == 1
+    assert "31 days" in prediction.warnings[0] and "orbits tle update" in prediction.warnings[0]
+    fresh = predict_passes([mission[48274]], islamabad, epoch_day, days=1)
+    assert fresh.warnings == []
+
+
+def test_parallel_workers_give_the_same_answer(mission, islamabad, epoch_day):
+    sets = list(mission.values())
+    one = predict_passes(sets, islamabad, epoch_day, days=1, workers=1)
+    two = predict_passes(sets, islamabad, epoch_day, days=1, workers=2)
+    key = lambda p: (p.norad_id, p.rise.time, p.set.time, p.culmination.elevation_deg, p.windows)
+    assert sorted(map(key, one.passes)) == sorted(map(key, two.passes))
