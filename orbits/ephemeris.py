@@ -48,7 +48,11 @@ class SkyTable:
         t = skyfield_time(self.grid_s)
         eph = ephemeris()
         gcrs = (eph["sun"] - eph["earth"]).at(t).position.km
-        rot = TEME.rotation_at(t)
+        # Precession-nutation (GCRS -> TEME) changes by under 0.1 arcsec in
+        # 6 hours: compute it every 6 h (IAU 2000A is costly), interpolate.
+        coarse_s = np.arange(self.grid_s[0], self.grid_s[-1] + 6 * 3600.0, 6 * 3600.0)
+        rot = TEME.rotation_at(skyfield_time(coarse_s)).reshape(9, -1)
+        rot = np.stack([np.interp(self.grid_s, coarse_s, row) for row in rot]).reshape(3, 3, -1)
         self.sun_teme = np.einsum("ijn,jn->ni", rot, gcrs)
         self.dut1 = np.asarray(t.dut1, dtype=float)
 

@@ -256,20 +256,26 @@ def _predict_chunk(elements, settings):
         return Event(from_posix(times[k]), round(float(look["azimuth_deg"][k]), 3),
                      round(float(look["elevation_deg"][k]), 4))
 
-    def moment(s, t):
-        one = tracker.look(np.array([t]), np.array([s]))
-        return Event(from_posix(t), round(float(one["azimuth_deg"][0]), 3),
-                     round(float(one["elevation_deg"][0]), 4))
+    # Window edges of all passes, evaluated in one call.
+    edge_sat = [s for k, (s, *_) in enumerate(raw) for w in windows[k] for _ in (0, 1)]
+    edge_t = [w[key] for k in range(len(raw)) for w in windows[k] for key in ("start_s", "end_s")]
+    edges = tracker.look(np.array(edge_t, float), np.array(edge_sat, int)) if edge_t else None
+
+    def edge(j):
+        return Event(from_posix(edge_t[j]), round(float(edges["azimuth_deg"][j]), 3),
+                     round(float(edges["elevation_deg"][j]), 4))
 
     n = len(raw)
     passes = []
+    j = 0
     for k, (s, _, _, _, rise_known, set_known) in enumerate(raw):
         e = elements[s]
         culmination = event(n + k)
         found = []
         for w in windows[k]:
             inside = w["start_s"] <= culm[k] <= w["end_s"]
-            start_ev, end_ev = moment(s, w["start_s"]), moment(s, w["end_s"])
+            start_ev, end_ev = edge(j), edge(j + 1)
+            j += 2
             peak = culmination if inside else max(start_ev, end_ev, key=lambda x: x.elevation_deg)
             found.append(VisibleWindow(start_ev, peak, end_ev, w["start_reason"], w["end_reason"],
                                        w["magnitude"]))

@@ -24,6 +24,14 @@ def compass(azimuth_deg):
     return _POINTS[int((azimuth_deg % 360.0) / 22.5 + 0.5) % 16]
 
 
+def _columns(head, body):
+    """Left-aligned text columns: header, dashes, rows."""
+    widths = [max(len(r[i]) for r in list(body) + [head]) for i in range(len(head))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    return lines + ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
+
+
 def _iso(when, zone):
     return when.astimezone(zone).isoformat(timespec="milliseconds")
 
@@ -99,10 +107,7 @@ def passes_table(prediction, zone, visible_only=True):
                      _cell(x.culmination, zone), _cell(x.set, zone), ", ".join(notes))
         body.append(cells)
     if body:
-        widths = [max(len(r[i]) for r in body + [head]) for i in range(len(head))]
-        lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
+        lines += _columns(head, body)
     else:
         lines.append("No visible passes in this window." if visible_only else "No passes in this window.")
     lines += _status_lines(p)
@@ -327,10 +332,7 @@ def now_table(snapshots, site, zone):
                      f"{s.elevation_deg:.1f}°", f"{s.range_km:,.0f}",
                      f"{s.latitude_deg:.2f}", f"{s.longitude_deg:.2f}", f"{s.altitude_km:,.0f}",
                      "yes" if s.sunlit else "no", note))
-    widths = [max(len(r[i]) for r in body + [head]) for i in range(len(head))]
-    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
+    lines += _columns(head, body)
     lines.append("")
     lines += [f"  {s.name}: elements epoch {format_time(s.tle_epoch, zone, False)} "
               f"({_age(s.tle_epoch, when):+.1f} days)" for s in snapshots]
@@ -372,12 +374,9 @@ def catalog_table(entries, when, zone, historic=()):
                      f"{r['age_days']:.1f} d" if e else "-",
                      "-" if r["standard_magnitude"] is None else f"{r['standard_magnitude']:+.1f}",
                      ", ".join(r["aliases"][:4])))
-    widths = [max(len(x[i]) for x in body + [head]) for i in range(len(head))]
     lines = [f"Satellites known to orbits (epochs in {zone_label(zone, when)}, ages at "
              f"{format_time(when, zone, False)})", ""]
-    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(x, widths)).rstrip() for x in body]
+    lines += _columns(head, body)
     if historic:
         lines += ["", "Asked about but not predictable:"] + [f"  {text}" for text in historic]
     return "\n".join(lines) + "\n"

@@ -117,11 +117,13 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes):
             x = illinois(fun, s, a, b, fa, fb, tol_s=1e-3)
         cuts.extend(zip(owner[k].tolist(), x.tolist(), [c] * len(k), (fa < 0).tolist()))
 
-    # Between consecutive cut times the state is constant: test the midpoints.
+    # Between consecutive cut times the state is constant: test the midpoints
+    # of every pass's segments in one evaluation.
     bounds = {}
     for p, x, c, up in cuts:
         bounds.setdefault(p, []).append((x, c, up))
     all_ok = (m >= 0).all(axis=0)
+    plans = []
     for p in np.unique(owner):
         if p not in bounds:
             if all_ok[owner == p].all():
@@ -130,22 +132,35 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes):
             continue
         edges = sorted(bounds[p])
         times = [rise_s[p]] + [e[0] for e in edges] + [set_s[p]]
-        mids = np.array([(x0 + x1) / 2 for x0, x1 in zip(times[:-1], times[1:])])
-        ok = (rules.margins(tracker, np.full(len(mids), sat[p]), mids)[0] >= 0).all(axis=0)
-        window = None
-        for j, good in enumerate(ok):  # segment j runs from times[j] to times[j + 1]
-            if good and window is None:
-                why = "rises" if j == 0 else _START[edges[j - 1][1]]
-                window = dict(start_s=times[j], start_reason=why)
-            elif not good and window is not None:
-                window.update(end_s=times[j], end_reason=_END[edges[j - 1][1]])
-                result[p].append(window)
-                window = None
-        if window is not None:
-            window.update(end_s=set_s[p], end_reason="sets")
-            result[p].append(window)
+        plans.append((p, edges, times))
+    if plans:
+        mids = np.concatenate([[(a + b) / 2 for a, b in zip(t[:-1], t[1:])] for _, _, t in plans])
+        whose = np.concatenate([[sat[p]] * (len(t) - 1) for p, _, t in plans])
+        states = (rules.margins(tracker, whose, mids)[0] >= 0).all(axis=0)
+        first = 0
+        for p, edges, times in plans:
+            ok = states[first:first + len(times) - 1]
+            first += len(times) - 1
+            result[p] = _windows(ok, edges, times, set_s[p])
     _magnitudes(tracker, sat, result, standard_magnitudes)
     return result
+
+
+def _windows(ok, edges, times, set_s):
+    """Merge visible segments into windows, each with why it starts and ends."""
+    windows, window = [], None
+    for j, good in enumerate(ok):  # segment j runs from times[j] to times[j + 1]
+        if good and window is None:
+            why = "rises" if j == 0 else _START[edges[j - 1][1]]
+            window = dict(start_s=times[j], start_reason=why)
+        elif not good and window is not None:
+            window.update(end_s=times[j], end_reason=_END[edges[j - 1][1]])
+            windows.append(window)
+            window = None
+    if window is not None:
+        window.update(end_s=set_s, end_reason="sets")
+        windows.append(window)
+    return windows
 
 
 def _magnitudes(tracker, sat, result, standard_magnitudes):
