@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .errors import OrbitsError
 
-__all__ = ["KnownSatellite", "KNOWN", "MISSION", "HISTORIC", "resolve", "known_by_id"]
+__all__ = ["KnownSatellite", "KNOWN", "MISSION", "HISTORIC", "resolve", "known_by_id", "display_name"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,14 @@ def known_by_id(norad_id):
         if norad_id == sat.norad_id or norad_id in sat.extra_ids:
             return sat
     return None
+
+
+def display_name(elements):
+    """The friendly name of an element set's satellite: the catalogue's, else the set's own."""
+    known = known_by_id(elements.norad_id)
+    if known is not None and elements.norad_id == known.norad_id:
+        return known.name
+    return elements.name
 
 
 def _norm(text):

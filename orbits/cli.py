@@ -183,9 +183,7 @@ def cmd_now(args):
     site = _site(args)
     when = parse_instant(args.at, zone, "--at")
     sets = elements.select(args.satellites, args.tle)
-    from .passes import display_name
-    shots = [s.__class__(**{**s.__dict__, "name": display_name(e)})
-             for s, e in zip(observe(sets, when, site), sets)]
+    shots = observe(sets, when, site)
     stale = [f"elements of {s.name} are {abs((when - s.tle_epoch).days)} days from {when:%Y-%m-%d}: "
              "positions of low satellites may be off by thousands of km; run 'orbits tle update'"
              for s in shots if abs((when - s.tle_epoch).total_seconds()) > 14 * 86400]

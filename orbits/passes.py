@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from sgp4.api import SGP4_ERRORS
 
-from .catalog import known_by_id
+from .catalog import display_name, known_by_id
 from .ephemeris import SkyTable
 from .errors import OrbitsError
 from .frames import subpoint
@@ -144,14 +144,6 @@ class Prediction:
     def visible_passes(self):
         """The passes with at least one visible window."""
         return [p for p in self.passes if p.visible]
-
-
-def display_name(elements):
-    """The friendly name of a satellite: the catalogue's, else the element set's."""
-    known = known_by_id(elements.norad_id)
-    if known is not None and elements.norad_id == known.norad_id:
-        return known.name
-    return elements.name
 
 
 def _standard_magnitude(elements):

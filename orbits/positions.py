@@ -13,6 +13,7 @@ from datetime import datetime
 import numpy as np
 from sgp4.api import SGP4_ERRORS, SatrecArray
 
+from .catalog import display_name
 from .ephemeris import SkyTable
 from .frames import gmst82, look_angles, subpoint, teme_to_earth_fixed
 from .sites import WGS84_A_KM, WGS84_F
@@ -172,7 +173,7 @@ def observe(elements, when, site, sky=None):
             return float(a[k, 0]) if ok else float("nan")
 
         shots.append(Snapshot(
-            e.norad_id, e.name, at, val(look["azimuth_deg"]), val(look["elevation_deg"]),
+            e.norad_id, display_name(e), at, val(look["azimuth_deg"]), val(look["elevation_deg"]),
             val(look["range_km"]), val(look["range_rate_km_s"]), val(lat), val(lon), val(alt),
             bool(margin[k, 0] > 0) if ok else None, e.epoch, e.orbit_class, why))
     return shots
