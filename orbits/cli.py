@@ -177,6 +177,7 @@ def cmd_passes(args):
 
 def cmd_now(args):
     from . import elements, report
+    from .passes import stale_warning
     from .positions import observe
 
     zone = display_zone(args.tz, args.utc)
@@ -184,10 +185,8 @@ def cmd_now(args):
     when = parse_instant(args.at, zone, "--at")
     sets = elements.select(args.satellites, args.tle)
     shots = observe(sets, when, site)
-    stale = [f"elements of {s.name} are {abs((when - s.tle_epoch).days)} days from {when:%Y-%m-%d}: "
-             "positions of low satellites may be off by thousands of km; run 'orbits tle update'"
-             for s in shots if abs((when - s.tle_epoch).total_seconds()) > 14 * 86400]
-    _warn(stale)
+    stale = stale_warning(sets, when, when)
+    _warn([stale] if stale else [])
     if args.format == "json":
         text = json.dumps(report.now_json(shots, site, zone), indent=2) + "\n"
     elif args.format == "csv":

@@ -27,7 +27,7 @@ from .times import from_posix, to_posix
 from .visibility import VisibilityRules, visible_windows
 
 __all__ = ["Event", "VisibleWindow", "Pass", "SatelliteReport", "Prediction",
-           "predict_passes", "display_name", "STALE_DAYS"]
+           "predict_passes", "display_name", "stale_warning", "STALE_DAYS"]
 
 #: Elements further than this from the prediction window draw a warning.
 STALE_DAYS = 14.0
@@ -204,22 +204,28 @@ def _split(elements, parts):
     return [c for c in (order[k::parts] for k in range(parts)) if c]
 
 
-def _warnings(elements, prediction):
-    out = []
+def stale_warning(elements, start, end):
+    """One line about element sets further than ``STALE_DAYS`` from ``[start, end]``, or None."""
     stale = []
     for e in elements:
-        age = max(abs(e.age_days(prediction.start)), abs(e.age_days(prediction.end)))
+        age = max(abs(e.age_days(start)), abs(e.age_days(end)))
         if age > STALE_DAYS:
             stale.append((age, e))
-    if stale:
-        ages = sorted(age for age, _ in stale)
-        span = f"{ages[0]:.0f}" if ages[-1] - ages[0] < 1 else f"{ages[0]:.0f} to {ages[-1]:.0f}"
-        names = ", ".join(display_name(e) for _, e in stale[:6]) + (" ..." if len(stale) > 6 else "")
-        geo = any(e.orbit_class == "GEO" for _, e in stale)
-        out.append(f"elements of {len(stale)} satellite{'s' if len(stale) > 1 else ''} ({names}) are "
-                   f"{span} days from the prediction window (more than {STALE_DAYS:g}): expect errors of "
-                   f"minutes for low orbits{' and a drifting slot for GEO (station-keeping is not in old elements)' if geo else ''}; "
-                   "run 'orbits tle update'")
+    if not stale:
+        return None
+    ages = sorted(age for age, _ in stale)
+    span = f"{ages[0]:.0f}" if ages[-1] - ages[0] < 1 else f"{ages[0]:.0f} to {ages[-1]:.0f}"
+    names = ", ".join(display_name(e) for _, e in stale[:6]) + (" ..." if len(stale) > 6 else "")
+    geo = any(e.orbit_class == "GEO" for _, e in stale)
+    return (f"elements of {len(stale)} satellite{'s' if len(stale) > 1 else ''} ({names}) are "
+            f"{span} days from the prediction window (more than {STALE_DAYS:g}): expect errors of "
+            f"minutes for low orbits{' and a drifting slot for GEO (station-keeping is not in old elements)' if geo else ''}; "
+            "run 'orbits tle update'")
+
+
+def _warnings(elements, prediction):
+    stale = stale_warning(elements, prediction.start, prediction.end)
+    out = [stale] if stale else []
     for r in prediction.satellites:
         if r.status == "failed" or r.usable_until is not None:
             out.append(f"{r.name} ({r.norad_id}): {r.message}")
@@ -241,32 +247,26 @@ def _predict_chunk(elements, settings):
     set_ = np.array([p[3] if p[5] else min(p[3], end_s) for p in raw], dtype=float)
     std = [_standard_magnitude(e) for e in elements]
     windows = visible_windows(tracker, rules, sat, rise, set_, std)
-    times = np.concatenate([rise, culm, set_])
-    look = tracker.look(times, np.concatenate([sat, sat, sat])) if len(sat) else None
+    # Rise, culmination, set and every visible-window edge, in one evaluation.
+    n = len(raw)
+    edge_sat = [s for k, (s, *_) in enumerate(raw) for w in windows[k] for _ in (0, 1)]
+    edge_t = [w[key] for k in range(n) for w in windows[k] for key in ("start_s", "end_s")]
+    times = np.concatenate([rise, culm, set_, np.array(edge_t, float)])
+    look = tracker.look(times, np.concatenate([sat, sat, sat, np.array(edge_sat, int)])) if n else None
 
     def event(k):
         return Event(from_posix(times[k]), round(float(look["azimuth_deg"][k]), 3),
                      round(float(look["elevation_deg"][k]), 4))
 
-    # Window edges of all passes, evaluated in one call.
-    edge_sat = [s for k, (s, *_) in enumerate(raw) for w in windows[k] for _ in (0, 1)]
-    edge_t = [w[key] for k in range(len(raw)) for w in windows[k] for key in ("start_s", "end_s")]
-    edges = tracker.look(np.array(edge_t, float), np.array(edge_sat, int)) if edge_t else None
-
-    def edge(j):
-        return Event(from_posix(edge_t[j]), round(float(edges["azimuth_deg"][j]), 3),
-                     round(float(edges["elevation_deg"][j]), 4))
-
-    n = len(raw)
     passes = []
-    j = 0
+    j = 3 * n  # index of the next window edge in ``times``
     for k, (s, _, _, _, rise_known, set_known) in enumerate(raw):
         e = elements[s]
         culmination = event(n + k)
         found = []
         for w in windows[k]:
             inside = w["start_s"] <= culm[k] <= w["end_s"]
-            start_ev, end_ev = edge(j), edge(j + 1)
+            start_ev, end_ev = event(j), event(j + 1)
             j += 2
             peak = culmination if inside else max(start_ev, end_ev, key=lambda x: x.elevation_deg)
             found.append(VisibleWindow(start_ev, peak, end_ev, w["start_reason"], w["end_reason"],

@@ -98,7 +98,7 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes):
 
     # Refine every sign change of every margin inside a pass.
     same = owner[1:] == owner[:-1]
-    cuts = []  # (pass, time, condition, becomes_ok)
+    cuts = []  # (pass, time, condition)
     for c in range(3):
         ok = m[c] >= 0
         k = np.flatnonzero(same & (ok[1:] != ok[:-1]))
@@ -115,13 +115,13 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes):
             def fun(i, x, c=c):
                 return rules.margins(tracker, i, x)[0][c]
             x = illinois(fun, s, a, b, fa, fb, tol_s=1e-3)
-        cuts.extend(zip(owner[k].tolist(), x.tolist(), [c] * len(k), (fa < 0).tolist()))
+        cuts.extend(zip(owner[k].tolist(), x.tolist(), [c] * len(k)))
 
     # Between consecutive cut times the state is constant: test the midpoints
     # of every pass's segments in one evaluation.
     bounds = {}
-    for p, x, c, up in cuts:
-        bounds.setdefault(p, []).append((x, c, up))
+    for p, x, c in cuts:
+        bounds.setdefault(p, []).append((x, c))
     all_ok = (m >= 0).all(axis=0)
     plans = []
     for p in np.unique(owner):
