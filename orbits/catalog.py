@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from .errors import OrbitsError
 
-__all__ = ["KnownSatellite", "KNOWN", "MISSION", "HISTORIC", "resolve", "known_by_id", "display_name"]
+__all__ = ["KnownSatellite", "KNOWN", "MISSION", "HISTORIC", "resolve", "known_by_id", "display_name",
+           "friendly_name"]
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,15 @@ def known_by_id(norad_id):
 
 def display_name(elements):
     """The friendly name of an element set's satellite: the catalogue's, else the set's own."""
-    known = known_by_id(elements.norad_id)
-    if known is not None and elements.norad_id == known.norad_id:
+    return friendly_name(elements.norad_id, elements.name)
+
+
+def friendly_name(norad_id, name):
+    """The catalogue's name for ``norad_id`` if it knows it, else ``name``."""
+    known = known_by_id(norad_id)
+    if known is not None and norad_id == known.norad_id:
         return known.name
-    return elements.name
+    return name
 
 
 def _norm(text):

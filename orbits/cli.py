@@ -6,15 +6,13 @@ traceback.  Output goes to stdout, or atomically to ``--output FILE``.
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from datetime import datetime
-from pathlib import Path
 
 from . import __version__
-from .catalog import HISTORIC, KNOWN
+from .catalog import HISTORIC, KNOWN, resolve
 from .errors import OrbitsError
+from .files import write_atomic
 from .times import UTC, display_zone, parse_instant
 
 __all__ = ["main"]
@@ -47,8 +45,13 @@ def _number(kind, low=None, high=None, positive=False):
 def _common(p, formats):
     p.add_argument("satellites", nargs="*", metavar="SAT",
                    help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)")
-    p.add_argument("--tle", action="append", default=[], metavar="FILE",
-                   help="element file (3LE/2LE TLE, OMM JSON or CSV); repeatable")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--tle", action="append", default=[], metavar="FILE",
+                        help="element file (3LE/2LE TLE, OMM JSON or CSV); repeatable")
+    source.add_argument("--group", metavar="NAME",
+                        help="every satellite of a CelesTrak group fetched with 'orbits tle update --group'")
+    p.add_argument("--offline", action="store_true",
+                   help="guarantee no network use (predictions never use it anyway)")
     site = p.add_argument_group("site")
     site.add_argument("--site", metavar="NAME", help="named site (default islamabad; see README)")
     site.add_argument("--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive")
@@ -89,6 +92,8 @@ def build_parser():
     p.add_argument("--at", metavar="ISO", default="now", help="the instant (default now)")
     p.set_defaults(func=cmd_now)
 
+    _tle_parsers(sub)
+
     p = sub.add_parser("catalog", help="the satellites orbits knows, with element epochs")
     p.add_argument("--tle", action="append", default=[], metavar="FILE", help="list this file's satellites instead")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -97,6 +102,35 @@ def build_parser():
     zone.add_argument("--utc", action="store_true")
     p.set_defaults(func=cmd_catalog)
     return parser
+
+
+def _tle_parsers(sub):
+    from .celestrak import FORMATS, MIN_INTERVAL
+
+    hours = MIN_INTERVAL.total_seconds() / 3600
+    tle = sub.add_parser("tle", help="element sets: fetch fresh ones from CelesTrak, show what is used")
+    tsub = tle.add_subparsers(dest="tle_command", metavar="ACTION", parser_class=_Parser)
+    tsub.required = True
+    p = tsub.add_parser("update", help="fetch current elements from CelesTrak's GP API into the cache")
+    p.add_argument("satellites", nargs="*", metavar="SAT",
+                   help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)")
+    p.add_argument("--group", metavar="NAME", help="a CelesTrak group instead, e.g. stations or active")
+    p.add_argument("--force", action="store_true",
+                   help=f"fetch even if the same query succeeded less than {hours:g} h ago")
+    p.add_argument("--gp-format", choices=FORMATS, default="json",
+                   help="format to request (default json, OMM; TLE cannot carry 6-digit NORAD numbers)")
+    p.add_argument("--timeout", type=_number("--timeout", 0.1, 300), default=10.0, metavar="S",
+                   help="seconds to wait for the server to connect or send (default 10)")
+    p.add_argument("--offline", action="store_true", help="refuse to use the network")
+    p.set_defaults(func=cmd_tle_update)
+    p = tsub.add_parser("status", help="each satellite's element epoch, age and source (cache or bundled)")
+    p.add_argument("satellites", nargs="*", metavar="SAT", help="name, alias or NORAD number")
+    p.add_argument("--group", metavar="NAME", help="the satellites of a cached CelesTrak group")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    zone = p.add_mutually_exclusive_group()
+    zone.add_argument("--tz", metavar="ZONE")
+    zone.add_argument("--utc", action="store_true")
+    p.set_defaults(func=cmd_tle_status)
 
 
 def _site(args):
@@ -114,21 +148,10 @@ def _site(args):
 
 def _emit(args, text):
     """Write to --output atomically (temp file + rename), else stdout."""
-    if not args.output:
+    if args.output:
+        write_atomic(args.output, text)
+    else:
         sys.stdout.write(text)
-        return
-    target = Path(args.output)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OrbitsError(f"{target}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _warn(messages):
@@ -149,6 +172,13 @@ def _progress():
     return show
 
 
+def _cache(args):
+    """The element cache, unless --tle files replace it."""
+    from .cache import ElementCache
+
+    return None if getattr(args, "tle", None) else ElementCache()
+
+
 def cmd_passes(args):
     from . import elements, report
     from .passes import predict_passes
@@ -156,7 +186,7 @@ def cmd_passes(args):
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     start = parse_instant(args.start, zone, "--start")
-    sets = elements.select(args.satellites, args.tle)
+    sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
     progress = _progress() if len(sets) > 200 else None
     prediction = predict_passes(sets, site, start, days=args.days, horizon_deg=args.horizon,
                                 min_elevation_deg=args.min_elevation,
@@ -183,7 +213,7 @@ def cmd_now(args):
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     when = parse_instant(args.at, zone, "--at")
-    sets = elements.select(args.satellites, args.tle)
+    sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
     shots = observe(sets, when, site)
     stale = stale_warning(sets, when, when)
     _warn([stale] if stale else [])
@@ -219,6 +249,61 @@ def cmd_catalog(args):
     return 0
 
 
+def cmd_tle_update(args):
+    from . import celestrak, elements
+    from .cache import ElementCache
+    from .catalog import MISSION
+
+    if args.group and args.satellites:
+        raise OrbitsError("give satellites or --group, not both")
+    if args.offline or celestrak.offline():
+        raise celestrak.FetchError("offline mode (--offline or ORBITS_OFFLINE): not contacting CelesTrak; "
+                                   "cache unchanged")
+    cache = ElementCache()
+    if args.group:
+        queries = [celestrak.Query("GROUP", args.group.strip())]
+    else:
+        best = elements.freshest(cache)
+        available = [(n, name) for n, (_, name, _) in best.items()]
+        numbers = [resolve(q, available) for q in args.satellites] or list(MISSION)
+        queries = [celestrak.Query("CATNR", str(n)) for n in dict.fromkeys(numbers)]
+
+    def log(message):
+        sys.stderr.write(f"\r  fetched {message:<60}")
+        sys.stderr.flush()
+
+    fetched, skipped = celestrak.update(queries, cache, force=args.force, fmt=args.gp_format,
+                                        timeout_s=args.timeout, log=log if sys.stderr.isatty() else None)
+    if sys.stderr.isatty() and fetched:
+        sys.stderr.write("\r" + " " * 72 + "\r")
+    now = datetime.now(UTC)
+    for query, entry in skipped:
+        minutes = (now - entry.fetched).total_seconds() / 60
+        print(f"{query}: kept the cached reply of {minutes:.0f} min ago (CelesTrak updates at most every "
+              f"{celestrak.MIN_INTERVAL.total_seconds() / 3600:g} h; --force fetches anyway)")
+    for query, sets in fetched:
+        newest = max(e.epoch for e in sets)
+        what = sets[0].name if len(sets) == 1 else f"{len(sets)} satellites"
+        print(f"{query}: {what}, epoch {newest:%Y-%m-%d %H:%M} UTC ({(now - newest).total_seconds() / 86400:.1f} days old)")
+    print(f"Cache: {cache.gp}")
+    return 0
+
+
+def cmd_tle_status(args):
+    from . import elements, report
+    from .cache import ElementCache
+
+    zone = display_zone(args.tz, args.utc)
+    cache = ElementCache()
+    rows = elements.status(args.satellites, group=args.group, cache=cache)
+    when = datetime.now(UTC)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.status_json(rows, when), indent=2) + "\n")
+    else:
+        sys.stdout.write(report.status_table(rows, when, zone, cache))
+    return 0
+
+
 def main(argv=None):
     """Entry point of the ``orbits`` command; returns the exit status."""
     try:
@@ -226,7 +311,7 @@ def main(argv=None):
         return args.func(args)
     except OrbitsError as exc:
         print(f"orbits: {exc}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_status", 2)
     except KeyboardInterrupt:
         print("orbits: interrupted", file=sys.stderr)
         return 130

@@ -1,18 +1,26 @@
-"""Which element sets a prediction uses: files the user names, else the bundled snapshot.
+"""Which element sets a prediction uses: the freshest available.
 
-The bundled snapshot lives in the package (``orbits.bundled_tle``, the
-repository's ``tle/`` folder); the newest file by the date in its name wins.
+Sources, in the order a user meets them:
+
+* files named with ``--tle``: used alone, nothing else is consulted;
+* a cached CelesTrak group (``--group active``): that group's satellites;
+* otherwise, per satellite, the newer of the per-user cache
+  (:mod:`orbits.cache`, filled by ``orbits tle update``) and the snapshot
+  bundled in the package (``orbits.bundled_tle``, the repository's ``tle/``).
+
+Nothing here touches the network.
 """
 
 import re
 from importlib import resources
 from pathlib import Path
 
-from .catalog import MISSION, known_by_id, resolve
+from .catalog import MISSION, friendly_name, known_by_id, resolve
 from .errors import OrbitsError
 from .tle import load_elements, parse_elements, read_text
 
-__all__ = ["bundled_snapshots", "bundled_elements", "mission_elements", "select", "newest_by_id"]
+__all__ = ["bundled_snapshots", "bundled_elements", "mission_elements", "select", "newest_by_id",
+           "freshest", "cached_group", "status"]
 
 _SNAPSHOT = re.compile(r"^mission-(\d{4}-\d{2}-\d{2})\.tle$")
 
@@ -64,33 +72,110 @@ def newest_by_id(sets):
     return list(best.values())
 
 
-def select(queries=(), tle_files=(), base=None):
-    """The element sets to predict for.
+def freshest(cache=None):
+    """``{norad_id: (epoch, name, where)}``: the newest elements of every satellite.
 
-    ``tle_files``: paths given with ``--tle``; when present, only they are
-    used and, with no ``queries``, every satellite in them.  Otherwise
-    ``base`` (default: the bundled snapshot) and, with no queries, the
-    mission satellites.  ``queries`` are names, aliases or NORAD numbers.
+    ``where`` is ``None`` for the bundled snapshot, else the
+    :class:`~orbits.cache.CachedQuery` holding them.  Reads the cache index
+    only; no cached reply is parsed.
     """
-    if tle_files:
-        pool = newest_by_id(e for path in tle_files for e in load_elements(path))
-        where = ", ".join(str(p) for p in tle_files)
-    else:
-        pool = newest_by_id(base if base is not None else bundled_elements())
-        where = "the bundled elements" if base is None else "the available elements"
-    by_id = {e.norad_id: e for e in pool}
-    if not queries:
-        if tle_files:
-            return pool
-        return [by_id[n] for n in MISSION if n in by_id]
+    best = {e.norad_id: (e.epoch, e.name, None) for e in newest_by_id(bundled_elements())}
+    if cache is not None:
+        for entry in cache.queries().values():
+            for number, name, epoch in entry.satellites:
+                if number not in best or epoch > best[number][0]:
+                    best[number] = (epoch, name, entry)
+    return best
+
+
+def cached_group(cache, group):
+    """The :class:`~orbits.cache.CachedQuery` of CelesTrak group ``group``."""
+    entry = cache.queries().get(f"GROUP={group}") if cache is not None else None
+    if entry is None:
+        raise OrbitsError(f"the group '{group}' is not in the element cache; "
+                          f"fetch it with 'orbits tle update --group {group}'")
+    return entry
+
+
+def _choose(queries, available, where):
+    """NORAD numbers for ``queries`` among ``available`` ``[(norad_id, name)]``."""
+    have = {n for n, _ in available}
     chosen = []
-    available = [(e.norad_id, e.name) for e in pool]
     for query in queries:
         number = resolve(query, available)
-        if number not in by_id:
+        if number not in have:
             known = known_by_id(number)
             label = f"{known.name} ({number})" if known else f"NORAD {number}"
             raise OrbitsError(f"no elements for {label} in {where}")
-        if by_id[number] not in chosen:
-            chosen.append(by_id[number])
+        if number not in chosen:
+            chosen.append(number)
     return chosen
+
+
+def select(queries=(), tle_files=(), *, group=None, cache=None):
+    """The element sets to predict for.
+
+    ``tle_files``: paths given with ``--tle``; when present only they are
+    used and, with no ``queries``, every satellite in them.  ``group``: a
+    CelesTrak group in ``cache``, all of it unless ``queries`` narrow it.
+    Otherwise the freshest of ``cache`` (an
+    :class:`~orbits.cache.ElementCache`, or None) and the bundled snapshot,
+    for the mission satellites or the ``queries`` (names, aliases or NORAD
+    numbers).
+    """
+    if tle_files or group:
+        if tle_files:
+            pool = newest_by_id(e for path in tle_files for e in load_elements(path))
+            where = ", ".join(str(p) for p in tle_files)
+        else:
+            entry = cached_group(cache, group)
+            pool = newest_by_id(cache.load(entry))
+            where = f"the cached group '{group}'"
+        if not queries:
+            return pool
+        by_id = {e.norad_id: e for e in pool}
+        return [by_id[n] for n in _choose(queries, [(e.norad_id, e.name) for e in pool], where)]
+    best = freshest(cache)
+    if queries:
+        where = "the bundled or cached elements" if cache is not None else "the bundled elements"
+        wanted = _choose(queries, [(n, name) for n, (_, name, _) in best.items()], where)
+    else:
+        wanted = [n for n in MISSION if n in best]
+    bundled = {e.norad_id: e for e in newest_by_id(bundled_elements())}
+    loaded = {}
+    chosen = []
+    for number in wanted:
+        epoch, _, entry = best[number]
+        if entry is None:
+            chosen.append(bundled[number])
+            continue
+        if entry.query not in loaded:
+            loaded[entry.query] = {e.norad_id: e for e in newest_by_id(cache.load(entry))}
+        chosen.append(loaded[entry.query][number])
+    return chosen
+
+
+def status(queries=(), *, group=None, cache=None):
+    """``[(norad_id, name, epoch, where)]``: the elements a prediction would use.
+
+    ``where`` as in :func:`freshest`.  Default rows: the mission satellites
+    and every satellite cached by number; ``group``: that cached group's
+    satellites.  Reads only the cache index.
+    """
+    if group:
+        entry = cached_group(cache, group)
+        rows = {n: (n, name, epoch, entry) for n, name, epoch in entry.satellites}
+        where = f"the cached group '{group}'"
+    else:
+        best = freshest(cache)
+        rows = {n: (n, name, epoch, entry) for n, (epoch, name, entry) in best.items()}
+        where = "the bundled or cached elements"
+    if queries:
+        wanted = _choose(queries, [(n, row[1]) for n, row in rows.items()], where)
+    elif group:
+        wanted = list(rows)
+    else:
+        by_number = [n for entry in (cache.queries().values() if cache else ())
+                     if entry.query.startswith("CATNR=") for n, _, _ in entry.satellites]
+        wanted = list(dict.fromkeys([n for n in MISSION if n in rows] + by_number))
+    return [(n, friendly_name(n, rows[n][1])) + rows[n][2:] for n in wanted]

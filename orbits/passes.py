@@ -110,6 +110,8 @@ class SatelliteReport:
     (the elements cannot be propagated over the window).  Angles are the
     ranges seen over the window, in degrees; ``longitude_deg`` is the
     sub-satellite longitude at the window start (a GEO satellite's slot).
+    ``source`` says where the elements came from (file, bundled snapshot or
+    cache query with its fetch time).
     """
 
     norad_id: int
@@ -124,6 +126,7 @@ class SatelliteReport:
     longitude_deg: float | None = None
     usable_until: datetime | None = None
     message: str = ""
+    source: str = ""
 
 
 @dataclass
@@ -308,5 +311,5 @@ def _reports(search, passes):
             (round(float(search.az_min[k]), 3), round(float(search.az_max[k]), 3)) if has_range else (),
             (round(float(search.el_min[k]), 3), round(float(search.el_max[k]), 3)) if has_range else (),
             round(float(lon[k, 0]), 3) if first["error"][k, 0] == 0 else None,
-            usable_until, message))
+            usable_until, message, e.source))
     return reports

@@ -13,7 +13,8 @@ from datetime import datetime
 from .times import UTC, format_time, zone_label
 
 __all__ = ["compass", "passes_table", "passes_json", "passes_csv", "passes_ics",
-           "now_table", "now_json", "now_csv", "catalog_table", "catalog_json"]
+           "now_table", "now_json", "now_csv", "catalog_table", "catalog_json",
+           "status_table", "status_json"]
 
 _POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
            "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
@@ -116,7 +117,7 @@ def passes_table(prediction, zone, visible_only=True):
     for r in p.satellites:
         age = _age(r.tle_epoch, p.start)
         lines.append(f"  {r.name:<18} {r.norad_id:>6}  {r.orbit_class:<3}  epoch "
-                     f"{format_time(r.tle_epoch, zone, False)}  ({age:+.1f} days at start)")
+                     f"{format_time(r.tle_epoch, zone, False)}  ({age:+.1f} days at start)  {r.source}")
     return "\n".join(lines) + "\n"
 
 
@@ -185,7 +186,8 @@ def passes_json(prediction, zone=UTC, visible_only=True):
         "passes": out,
         "satellites": [{
             "norad_id": r.norad_id, "name": r.name, "orbit_class": r.orbit_class,
-            "tle_epoch": _iso(r.tle_epoch, UTC), "status": r.status, "passes": r.pass_count,
+            "tle_epoch": _iso(r.tle_epoch, UTC), "elements_source": r.source,
+            "status": r.status, "passes": r.pass_count,
             "visible_passes": r.visible_count,
             "azimuth_range": list(r.azimuth_deg) or None,
             "elevation_range": list(r.elevation_deg) or None,
@@ -379,4 +381,40 @@ def catalog_table(entries, when, zone, historic=()):
     lines += _columns(head, body)
     if historic:
         lines += ["", "Asked about but not predictable:"] + [f"  {text}" for text in historic]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------
+# element status
+# --------------------------------------------------------------------------
+
+def status_json(rows, when):
+    """``rows`` from :func:`orbits.elements.status`; ages in days at ``when``."""
+    return [{
+        "norad_id": n, "name": name, "epoch": _iso(epoch, UTC), "age_days": round(_age(epoch, when), 3),
+        "source": "bundled" if where is None else "cache",
+        "query": where.query if where is not None else None,
+        "fetched": _iso(where.fetched, UTC) if where is not None else None,
+    } for n, name, epoch, where in rows]
+
+
+def status_table(rows, when, zone, cache):
+    """Element epochs, ages and sources, then what the cache holds."""
+    body = [(str(n), name, format_time(epoch, zone, False), f"{_age(epoch, when):.1f} d",
+             "bundled" if where is None else f"cache ({where.query})")
+            for n, name, epoch, where in rows]
+    lines = [f"Element sets in use (epochs in {zone_label(zone, when)}, ages at "
+             f"{format_time(when, zone, False)})", ""]
+    lines += _columns(("NORAD", "Name", "Epoch", "Age", "Source"), body)
+    queries = sorted(cache.queries().values(), key=lambda q: q.fetched)
+    lines.append("")
+    if queries:
+        lines.append(f"Cache {cache.gp}:")
+        lines += _columns(("Query", "Fetched", "Sets"), [
+            (q.query, format_time(q.fetched, zone, False), str(len(q.satellites))) for q in queries])
+    else:
+        lines.append(f"The cache ({cache.gp}) is empty: run 'orbits tle update' for fresh elements.")
+    if any(_age(epoch, when) > 3 for _, _, epoch, _ in rows):
+        lines += ["", "Elements older than 3 days give LEO pass times off by a minute or more; "
+                  "'orbits tle update' fetches fresh ones."]
     return "\n".join(lines) + "\n"

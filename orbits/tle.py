@@ -478,8 +478,15 @@ def _parse_omm_json(text, source):
             k += 1
         return k
 
+    counted = [0, 1]  # offset, line number there: counting goes forward only
+
     def line_of(k):
-        return text.count("\n", 0, k) + 1
+        at, line = counted
+        if k < at:
+            at, line = 0, 1
+        line += text.count("\n", at, k)
+        counted[:] = [k, line]
+        return line
 
     def decode(k):
         try:

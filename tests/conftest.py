@@ -21,6 +21,16 @@ def tle_line(text):
     return body + str(tle_checksum(body))
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """Every test gets an empty element cache of its own and no network settings."""
+    folder = tmp_path / "orbits-cache"
+    monkeypatch.setenv("ORBITS_CACHE_DIR", str(folder))
+    monkeypatch.delenv("ORBITS_GP_URL", raising=False)
+    monkeypatch.delenv("ORBITS_OFFLINE", raising=False)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def mission():
     from orbits.elements import bundled_elements

@@ -210,3 +210,20 @@ def test_real_catalogues_read_completely(shared_data):
         assert {48274, 25544, 37779, 59915, 43529, 43530, 62725, 65055, 66054, 67748} <= {
             e.norad_id for e in sets}
     assert counts == {"active-2026-03-19.tle": 14710, "active-2026-04-10.tle": 15008}
+
+
+def test_whole_catalogue_as_omm_json_keeps_line_numbers(shared_data):
+    """A CelesTrak GROUP=active reply in JSON: every record read, errors located by line."""
+    import json
+
+    from sgp4.exporter import export_omm
+
+    sets = load_elements(shared_data / "active-2026-04-10.tle")
+    text = json.dumps([export_omm(e.satrec(), e.name) for e in sets], indent=1)
+    again = parse_elements(text, "active.json")
+    assert [e.norad_id for e in again] == [e.norad_id for e in sets]
+    assert again[-1].line == text.count("\n", 0, text.rfind("{")) + 1
+    at = text.rfind('"INCLINATION": ') + len('"INCLINATION": ')
+    with pytest.raises(ElementError) as caught:
+        parse_elements(text[:at] + "-1" + text[at:], "active.json")  # the last record's inclination < -100
+    assert (caught.value.line, caught.value.field) == (again[-1].line, "INCLINATION")
