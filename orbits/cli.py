@@ -194,7 +194,7 @@ def cmd_passes(args):
     _warn(prediction.warnings)
     visible_only = not args.all
     if args.format == "json":
-        text = json.dumps(report.passes_json(prediction, zone, visible_only), indent=2) + "\n"
+        text = report.json_text(report.passes_json(prediction, zone, visible_only))
     elif args.format == "csv":
         text = report.passes_csv(prediction, zone, visible_only)
     elif args.format == "ics":
@@ -218,7 +218,7 @@ def cmd_now(args):
     stale = stale_warning(sets, when, when)
     _warn([stale] if stale else [])
     if args.format == "json":
-        text = json.dumps(report.now_json(shots, site, zone), indent=2) + "\n"
+        text = report.json_text(report.now_json(shots, site, zone))
     elif args.format == "csv":
         text = report.now_csv(shots, site, zone)
     else:
@@ -243,7 +243,7 @@ def cmd_catalog(args):
     if args.format == "json":
         data = report.catalog_json(entries, when)
         data["not_predictable"] = list(historic)
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(report.json_text(data))
     else:
         sys.stdout.write(report.catalog_table(entries, when, zone, historic))
     return 0
@@ -298,7 +298,7 @@ def cmd_tle_status(args):
     rows = elements.status(args.satellites, group=args.group, cache=cache)
     when = datetime.now(UTC)
     if args.format == "json":
-        sys.stdout.write(json.dumps(report.status_json(rows, when), indent=2) + "\n")
+        sys.stdout.write(report.json_text(report.status_json(rows, when)))
     else:
         sys.stdout.write(report.status_table(rows, when, zone, cache))
     return 0

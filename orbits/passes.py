@@ -243,13 +243,14 @@ def _predict_chunk(elements, settings):
     sky = SkyTable(start_s - 7 * 3600.0, end_s + 7 * 3600.0)
     search = PassSearch(elements, site, start_s, end_s, horizon_deg, sky).run()
     tracker = search.tracker
-    raw = [p for p in search.passes if p[2] is not None]
+    keep = [k for k, p in enumerate(search.passes) if p[2] is not None]
+    raw = [search.passes[k] for k in keep]
     sat = np.array([p[0] for p in raw], dtype=int)
     rise = np.array([p[1] if p[4] else max(p[1], start_s) for p in raw], dtype=float)
     culm = np.array([p[2] for p in raw], dtype=float)
     set_ = np.array([p[3] if p[5] else min(p[3], end_s) for p in raw], dtype=float)
     std = [_standard_magnitude(e) for e in elements]
-    windows = visible_windows(tracker, rules, sat, rise, set_, std)
+    windows = visible_windows(tracker, rules, sat, rise, set_, std, search.peak_el[keep])
     # Rise, culmination, set and every visible-window edge, in one evaluation.
     n = len(raw)
     edge_sat = [s for k, (s, *_) in enumerate(raw) for w in windows[k] for _ in (0, 1)]
@@ -259,7 +260,7 @@ def _predict_chunk(elements, settings):
 
     def event(k):
         return Event(from_posix(times[k]), round(float(look["azimuth_deg"][k]), 3),
-                     round(float(look["elevation_deg"][k]), 4))
+                     round(float(look["elevation_deg"][k]), 4) + 0.0)  # no -0.0
 
     passes = []
     j = 3 * n  # index of the next window edge in ``times``
@@ -286,8 +287,11 @@ def _reports(search, passes):
     start = np.array([search.start_s])
     first = search.tracker.look(start)  # every satellite at the window start
     lat, lon, _ = subpoint(first["r_ef"])
+    by_id = {}
+    for p in passes:
+        by_id.setdefault(p.norad_id, []).append(p)
     for k, e in enumerate(search.elements):
-        mine = [p for p in passes if p.norad_id == e.norad_id]
+        mine = by_id.get(e.norad_id, [])
         usable_until, message = None, ""
         code = int(search.fail_code[k])
         if np.isfinite(search.fail_s[k]):

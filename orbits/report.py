@@ -8,13 +8,14 @@ scripting contract documented in the README.
 
 import csv
 import io
+import json
 from datetime import datetime
 
 from .times import UTC, format_time, zone_label
 
 __all__ = ["compass", "passes_table", "passes_json", "passes_csv", "passes_ics",
            "now_table", "now_json", "now_csv", "catalog_table", "catalog_json",
-           "status_table", "status_json"]
+           "status_table", "status_json", "json_text"]
 
 _POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
            "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
@@ -418,3 +419,19 @@ def status_table(rows, when, zone, cache):
         lines += ["", "Elements older than 3 days give LEO pass times off by a minute or more; "
                   "'orbits tle update' fetches fresh ones."]
     return "\n".join(lines) + "\n"
+
+
+def json_text(data):
+    """``data`` as JSON text: one line per top-level key, and one line per
+    element of a top-level list (a pass, a satellite), so large outputs use
+    the fast C encoder yet stay readable with ``grep`` and ``less``."""
+    def block(value, indent):
+        if isinstance(value, list) and value:
+            inner = ",\n".join(indent + "  " + json.dumps(v, ensure_ascii=False) for v in value)
+            return "[\n" + inner + "\n" + indent + "]"
+        return json.dumps(value, ensure_ascii=False)
+
+    if isinstance(data, dict):
+        body = ",\n".join(f"  {json.dumps(k)}: {block(v, '  ')}" for k, v in data.items())
+        return "{\n" + body + "\n}\n"
+    return block(data, "") + "\n"

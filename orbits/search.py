@@ -60,8 +60,9 @@ class PassSearch:
     """All passes of ``elements`` over ``site`` touching ``[start_s, end_s]``.
 
     Times are POSIX seconds.  After :meth:`run`, ``passes`` holds tuples
-    ``(sat, rise_s, culmination_s, set_s, rise_known, set_known)`` and
-    ``status`` one dict per satellite (see :meth:`run`).
+    ``(sat, rise_s, culmination_s, set_s, rise_known, set_known)``,
+    ``peak_el`` the elevation (deg) at each culmination, and the arrays
+    ``fail_s``, ``up_at_lo``, ``el_min`` ... one entry per satellite.
     """
 
     def __init__(self, elements, site, start_s, end_s, horizon_deg=0.0, sky=None):
@@ -225,6 +226,7 @@ class PassSearch:
         return [p for p in passes if p[3] >= self.start_s and p[1] <= self.end_s]
 
     def _culminate(self):
+        self.peak_el = np.full(len(self.passes), np.nan)
         if not self.passes:
             return
         psat, pa, pb = _joined(self._peaks, 3)
@@ -261,8 +263,9 @@ class PassSearch:
         for k, n in enumerate(owner):
             if n not in best or el[k] > best[n][1]:
                 best[n] = (when[k], el[k])
-        for n, (t, _) in best.items():
+        for n, (t, peak) in best.items():
             self.passes[n][2] = float(t)
+            self.peak_el[n] = peak
 
 
 def _joined(parts, width):

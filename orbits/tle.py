@@ -226,13 +226,19 @@ _LINE2 = [
     ((52, 63), "mean motion", r"[ \d]\d\.\d{8}"),
     ((63, 68), "revolution number", r"[ \d]{4}\d"),
 ]
+_LINE1 = [(cols, name, re.compile(pattern)) for cols, name, pattern in _LINE1]
+_LINE2 = [(cols, name, re.compile(pattern)) for cols, name, pattern in _LINE2]
 _BLANKS1 = (1, 8, 17, 32, 43, 52, 61, 63)
 _BLANKS2 = (1, 7, 16, 25, 33, 42, 51)
 
 
+# bytes -> checksum value: digits count as themselves, '-' as 1, all else 0
+_CHECKSUM_VALUES = bytes((c - 48) if 48 <= c <= 57 else (1 if c == 45 else 0) for c in range(256))
+
+
 def tle_checksum(line):
     """The TLE checksum of a line's first 68 columns (digits, and 1 for each '-')."""
-    return sum(int(c) if c.isdigit() else (c == "-") for c in line[:68]) % 10
+    return sum(line[:68].encode("ascii", "replace").translate(_CHECKSUM_VALUES)) % 10
 
 
 def _check_line(line, number, fields, blanks, source, lineno):
@@ -249,7 +255,7 @@ def _check_line(line, number, fields, blanks, source, lineno):
             raise ElementError(source, lineno, f"line {number} column {col + 1}",
                                f"expected a blank, found {line[col]!r} (fields shifted?)")
     for (a, b), name, pattern in fields:
-        if not re.fullmatch(pattern, line[a:b]):
+        if not pattern.fullmatch(line[a:b]):
             raise ElementError(source, lineno, f"{name} (columns {a + 1}-{b})",
                                f"{line[a:b]!r} is not a valid value")
     if not line[68].isdigit():

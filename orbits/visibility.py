@@ -66,10 +66,12 @@ def phase_angle_rad(r_ef, sun_ef, site):
     return np.arccos(np.clip(cos, -1.0, 1.0))
 
 
-def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes):
+def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, peak_el=None):
     """Visible windows of many passes at once.
 
-    ``sat``, ``rise_s``, ``set_s``: arrays, one entry per pass.  Returns a
+    ``sat``, ``rise_s``, ``set_s``: arrays, one entry per pass; ``peak_el``
+    (optional) each pass's highest elevation in degrees, to skip at once the
+    passes that never reach the minimum elevation.  Returns a
     list (one per pass) of lists of dicts with ``start_s``, ``end_s``,
     ``start_reason``, ``end_reason`` and ``magnitude`` (brightest in the
     window, or None when the satellite has no standard magnitude).
@@ -80,10 +82,13 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes):
         return result
     sat = np.asarray(sat, dtype=int)
     rise_s, set_s = np.asarray(rise_s, float), np.asarray(set_s, float)
-    counts = np.clip(np.ceil((set_s - rise_s) / _SAMPLE_S).astype(int), 4, _MAX_SAMPLES) + 1
+    high = np.ones(n, dtype=bool) if peak_el is None else ~(np.asarray(peak_el) < rules.min_elevation_deg)
+    counts = np.where(high, np.clip(np.ceil((set_s - rise_s) / _SAMPLE_S).astype(int), 4, _MAX_SAMPLES) + 1, 0)
     owner = np.repeat(np.arange(n), counts)
     offset = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
     t = rise_s[owner] + (set_s - rise_s)[owner] * offset / (counts[owner] - 1)
+    if not len(t):
+        return result
 
     # Cheap test first: the Sun's altitude needs no SGP4.  Passes whose every
     # sample is in daylight, or never reaches the minimum elevation, are out.
