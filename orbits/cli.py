@@ -5,9 +5,9 @@ traceback.  Output goes to stdout, or atomically to ``--output FILE``.
 """
 
 import argparse
-import json
 import sys
 from datetime import datetime
+from pathlib import Path
 
 from . import __version__
 from .catalog import HISTORIC, KNOWN, resolve
@@ -59,11 +59,13 @@ def _common(p, formats):
     site.add_argument("--elevation", type=_number("elevation", -500, 9000), default=0.0, metavar="M",
                       help="height above the WGS84 ellipsoid in metres (with --lat/--lon)")
     out = p.add_argument_group("output")
-    out.add_argument("--format", choices=formats, default="table")
+    if formats:
+        out.add_argument("--format", choices=formats, default="table")
     zone = out.add_mutually_exclusive_group()
     zone.add_argument("--tz", metavar="ZONE", help="IANA time zone for display (default PKT, UTC+5)")
     zone.add_argument("--utc", action="store_true", help="display times in UTC")
-    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    if formats:
+        out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
 
 
 def build_parser():
@@ -92,6 +94,7 @@ def build_parser():
     p.add_argument("--at", metavar="ISO", default="now", help="the instant (default now)")
     p.set_defaults(func=cmd_now)
 
+    _picture_parsers(sub)
     _tle_parsers(sub)
 
     p = sub.add_parser("catalog", help="the satellites orbits knows, with element epochs")
@@ -102,6 +105,115 @@ def build_parser():
     zone.add_argument("--utc", action="store_true")
     p.set_defaults(func=cmd_catalog)
     return parser
+
+
+def _picture_parsers(sub):
+    p = sub.add_parser("map", help="ground tracks on a world or regional map (PNG, SVG or PDF)")
+    _common(p, ())
+    p.add_argument("--start", metavar="ISO", default="now", help="track start (default now)")
+    span = p.add_mutually_exclusive_group()
+    span.add_argument("--hours", type=_number("--hours", 0, 48, positive=True), metavar="H",
+                      help="track length in hours (default: one orbit of each satellite)")
+    span.add_argument("--orbits", type=_number("--orbits", 0, 30, positive=True), metavar="N",
+                      help="track length in orbits of each satellite (default 1; at most 24 h)")
+    p.add_argument("--region", default="world", metavar="REGION",
+                   help="world (default), pakistan, or LON0,LON1,LAT0,LAT1 in degrees")
+    p.add_argument("--min-elevation", type=_number("--min-elevation", 0, 89), default=0.0, metavar="DEG",
+                   help="footprint edge: ground that sees the satellite at least this high (default 0)")
+    p.add_argument("--tick-minutes", type=_number("--tick-minutes", 0.5, 120), default=10.0, metavar="MIN",
+                   help="time dots along the tracks every MIN minutes (default 10)")
+    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
+    p.add_argument("--dpi", type=_number("--dpi", 20, 600), metavar="DPI",
+                   help="PNG resolution (default 100: 1600 px wide)")
+    p.set_defaults(func=cmd_map)
+
+    p = sub.add_parser("sky", help="sky chart of a satellite's pass over a site (PNG, SVG or PDF)")
+    _common(p, ())
+    p.add_argument("--start", metavar="ISO", default="now", help="look for passes from here (default now)")
+    p.add_argument("--days", type=_number("--days", 0, 366, positive=True), default=7.0, metavar="N",
+                   help="how far ahead to look (default 7)")
+    p.add_argument("--pass", dest="pass_number", type=int, metavar="N",
+                   help="draw pass N of 'orbits passes SAT --all' (same --start/--days; default: "
+                        "the next visible pass)")
+    p.add_argument("--min-elevation", type=_number("--min-elevation", 0, 90), default=10.0, metavar="DEG",
+                   help="visible only at or above this elevation (default 10)")
+    p.add_argument("--profile", action="store_true", help="add an elevation-against-time panel")
+    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
+    p.add_argument("--dpi", type=_number("--dpi", 20, 600), metavar="DPI",
+                   help="PNG resolution (default 200: 1600 px wide)")
+    p.set_defaults(func=cmd_sky)
+
+
+def _image_format(path):
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in ("png", "svg", "pdf"):
+        raise OrbitsError(f"{path}: give a .png, .svg or .pdf file name")
+    if not Path(path).resolve().parent.is_dir():
+        raise OrbitsError(f"{path}: the folder {Path(path).parent} does not exist")
+    return suffix
+
+
+def _save(fig, path, dpi=None):
+    """Save a figure atomically; the format follows the file name."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=_image_format(path), dpi=dpi or fig.dpi)
+    write_atomic(path, buffer.getvalue())
+
+
+def cmd_map(args):
+    from . import elements, plot
+
+    _image_format(args.out)  # bad names and regions fail before any work
+    zone = display_zone(args.tz, args.utc)
+    start = parse_instant(args.start, zone, "--start")
+    site = _site(args)
+    plot.region_extent(args.region)
+    sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
+    if len(sets) > 20:
+        raise OrbitsError(f"{len(sets)} satellites would make an unreadable map; name up to 20")
+    _warn([w for w in [_stale(sets, start)] if w])
+    fig = plot.map_figure(sets, start, region=args.region, hours=args.hours, orbits=args.orbits, site=site,
+                          zone=zone, min_elevation_deg=args.min_elevation, tick_minutes=args.tick_minutes)
+    _save(fig, args.out, args.dpi)
+    return 0
+
+
+def cmd_sky(args):
+    from . import elements, plot
+    from .passes import predict_passes
+
+    _image_format(args.out)
+    zone = display_zone(args.tz, args.utc)
+    start = parse_instant(args.start, zone, "--start")
+    site = _site(args)
+    sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
+    if len(sets) != 1:
+        raise OrbitsError(f"'orbits sky' draws one satellite; {len(sets)} were chosen (name one)")
+    prediction = predict_passes(sets, site, start, days=args.days, min_elevation_deg=args.min_elevation)
+    _warn(prediction.warnings)
+    name = prediction.satellites[0].name
+    if args.pass_number is not None:
+        if not 1 <= args.pass_number <= len(prediction.passes):
+            raise OrbitsError(f"--pass {args.pass_number}: {name} has {len(prediction.passes)} passes "
+                              f"in this window (see 'orbits passes {args.satellites[0] if args.satellites else name} --all')")
+        chosen = prediction.passes[args.pass_number - 1]
+    else:
+        if not prediction.visible_passes:
+            raise OrbitsError(f"{name} has no visible pass in the next {args.days:g} days from "
+                              f"{site.label}; use --pass N to draw any pass")
+        chosen = prediction.visible_passes[0]
+    fig = plot.sky_figure(sets[0], site, chosen, zone, profile=args.profile,
+                          min_elevation_deg=args.min_elevation)
+    _save(fig, args.out, args.dpi)
+    return 0
+
+
+def _stale(sets, start):
+    from .passes import stale_warning
+
+    return stale_warning(sets, start, start)
 
 
 def _tle_parsers(sub):

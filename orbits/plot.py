@@ -1,0 +1,348 @@
+"""Pictures: ground-track maps and sky charts, with matplotlib.
+
+Every function takes an optional matplotlib ``Axes`` (``ax``) and returns
+the Axes it drew on, so notebooks can compose figures.  Maps draw in
+longitude/latitude degrees (plate carrée); pass a cartopy ``GeoAxes`` and
+the same calls add ``transform=PlateCarree()`` (cartopy is optional and
+never imported otherwise).  Sky charts need a polar Axes (``projection="polar"``).
+
+>>> ax = ground_track(elements, start, hours=3)
+>>> ax.figure.savefig("tracks.png")
+"""
+
+from datetime import timedelta
+
+import numpy as np
+
+from .catalog import display_name
+from .earth import countries, sun_elevation_grid_deg
+from .times import PKT, from_posix, to_posix, zone_label
+from .tracks import footprint_deg, ground_tracks, sky_path, unwrap_segments
+
+__all__ = ["REGIONS", "ground_track", "base_map", "night_shading", "sky_chart", "elevation_profile",
+           "map_figure", "sky_figure"]
+
+#: Named map extents ``(lon_min, lon_max, lat_min, lat_max)`` in degrees.
+REGIONS = {
+    "world": (-180.0, 180.0, -90.0, 90.0),
+    "pakistan": (55.0, 85.0, 18.0, 42.0),
+}
+_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+            "#17becf", "#bcbd22", "#7f7f7f")
+_LAND, _SEA, _BORDER, _PAKISTAN = "#f2efe6", "#dce9f2", "#8a8a8a", "#cfe8c4"
+
+
+def _new_axes(kind="map", size=(16, 9)):
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=size, dpi=100)
+    return fig.add_subplot(projection="polar" if kind == "sky" else None)
+
+
+def _geo(ax):
+    """Keyword arguments that place lon/lat data on ``ax`` (cartopy-aware)."""
+    if hasattr(ax, "projection") and hasattr(ax, "coastlines"):  # a cartopy GeoAxes
+        import cartopy.crs as ccrs
+
+        return {"transform": ccrs.PlateCarree()}
+    return {}
+
+
+def region_extent(region):
+    """``region`` as ``(lon0, lon1, lat0, lat1)``: a name in :data:`REGIONS`,
+    a 4-tuple, or the text ``"LON0,LON1,LAT0,LAT1"``."""
+    if isinstance(region, str):
+        if region in REGIONS:
+            return REGIONS[region]
+        from .errors import OrbitsError
+
+        try:
+            values = tuple(float(v) for v in region.split(","))
+        except ValueError:
+            values = ()
+        if len(values) != 4:
+            raise OrbitsError(f"region {region!r}: give world, pakistan or LON0,LON1,LAT0,LAT1")
+        region = values
+    lon0, lon1, lat0, lat1 = region
+    from .errors import OrbitsError
+
+    if not (-180 <= lon0 < lon1 <= 180 and -90 <= lat0 < lat1 <= 90):
+        raise OrbitsError(f"region {region}: need -180 <= LON0 < LON1 <= 180 and -90 <= LAT0 < LAT1 <= 90")
+    return tuple(float(v) for v in region)
+
+
+def base_map(ax=None, region="world", highlight="PAK"):
+    """Sea, land, country borders (``highlight``'s country tinted) and a
+    lon/lat grid on ``ax``; returns the Axes."""
+    from matplotlib.patches import Polygon
+
+    ax = ax if ax is not None else _new_axes()
+    geo = _geo(ax)
+    lon0, lon1, lat0, lat1 = region_extent(region)
+    ax.set_facecolor(_SEA)
+    world = countries()
+    home = world.iso_a3.index(highlight) if highlight in world.iso_a3 else -1
+    for (lon, lat), owner in zip(world.rings, world.ring_country):
+        fill = _PAKISTAN if owner == home else _LAND
+        ax.add_patch(Polygon(np.column_stack([lon, lat]), closed=True, facecolor=fill,
+                             edgecolor=_BORDER, linewidth=0.6 if owner != home else 1.2, zorder=1, **geo))
+    if not geo:
+        ax.set_xlim(lon0, lon1)
+        ax.set_ylim(lat0, lat1)
+        ax.set_aspect("equal")
+        step = 30 if lon1 - lon0 > 90 else 5
+        ax.set_xticks(np.arange(np.ceil(lon0 / step) * step, lon1 + 0.1, step))
+        ax.set_yticks(np.arange(np.ceil(lat0 / step) * step, lat1 + 0.1, step))
+        ax.xaxis.set_major_formatter(lambda v, _: f"{abs(v):g}°{'E' if v > 0 else 'W' if v < 0 else ''}")
+        ax.yaxis.set_major_formatter(lambda v, _: f"{abs(v):g}°{'N' if v > 0 else 'S' if v < 0 else ''}")
+        ax.grid(color="white", linewidth=0.6, zorder=0.5)
+    else:
+        ax.set_extent((lon0, lon1, lat0, lat1), crs=geo["transform"])
+    return ax
+
+
+def night_shading(when, ax=None, resolution_deg=0.25):
+    """Shade night at ``when`` (aware datetime): darker through civil, nautical
+    and astronomical twilight to full night, with the terminator (Sun's centre
+    on the horizon) as a line.  Returns the Axes."""
+    ax = ax if ax is not None else base_map()
+    geo = _geo(ax)
+    lon = np.arange(-180.0, 180.0 + resolution_deg / 2, resolution_deg)
+    lat = np.arange(-90.0, 90.0 + resolution_deg / 2, resolution_deg)
+    sun = sun_elevation_grid_deg(when, lon, lat)
+    # civil, nautical, astronomical twilight, then night: darker and darker
+    ax.contourf(lon, lat, sun, levels=[-91.0, -18.0, -12.0, -6.0, 0.0],
+                colors=[(0, 0, 0.15, a) for a in (0.34, 0.27, 0.20, 0.12)], zorder=2, antialiased=True,
+                **geo)
+    ax.contour(lon, lat, sun, levels=[0.0], colors="#333355", linewidths=1.0, linestyles="--", zorder=2.1,
+               **geo)
+    return ax
+
+
+def _mark_site(ax, site, geo):
+    ax.plot(site.longitude_deg, site.latitude_deg, marker="*", markersize=14, color="#ffd700",
+            markeredgecolor="black", zorder=6, **geo)
+    ax.annotate(site.label, (site.longitude_deg, site.latitude_deg), xytext=(8, -12),
+                textcoords="offset points", fontsize=10, weight="bold", zorder=6,
+                xycoords=geo["transform"]._as_mpl_transform(ax) if geo else "data")
+
+
+def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=None, ax=None,
+                 region="world", zone=PKT, min_elevation_deg=0.0, tick_minutes=10, label_every=None,
+                 night=True, step_s=20.0, title=True):
+    """Draw ground tracks of ``elements`` (one or many element sets).
+
+    The window runs from ``start`` (aware datetime) to ``end``, or for
+    ``hours``, or for ``orbits`` revolutions of each satellite's own period
+    (the default: 1 orbit, at most 24 h, as Gpredict draws them).  Each satellite gets its own colour,
+    a dot every ``tick_minutes`` labelled in ``zone`` (every
+    ``label_every``-th dot; default all on a regional map, every third on a
+    world map with several satellites), a marker at its start position with
+    its footprint (ground from which it is at or above
+    ``min_elevation_deg``), and a legend entry.  Tracks are cut at the
+    antimeridian.  Night and twilight at ``start`` are shaded; ``site``
+    (a :class:`~orbits.sites.Site`) is starred.  Returns the Axes.
+    """
+    sets = [elements] if hasattr(elements, "norad_id") else list(elements)
+    ends = [_window_end(e, start, end, hours, orbits) for e in sets]
+    ax = base_map(ax, region)
+    geo = _geo(ax)
+    if night:
+        night_shading(start, ax)
+    lon0, lon1, lat0, lat1 = region_extent(region)
+    world = lon1 - lon0 > 180
+    if label_every is None:
+        label_every = 3 if world and len(sets) > 2 else 1
+    tick_s = tick_minutes * 60.0
+    tracks = [ground_tracks([e], start, stop, step_s)[0] for e, stop in zip(sets, ends)]
+    for k, track in enumerate(tracks):
+        colour = _COLOURS[k % len(_COLOURS)]
+        lon, lat = unwrap_segments(track.longitude_deg, track.latitude_deg)
+        ax.plot(lon, lat, color=colour, linewidth=1.8, zorder=4, label=track.name, **geo)
+        ticks = np.arange(track.times_s[0], track.times_s[-1] + 1e-6, tick_s)
+        if np.nanmax(track.latitude_deg) - np.nanmin(track.latitude_deg) < 3 and \
+                np.ptp(_interp_lon(track.times_s, track.times_s, track.longitude_deg)) < 3:
+            ticks = ticks[:0]  # (near-)geostationary: time ticks would pile up on one spot
+        tlat = np.interp(ticks, track.times_s, track.latitude_deg)
+        tlon = _interp_lon(ticks, track.times_s, track.longitude_deg)
+        ax.plot(tlon, tlat, "o", color=colour, markersize=3.5, zorder=4.5, **geo)
+        for j, (x, y, t) in enumerate(zip(tlon, tlat, ticks)):
+            if j % label_every or not (lon0 <= x <= lon1 and lat0 <= y <= lat1) or j == 0:
+                continue
+            ax.annotate(f"{from_posix(t).astimezone(zone):%H:%M}", (x, y), xytext=(4, 3),
+                        textcoords="offset points", fontsize=8 if world else 9, color=colour, zorder=5,
+                        annotation_clip=True, **({"xycoords": geo["transform"]._as_mpl_transform(ax)} if geo else {}))
+        if np.isfinite(track.latitude_deg[0]):
+            ax.plot(track.longitude_deg[0], track.latitude_deg[0], marker="o", markersize=9, color=colour,
+                    markeredgecolor="black", zorder=5, **geo)
+            flat, flon = footprint_deg(track.latitude_deg[0], track.longitude_deg[0], track.altitude_km[0],
+                                       min_elevation_deg)
+            flon, flat = unwrap_segments(flon, flat)
+            ax.plot(flon, flat, color=colour, linewidth=1.0, linestyle=":", zorder=3.5, **geo)
+    if site is not None:
+        _mark_site(ax, site, geo)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, framealpha=0.95,
+                       title="big dot: position at start\ndotted: footprint" +
+                             (f" (≥{min_elevation_deg:g}°)" if min_elevation_deg else ""))
+    legend.get_title().set_fontsize(9)
+    if title:
+        label = zone_label(zone, start)
+        spans = sorted({round((to_posix(e) - to_posix(start)) / 60.0) for e in ends})
+        span = f"{spans[0]} min" if len(spans) == 1 else "one orbit each"
+        ax.set_title(f"Ground tracks from {start.astimezone(zone):%Y-%m-%d %H:%M} {label} ({span}); "
+                     f"dots every {tick_minutes:g} min, times {label}; night and twilight at the start shaded",
+                     fontsize=12)
+    return ax
+
+
+def _interp_lon(t, times, lon):
+    """Interpolate longitudes across the antimeridian."""
+    good = np.isfinite(lon)
+    un = np.degrees(np.unwrap(np.radians(lon[good])))
+    return (np.interp(t, times[good], un) + 180.0) % 360.0 - 180.0
+
+
+def _window_end(elements, start, end, hours, orbits):
+    if end is not None:
+        return end
+    if hours is not None:
+        return start + timedelta(hours=float(hours))
+    minutes = elements.period_min * (1.0 if orbits is None else float(orbits))
+    return start + timedelta(minutes=min(minutes, 24 * 60.0))
+
+
+# --------------------------------------------------------------------------
+# sky charts
+# --------------------------------------------------------------------------
+
+def _polar_setup(ax):
+    ax.set_theta_zero_location("N")
+    ax.set_theta_direction(1)  # east on the left: the sky seen looking up
+    ax.set_rlim(0, 90)
+    ax.set_rticks([30, 60, 90])
+    ax.set_yticklabels(["60°", "30°", "0°"], fontsize=9, color="#aab4c8")
+    ax.set_rlabel_position(202.5)
+    ax.set_xticks(np.radians(np.arange(0, 360, 45)))
+    ax.set_xticklabels(["N", "NE", "E", "SE", "S", "SW", "W", "NW"], fontsize=12, weight="bold")
+    ax.grid(color="#bbbbbb", linewidth=0.7)
+    ax.set_facecolor("#0b1a33")
+
+
+def sky_chart(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, label_minutes=1, title=True,
+              min_elevation_deg=10.0, sun_altitude_deg=-6.0):
+    """Polar chart of one pass across ``site``'s sky (``pass_``: a
+    :class:`~orbits.passes.Pass`), drawn like a star chart held overhead
+    (as Heavens-Above does): north up, east on the left, the zenith in the
+    centre, rings every 30° of elevation.
+
+    The path is bold where the pass is visible (sunlit, at or above
+    ``min_elevation_deg``, Sun at or below ``sun_altitude_deg``: the rules of
+    :func:`~orbits.passes.predict_passes`), thin where sunlit but not
+    visible, dashed grey in the Earth's shadow; rise, culmination and set are marked with times (and the
+    magnitude at the peak when known); a tick every ``label_minutes``.
+    Returns the Axes.
+    """
+    ax = ax if ax is not None else _new_axes("sky", (9, 9.6))
+    _polar_setup(ax)
+    path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
+    theta, r = np.radians(path.azimuth_deg), 90.0 - np.clip(path.elevation_deg, 0, 90)
+    seen = (path.sun_elevation_deg <= sun_altitude_deg) & (path.elevation_deg >= min_elevation_deg)
+    styles = [(~path.sunlit, dict(color="#8899aa", linewidth=1.6, linestyle=(0, (3, 3))), "in Earth's shadow"),
+              (path.sunlit & ~seen, dict(color="#e0c060", linewidth=1.6), "sunlit, not visible (low or bright sky)"),
+              (path.sunlit & seen, dict(color="#ffe14d", linewidth=4.0), "visible")]
+    for mask, style, label in styles:
+        if mask.any():
+            ax.plot(np.where(mask, theta, np.nan), np.where(mask, r, np.nan), label=label, zorder=3, **style)
+    step = label_minutes * 60.0
+    first = np.ceil(path.times_s[0] / step) * step
+    for t in np.arange(first, path.times_s[-1], step):
+        az = np.interp(t, path.times_s, np.unwrap(np.radians(path.azimuth_deg)))
+        el = np.interp(t, path.times_s, path.elevation_deg)
+        ax.plot(az, 90 - el, "o", color="white", markersize=3, zorder=4)
+        ax.annotate(f"{from_posix(t).astimezone(zone):%H:%M}", (az, 90 - el), xytext=(5, 4),
+                    textcoords="offset points", color="#dddddd", fontsize=8, zorder=4)
+    events = [("Rise", pass_.rise, "^"), ("Peak", pass_.culmination, "o"), ("Set", pass_.set, "v")]
+    k_peak = int(np.argmax(path.elevation_deg))
+    for name, ev, marker in events:
+        a, e = np.radians(ev.azimuth_deg), 90 - max(ev.elevation_deg, 0)
+        text = f"{name} {ev.time.astimezone(zone):%H:%M:%S}\n{ev.elevation_deg:.0f}° el, {ev.azimuth_deg:.0f}° az"
+        if name == "Peak" and np.isfinite(path.magnitude[k_peak]):
+            text += f"\nmag {path.magnitude[k_peak]:.1f}"
+        ax.plot(a, e, marker=marker, markersize=11, color="#ff5050", markeredgecolor="white", zorder=5)
+        dx, dy = _toward_centre(ax, a, e)
+        ax.annotate(text, (a, e), xytext=(34 * dx, 34 * dy), textcoords="offset points",
+                    ha="left" if dx >= 0 else "right", va="bottom" if dy >= 0 else "top",
+                    fontsize=9, color="white", zorder=6,
+                    bbox=dict(boxstyle="round,pad=0.3", facecolor="#0b1a33", edgecolor="#ff5050", alpha=0.85))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=3, fontsize=9, frameon=False)
+    if title:
+        ax.set_title(f"{display_name(elements)} over {site.label}\n"
+                     f"{pass_.rise.time.astimezone(zone):%Y-%m-%d} ({zone_label(zone, pass_.rise.time)}); "
+                     f"peak {pass_.culmination.elevation_deg:.0f}°; chart held overhead: east on the left",
+                     fontsize=12, pad=28)
+    return ax
+
+
+def _toward_centre(ax, theta, r):
+    """Unit vector (display x, y) from a point of a polar Axes toward its centre:
+    event labels go inside the arc of the pass, where the path is not."""
+    x0, y0 = ax.transData.transform((0.0, 0.0))
+    x, y = ax.transData.transform((theta, r))
+    d = np.hypot(x0 - x, y0 - y)
+    if d < 1.0:  # at the zenith
+        return 0.3, 0.95
+    return (x0 - x) / d, (y0 - y) / d
+
+
+def elevation_profile(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, min_elevation_deg=10.0):
+    """Elevation (deg) against time for one pass, sunlit part bold, with the
+    minimum elevation for visibility as a dashed line.  Returns the Axes."""
+    import matplotlib.dates as mdates
+
+    ax = ax if ax is not None else _new_axes("map", (9, 3.5))
+    path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
+    when = [from_posix(t) for t in path.times_s]
+    ax.plot(when, np.where(path.sunlit, np.nan, path.elevation_deg), color="#8899aa", linestyle="--",
+            label="in Earth's shadow")
+    ax.plot(when, np.where(path.sunlit, path.elevation_deg, np.nan), color="#d4a017", linewidth=2.5,
+            label="sunlit")
+    ax.axhline(min_elevation_deg, color="#555555", linewidth=0.8, linestyle=":")
+    ax.set_ylim(0, 90)
+    ax.set_ylabel("elevation (°)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=zone))
+    ax.set_xlabel(f"time ({zone_label(zone, pass_.rise.time)})")
+    ax.grid(alpha=0.4)
+    ax.legend(fontsize=8, loc="upper right")
+    return ax
+
+
+def map_figure(elements, start, region="world", **kwargs):
+    """A figure 1600 px wide (16 in at 100 dpi), as tall as ``region`` needs,
+    with :func:`ground_track`."""
+    import matplotlib.pyplot as plt
+
+    lon0, lon1, lat0, lat1 = region_extent(region)
+    map_w = 12.6  # inches for the map; the rest for the legend and labels
+    height = min(map_w * (lat1 - lat0) / (lon1 - lon0) + 1.3, 14.0)
+    fig = plt.figure(figsize=(16, height), dpi=100)
+    ax = fig.add_axes([0.05, 0.6 / height, map_w / 16, 1 - 1.1 / height])
+    ground_track(elements, start, ax=ax, region=region, **kwargs)
+    return fig
+
+
+def sky_figure(elements, site, pass_, zone=PKT, profile=False, min_elevation_deg=10.0):
+    """A figure with :func:`sky_chart`, and :func:`elevation_profile` below it
+    when ``profile``: 1600 px wide at the default 200 dpi."""
+    import matplotlib.pyplot as plt
+
+    if profile:
+        fig = plt.figure(figsize=(8, 11), dpi=200)
+        polar = fig.add_axes([0.1, 0.35, 0.8, 0.53], projection="polar")
+        flat = fig.add_axes([0.1, 0.06, 0.8, 0.17])
+        sky_chart(elements, site, pass_, polar, zone, min_elevation_deg=min_elevation_deg)
+        elevation_profile(elements, site, pass_, flat, zone, min_elevation_deg=min_elevation_deg)
+    else:
+        fig = plt.figure(figsize=(8, 8.6), dpi=200)
+        sky_chart(elements, site, pass_, fig.add_axes([0.1, 0.08, 0.8, 0.78], projection="polar"), zone,
+                  min_elevation_deg=min_elevation_deg)
+    return fig

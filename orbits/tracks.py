@@ -1,0 +1,135 @@
+"""Where satellites go over time: ground tracks, visibility footprints and
+paths across a site's sky.  The numbers behind the pictures in
+:mod:`orbits.plot`; times are POSIX seconds (UTC) in arrays.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalog import display_name, known_by_id
+from .frames import subpoint
+from .positions import Tracker, shadow_margin_km, sun_elevation_deg
+
+from .times import to_posix
+from .visibility import phase_angle_rad, visual_magnitude
+
+__all__ = ["GroundTrack", "SkyPath", "ground_tracks", "sky_path", "footprint_deg", "unwrap_segments"]
+
+_MEAN_RADIUS_KM = 6371.0
+
+
+@dataclass(frozen=True)
+class GroundTrack:
+    """One satellite's sub-satellite points: ``times_s`` (POSIX), geodetic
+    ``latitude_deg``/``longitude_deg`` (east positive, -180..180),
+    ``altitude_km`` and ``sunlit``.  Samples where SGP4 fails are NaN."""
+
+    norad_id: int
+    name: str
+    times_s: np.ndarray
+    latitude_deg: np.ndarray
+    longitude_deg: np.ndarray
+    altitude_km: np.ndarray
+    sunlit: np.ndarray
+
+
+def ground_tracks(elements, start, end, step_s=20.0):
+    """A :class:`GroundTrack` per element set from ``start`` to ``end`` (aware datetimes)."""
+    elements = list(elements)
+    t0, t1 = to_posix(start), to_posix(end)
+    times = np.append(np.arange(t0, t1, step_s), t1)
+    tracker = Tracker(elements, None)
+    err, r, v = tracker.teme(times)
+    r_ef, _ = tracker.earth_fixed(times[None, :], r, v)
+    lat, lon, alt = subpoint(r_ef)
+    sun = tracker.sun_earth_fixed(times)
+    lit = shadow_margin_km(r_ef, sun[None, :, :]) > 0
+    bad = (err != 0) | ~np.isfinite(lat)
+    lat, lon, alt = (np.where(bad, np.nan, a) for a in (lat, lon, alt))
+    return [GroundTrack(e.norad_id, display_name(e), times, lat[k], lon[k], alt[k], lit[k] & ~bad[k])
+            for k, e in enumerate(elements)]
+
+
+def footprint_deg(latitude_deg, longitude_deg, altitude_km, min_elevation_deg=0.0, points=181):
+    """The circle on the ground from which a satellite is at or above
+    ``min_elevation_deg``: ``(latitude_deg, longitude_deg)`` arrays (spherical
+    Earth of mean radius; good to a few km for drawing)."""
+    el = np.radians(min_elevation_deg)
+    ratio = _MEAN_RADIUS_KM / (_MEAN_RADIUS_KM + altitude_km)
+    reach = np.arccos(np.clip(ratio * np.cos(el), -1, 1)) - el  # Earth central angle, radians
+    lat0, lon0 = np.radians(latitude_deg), np.radians(longitude_deg)
+    bearing = np.linspace(0.0, 2 * np.pi, points)
+    lat = np.arcsin(np.sin(lat0) * np.cos(reach) + np.cos(lat0) * np.sin(reach) * np.cos(bearing))
+    lon = lon0 + np.arctan2(np.sin(bearing) * np.sin(reach) * np.cos(lat0),
+                            np.cos(reach) - np.sin(lat0) * np.sin(lat))
+    return np.degrees(lat), (np.degrees(lon) + 180.0) % 360.0 - 180.0
+
+
+def unwrap_segments(longitude_deg, latitude_deg):
+    """Split a line at the antimeridian: returns ``(lon, lat)`` with NaN breaks,
+    and the points where it leaves one edge and enters the other added (by
+    linear interpolation), so no segment crosses the map."""
+    lon = np.asarray(longitude_deg, float)
+    lat = np.asarray(latitude_deg, float)
+    out_lon, out_lat = [], []
+    for k in range(len(lon)):
+        if k and np.isfinite(lon[k]) and np.isfinite(lon[k - 1]) and abs(lon[k] - lon[k - 1]) > 180.0:
+            a, b = lon[k - 1], lon[k]
+            b_un = b + 360.0 if b < a else b - 360.0  # b on a's side of the wrap
+            edge = 180.0 if b_un > 180.0 else -180.0
+            f = (edge - a) / (b_un - a)
+            cut = lat[k - 1] + f * (lat[k] - lat[k - 1])
+            out_lon += [edge, np.nan, -edge]
+            out_lat += [cut, np.nan, cut]
+        out_lon.append(lon[k])
+        out_lat.append(lat[k])
+    return np.array(out_lon), np.array(out_lat)
+
+
+@dataclass(frozen=True)
+class SkyPath:
+    """A satellite's path across a site's sky, sampled in time.
+
+    ``azimuth_deg`` (N = 0, E = 90), geometric ``elevation_deg``,
+    ``range_km``, ``sunlit`` (the satellite), ``sun_elevation_deg`` (at the
+    site) and ``magnitude`` (NaN without a standard magnitude or in shadow).
+    """
+
+    norad_id: int
+    name: str
+    times_s: np.ndarray
+    azimuth_deg: np.ndarray
+    elevation_deg: np.ndarray
+    range_km: np.ndarray
+    sunlit: np.ndarray
+    sun_elevation_deg: np.ndarray
+    magnitude: np.ndarray
+
+
+def sky_path(elements, site, start, end, step_s=5.0):
+    """The :class:`SkyPath` of one element set seen from ``site`` between two
+    aware datetimes (e.g. a pass's rise and set)."""
+    t0, t1 = to_posix(start), to_posix(end)
+    times = np.append(np.arange(t0, t1, step_s), t1)
+    tracker = Tracker([elements], site)
+    look = tracker.look(times)
+    sun = tracker.sun_earth_fixed(times)
+    r_ef = look["r_ef"][0]
+    lit = shadow_margin_km(r_ef, sun) > 0
+    known = known_by_id(elements.norad_id)
+    std = known.standard_magnitude if known is not None else None
+    mag = np.full(len(times), np.nan)
+    if std is not None:
+        mag = np.where(lit, visual_magnitude(std, look["range_km"][0], phase_angle_rad(r_ef, sun, site)), np.nan)
+    return SkyPath(elements.norad_id, display_name(elements), times, look["azimuth_deg"][0],
+                   look["elevation_deg"][0], look["range_km"][0], lit, sun_elevation_deg(sun, site), mag)
+
+
+def earth_central_angle_deg(altitude_km, min_elevation_deg=0.0):
+    """Radius (deg of arc on the ground) of the footprint of a satellite at ``altitude_km``."""
+    el = np.radians(min_elevation_deg)
+    return np.degrees(np.arccos(_MEAN_RADIUS_KM / (_MEAN_RADIUS_KM + altitude_km) * np.cos(el)) - el)
+
+
+
