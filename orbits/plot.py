@@ -229,7 +229,7 @@ def _polar_setup(ax):
 
 
 def sky_chart(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, label_minutes=1, title=True,
-              min_elevation_deg=10.0, sun_altitude_deg=-6.0):
+              min_elevation_deg=10.0, sun_altitude_deg=-6.0, legend=True):
     """Polar chart of one pass across ``site``'s sky (``pass_``: a
     :class:`~orbits.passes.Pass`), drawn like a star chart held overhead
     (as Heavens-Above does): north up, east on the left, the zenith in the
@@ -274,7 +274,8 @@ def sky_chart(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, label_minute
                     ha="left" if dx >= 0 else "right", va="bottom" if dy >= 0 else "top",
                     fontsize=9, color="white", zorder=6,
                     bbox=dict(boxstyle="round,pad=0.3", facecolor="#0b1a33", edgecolor="#ff5050", alpha=0.85))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=3, fontsize=9, frameon=False)
+    if legend:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=3, fontsize=9, frameon=False)
     if title:
         ax.set_title(f"{display_name(elements)} over {site.label}\n"
                      f"{pass_.rise.time.astimezone(zone):%Y-%m-%d} ({zone_label(zone, pass_.rise.time)}); "
