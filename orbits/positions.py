@@ -85,16 +85,21 @@ class Tracker:
         jd, fr = sgp4_jd(seconds)
         if index is None:
             return self._array.sgp4(jd, fr)
-        index = np.asarray(index)
-        err = np.zeros(seconds.shape, dtype=np.uint8)
-        r = np.empty(seconds.shape + (3,))
-        v = np.empty(seconds.shape + (3,))
+        shape = seconds.shape
+        index = np.asarray(index).ravel()
         order = np.argsort(index, kind="stable")
         sats, starts = np.unique(index[order], return_index=True)
-        for sat, lo, hi in zip(sats, starts, np.append(starts[1:], len(order))):
-            rows = order[lo:hi]
-            err[rows], r[rows], v[rows] = self.satrecs[sat].sgp4_array(jd[rows], fr[rows])
-        return err, r, v
+        jd_s, fr_s = jd.ravel()[order], fr.ravel()[order]
+        parts = [self.satrecs[sat].sgp4_array(jd_s[lo:hi], fr_s[lo:hi])
+                 for sat, lo, hi in zip(sats.tolist(), starts.tolist(), starts[1:].tolist() + [len(order)])]
+        err = np.empty(len(order), dtype=np.uint8)
+        r = np.empty((len(order), 3))
+        v = np.empty((len(order), 3))
+        if parts:  # one sgp4_array call per satellite; results put back in input order
+            err[order] = np.concatenate([p[0] for p in parts])
+            r[order] = np.concatenate([p[1] for p in parts])
+            v[order] = np.concatenate([p[2] for p in parts])
+        return err.reshape(shape), r.reshape(shape + (3,)), v.reshape(shape + (3,))
 
     def earth_fixed(self, seconds, r_teme, v_teme=None):
         """Rotate TEME vectors at ``seconds`` (broadcastable) to Earth-fixed."""

@@ -11,16 +11,23 @@ import numpy as np
 __all__ = ["newton_bracketed", "illinois"]
 
 
-def newton_bracketed(fun, index, a, b, fa, tol_s=1e-4, max_iter=50):
+def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50):
     """Roots of ``f`` in ``[a, b]`` where ``f(a)`` and ``f(b)`` differ in sign.
 
-    ``fun(index, t)`` returns ``(f, dfdt)``.  Newton steps, falling back to
-    bisection whenever a step would leave the bracket; the bracket always
-    holds the root.  Converged when a step is under ``tol_s`` seconds.
+    ``fun(index, t)`` returns ``(f, dfdt)``.  Newton steps from the secant
+    estimate (the midpoint without ``fb``), falling back to bisection
+    whenever a step would leave the bracket; the bracket always holds the
+    root.  Converged when a step is under ``tol_s`` seconds.
     """
     a, b = np.array(a, dtype=float), np.array(b, dtype=float)
     neg_at_a = np.asarray(fa) < 0
     x = 0.5 * (a + b)
+    if fb is not None:
+        fa_, fb_ = np.asarray(fa, float), np.asarray(fb, float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            secant = a + (b - a) * fa_ / (fa_ - fb_)
+        inside = np.isfinite(secant) & (secant > a) & (secant < b)
+        x = np.where(inside, secant, x)
     active = np.ones(a.shape, dtype=bool)
     for _ in range(max_iter):
         if not active.any():

@@ -2,8 +2,9 @@
 
 The method, for all satellites at once:
 
-1. Sample each satellite on a grid (step by orbit: 120 s for most LEO, up to
-   600 s for GEO) with sgp4's array API: elevation ``el``, its rate, and
+1. Sample each satellite on a grid (about 12 steps an orbit: 480 s for most
+   LEO, up to 1200 s for GEO; 45 an orbit for horizons other than 0) with
+   sgp4's array API: elevation ``el``, its rate, and
    ``u``, the satellite's height above the site's horizon plane (km).
 2. ``u`` has a bounded second derivative (|d2u/dt2| <= the satellite's
    acceleration in the rotating frame, bounded per orbit by gravity at
@@ -12,6 +13,8 @@ The method, for all satellites at once:
    the horizon plane certainly holds no pass.  Intervals that cannot be ruled
    out, yet show no crossing at their ends, are subdivided (8 parts, down to
    one second), so short grazing passes between samples are not missed.
+   Likewise ``u >= min(u_a, u_b) - M h^2 / 8`` proves a satellite up at both
+   ends stayed up; intervals where it cannot be proved are subdivided.
 3. Sign changes of ``el - horizon`` bracket rises and sets; Newton steps on
    the analytic elevation rate refine them to 0.1 ms.  Sign changes of the
    elevation rate bracket culminations, refined by Illinois regula falsi.
@@ -28,16 +31,18 @@ __all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2"]
 
 _MU = 398600.4418
 _OMEGA = 7.2921159e-5
-_STEPS_S = (60.0, 120.0, 180.0, 300.0, 600.0)
+_STEPS_S = (60.0, 120.0, 180.0, 240.0, 300.0, 360.0, 480.0, 600.0, 900.0, 1200.0)
 _SPLIT = 8
 _FINEST_S = 1.0
 _SAMPLES_PER_CHUNK = 1_500_000
 _MAX_RELATIVE_SPEED = 12.0  # km/s, bound on d(range)/dt for any Earth orbit
 
 
-def grid_step_s(elements):
-    """Grid step (s) for a satellite: about 1/45 of its period, 60 to 600 s."""
-    h = elements.period_min * 60.0 / 45.0
+def grid_step_s(elements, per_orbit=12):
+    """Grid step (s) for a satellite: about 1/``per_orbit`` of its period, 60
+    to 1200 s.  The step only sets the cost: the curvature bound makes the
+    screening complete at any step (see the module docstring)."""
+    h = elements.period_min * 60.0 / per_orbit
     return max([s for s in _STEPS_S if s <= h] or [_STEPS_S[0]])
 
 
@@ -72,7 +77,10 @@ class PassSearch:
         self.horizon_deg = float(horizon_deg)
         self.tracker = Tracker(self.elements, site, sky)
         n = len(self.elements)
-        self.step = np.array([grid_step_s(e) for e in self.elements])
+        # Horizon 0: intervals are proved free of dips too (see _scan), so a
+        # coarse grid is safe; other horizons keep a fine grid.
+        per_orbit = 12 if self.horizon_deg == 0 else 45
+        self.step = np.array([grid_step_s(e, per_orbit) for e in self.elements])
         self.bound = np.array([curvature_bound_km_s2(e) for e in self.elements])
         self.lo = np.array([self.start_s - margin_s(e) for e in self.elements])
         self.hi = np.array([self.end_s + margin_s(e) for e in self.elements])
@@ -116,7 +124,7 @@ class PassSearch:
         above = g >= 0
         cross = both & (above[:, 1:] != above[:, :-1])
         rows, cols = np.nonzero(cross)
-        self._crossings.append((sat[rows], t[rows, cols], t[rows, cols + 1], g[rows, cols]))
+        self._crossings.append((sat[rows], t[rows, cols], t[rows, cols + 1], g[rows, cols], g[rows, cols + 1]))
         peak = both & (rate[:, :-1] > 0) & (rate[:, 1:] <= 0) & (above[:, :-1] | above[:, 1:])
         rows, cols = np.nonzero(peak)
         self._peaks.append((sat[rows], t[rows, cols], t[rows, cols + 1]))
@@ -126,8 +134,13 @@ class PassSearch:
             reach = np.maximum(look["range_km"][:, 1:], look["range_km"][:, :-1])
             threshold = -math.sin(math.radians(-self.horizon_deg)) * (
                 reach + _MAX_RELATIVE_SPEED * h[:, None])
-        ceiling = np.maximum(u[:, 1:], u[:, :-1]) + self.bound[sat][:, None] * h[:, None] ** 2 / 8
+        slack = self.bound[sat][:, None] * h[:, None] ** 2 / 8
+        ceiling = np.maximum(u[:, 1:], u[:, :-1]) + slack
         hidden = both & ~above[:, 1:] & ~above[:, :-1] & (ceiling >= threshold)
+        if self.horizon_deg == 0:
+            # up at both ends: could it set and rise again in between?
+            floor = np.minimum(u[:, 1:], u[:, :-1]) - slack
+            hidden |= both & above[:, 1:] & above[:, :-1] & (floor < 0)
         rows, cols = np.nonzero(hidden & (h[:, None] > _FINEST_S))
         self._hidden.append((sat[rows], t[rows, cols], t[rows, cols + 1]))
 
@@ -198,9 +211,9 @@ class PassSearch:
         """Search; fills ``passes`` and the per-satellite summary arrays."""
         self._grid()
         self._subdivide()
-        sat, a, b, ga = _joined(self._crossings, 4)
+        sat, a, b, ga, gb = _joined(self._crossings, 5)
         sat = sat.astype(int)
-        roots = newton_bracketed(self._g, sat, a, b, ga) if len(sat) else a
+        roots = newton_bracketed(self._g, sat, a, b, ga, gb) if len(sat) else a
         rising = ga < 0
         self.passes = self._pair(sat, roots, rising)
         self._culminate()
@@ -257,7 +270,7 @@ class PassSearch:
         when = np.where(el_lo >= el_hi, lo, hi)
         if brackets.any():
             k = np.flatnonzero(brackets)
-            when[k] = illinois(self._rate, sat[k], lo[k], hi[k], rate_lo[k], rate_hi[k], tol_s=1e-3)
+            when[k] = illinois(self._rate, sat[k], lo[k], hi[k], rate_lo[k], rate_hi[k], tol_s=1e-2)
         el = self._pairs(sat, when)["elevation_deg"]
         best = {}
         for k, n in enumerate(owner):

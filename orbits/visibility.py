@@ -115,7 +115,7 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
             def fun(i, x):
                 look = tracker.look(x, i)
                 return look["elevation_deg"] - rules.min_elevation_deg, look["elevation_rate_deg_s"]
-            x = newton_bracketed(fun, s, a, b, fa, tol_s=1e-3)
+            x = newton_bracketed(fun, s, a, b, fa, fb, tol_s=1e-3)
         else:
             def fun(i, x, c=c):
                 return rules.margins(tracker, i, x)[0][c]
