@@ -87,6 +87,9 @@ def build_parser():
                    help="visible only while the Sun is at or below this altitude (default -6)")
     p.add_argument("--horizon", type=_number("--horizon", -5, 89), default=0.0, metavar="DEG",
                    help="rise/set elevation (default 0)")
+    p.add_argument("--brighter-than", type=_number("--brighter-than", -30, 30), metavar="MAG",
+                   help="only visible passes at least this bright (visual magnitude <= MAG; needs a known "
+                        "standard magnitude)")
     p.set_defaults(func=cmd_passes)
 
     p = sub.add_parser("now", help="where satellites are at an instant (dish pointing for GEO)")
@@ -303,6 +306,8 @@ def cmd_passes(args):
     prediction = predict_passes(sets, site, start, days=args.days, horizon_deg=args.horizon,
                                 min_elevation_deg=args.min_elevation,
                                 sun_altitude_deg=args.sun_altitude, progress=progress)
+    if args.brighter_than is not None:
+        prediction = prediction.brighter_than(args.brighter_than)
     _warn(prediction.warnings)
     visible_only = not args.all
     if args.format == "json":

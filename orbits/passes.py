@@ -12,7 +12,7 @@ horizon (0 deg unless ``horizon_deg``), culmination is the highest point.
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -147,6 +147,17 @@ class Prediction:
     def visible_passes(self):
         """The passes with at least one visible window."""
         return [p for p in self.passes if p.visible]
+
+    def brighter_than(self, magnitude):
+        """A copy keeping the visible passes at least this bright (visual
+        magnitude <= ``magnitude``).  Satellites with no known standard
+        magnitude cannot be judged: their passes are left out and a warning
+        says how many."""
+        keep = [p for p in self.passes if p.visible and p.magnitude is not None and p.magnitude <= magnitude]
+        unknown = sum(1 for p in self.passes if p.visible and p.magnitude is None)
+        note = (f"{unknown} visible pass{'es' if unknown != 1 else ''} of satellites with no known standard "
+                f"magnitude left out by the brightness limit {magnitude:g}") if unknown else None
+        return replace(self, passes=keep, warnings=self.warnings + ([note] if note else []))
 
 
 def _standard_magnitude(elements):

@@ -177,3 +177,23 @@ def test_stale_elements_warn_on_stderr(capsys):
     assert code == 0
     assert "warning: elements of 1 satellite (Tiangong (CSS)) are 5" in err
     assert "epoch 2026-04-10" in out
+
+
+def test_brighter_than_keeps_bright_visible_passes(capsys):
+    from pathlib import Path
+
+    args = ["passes", *START, "--days", "7", "--format", "json"]
+    code, out, _ = run(capsys, *args, "tiangong", "iss")
+    every = [p for p in json.loads(out)["passes"] if p["visible"]]
+    code, out, err = run(capsys, *args, "tiangong", "iss", "--brighter-than", "-2")
+    assert code == 0
+    bright = json.loads(out)["passes"]
+    assert bright and all(p["magnitude"] <= -2 for p in bright)
+    assert len(bright) == sum(1 for p in every if p["magnitude"] <= -2) < len(every)
+    # satellites without a standard magnitude cannot be judged, and we say so
+    tle = Path(__file__).resolve().parents[1] / "tle" / "mission-2026-04-10.tle"
+    code, out, err = run(capsys, "passes", *START, "--days", "2", "--tle", str(tle), "--brighter-than", "0",
+                         "--format", "json")
+    assert code == 0
+    assert "of satellites with no known standard magnitude left out by the brightness limit 0" in err
+    assert {p["norad_id"] for p in json.loads(out)["passes"]} <= {25544, 48274}
