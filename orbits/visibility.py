@@ -30,6 +30,10 @@ __all__ = ["visual_magnitude", "VisibilityRules", "visible_windows"]
 
 _SAMPLE_S = 5.0
 _MAX_SAMPLES = 2000
+_BATCH_SAMPLES = 1_000_000  # samples evaluated at once: bounds memory for long windows
+# Bound on how fast the Sun's altitude changes anywhere on Earth (deg/s):
+# 360 deg per sidereal day plus the Sun's own motion, with a margin.
+_SUN_RATE_DEG_S = 0.0045
 # Why a window starts / ends, by condition index.
 _START = ("climbs past the minimum elevation", "leaves the Earth's shadow", "the sky is dark enough")
 _END = ("drops below the minimum elevation", "enters the Earth's shadow", "the sky grows too bright")
@@ -82,13 +86,29 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
         return result
     sat = np.asarray(sat, dtype=int)
     rise_s, set_s = np.asarray(rise_s, float), np.asarray(set_s, float)
-    high = np.ones(n, dtype=bool) if peak_el is None else ~(np.asarray(peak_el) < rules.min_elevation_deg)
-    counts = np.where(high, np.clip(np.ceil((set_s - rise_s) / _SAMPLE_S).astype(int), 4, _MAX_SAMPLES) + 1, 0)
-    owner = np.repeat(np.arange(n), counts)
+    maybe = np.ones(n, dtype=bool) if peak_el is None else ~(np.asarray(peak_el) < rules.min_elevation_deg)
+    # Passes in daylight throughout are out, judged from the Sun's altitude at
+    # their two ends: it cannot dip lower in between than the bound allows.
+    ends = sun_elevation_deg(tracker.sun_earth_fixed(np.concatenate([rise_s, set_s])), tracker.site)
+    lowest = (ends[:n] + ends[n:]) / 2 - _SUN_RATE_DEG_S * (set_s - rise_s) / 2
+    maybe &= lowest <= rules.sun_altitude_deg
+    todo = np.flatnonzero(maybe)
+    counts = np.clip(np.ceil((set_s[todo] - rise_s[todo]) / _SAMPLE_S).astype(int), 4, _MAX_SAMPLES) + 1
+    batch = np.cumsum(counts) // _BATCH_SAMPLES
+    for b in np.unique(batch):
+        mine = batch == b
+        _visible_batch(tracker, rules, sat, rise_s, set_s, todo[mine], counts[mine], result)
+    _magnitudes(tracker, sat, result, standard_magnitudes)
+    return result
+
+
+def _visible_batch(tracker, rules, sat, rise_s, set_s, passes, counts, result):
+    """Visible windows of the passes ``passes`` (indices), sampled ``counts``
+    times each; fills ``result[p]``."""
+    n = len(sat)
+    owner = np.repeat(passes, counts)
     offset = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-    t = rise_s[owner] + (set_s - rise_s)[owner] * offset / (counts[owner] - 1)
-    if not len(t):
-        return result
+    t = rise_s[owner] + (set_s - rise_s)[owner] * offset / (np.repeat(counts, counts) - 1)
 
     # Cheap test first: the Sun's altitude needs no SGP4.  Passes whose every
     # sample is in daylight, or never reaches the minimum elevation, are out.
@@ -97,7 +117,7 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
     np.logical_or.at(dark, owner, twilight >= 0)
     keep = dark[owner]
     if not keep.any():
-        return result
+        return
     owner, t = owner[keep], t[keep]
     m, _, _ = rules.margins(tracker, sat[owner], t)
 
@@ -128,10 +148,12 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
     for p, x, c in cuts:
         bounds.setdefault(p, []).append((x, c))
     all_ok = (m >= 0).all(axis=0)
+    first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])  # owner is grouped by pass
+    whole = dict(zip(owner[first].tolist(), np.logical_and.reduceat(all_ok, first).tolist()))
     plans = []
-    for p in np.unique(owner):
+    for p, ok_throughout in whole.items():
         if p not in bounds:
-            if all_ok[owner == p].all():
+            if ok_throughout:
                 result[p] = [dict(start_s=rise_s[p], end_s=set_s[p], start_reason="rises",
                                   end_reason="sets")]
             continue
@@ -147,8 +169,6 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
             ok = states[first:first + len(times) - 1]
             first += len(times) - 1
             result[p] = _windows(ok, edges, times, set_s[p])
-    _magnitudes(tracker, sat, result, standard_magnitudes)
-    return result
 
 
 def _windows(ok, edges, times, set_s):
