@@ -14,13 +14,10 @@ Every reply is validated in full before anything is stored, and the cache
 is changed all at once (see :mod:`orbits.cache`) or not at all.
 """
 
-import http.client
 import os
 import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,9 +62,17 @@ def offline():
     return os.environ.get("ORBITS_OFFLINE", "") not in ("", "0")
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # urllib then raises HTTPError for the 3xx reply
+def _opener():
+    """A urllib opener that does not follow redirects (CelesTrak asks clients
+    to stop on any non-200 reply).  The HTTP stack is imported here, so only
+    commands that use the network pay for it."""
+    import urllib.request
+
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            return None  # urllib then raises HTTPError for the 3xx reply
+
+    return urllib.request.build_opener(NoRedirects)
 
 
 def _snippet(body):
@@ -84,10 +89,14 @@ def fetch(query, *, base_url=GP_URL, fmt="json", timeout_s=10.0):
     data found", an HTML page, a cut-short or malformed reply, a timeout,
     a DNS or connection failure).
     """
+    import http.client
+    import urllib.error
+    import urllib.request
+
     url = query.url(base_url, fmt)
     host = urllib.parse.urlsplit(url).netloc or base_url
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    opener = urllib.request.build_opener(_NoRedirects)
+    opener = _opener()
     deadline = time.monotonic() + 10 * timeout_s
     try:
         with opener.open(request, timeout=timeout_s) as reply:
@@ -122,6 +131,8 @@ def fetch(query, *, base_url=GP_URL, fmt="json", timeout_s=10.0):
 
 
 def _status_message(query, host, exc):
+    import http.client
+
     body = b""
     try:
         body = exc.read(2048)
@@ -172,7 +183,8 @@ def _validate(query, host, body, content_type):
     return sets
 
 
-def update(queries, cache, *, force=False, base_url=None, fmt="json", timeout_s=10.0, now=None, log=None):
+def update(queries, cache, *, force=False, base_url=None, fmt="json", timeout_s=10.0, now=None, log=None,
+           offline_mode=False):
     """Fetch ``queries`` into ``cache`` (an :class:`~orbits.cache.ElementCache`).
 
     Queries fetched successfully less than :data:`MIN_INTERVAL` ago are
@@ -180,10 +192,11 @@ def update(queries, cache, *, force=False, base_url=None, fmt="json", timeout_s=
     requests) and raises :class:`FetchError`; the cache is then unchanged,
     even for queries that had succeeded.  Returns ``(fetched, skipped)``:
     lists of ``(Query, element_sets_or_CachedQuery)``.  ``log(message)``
-    is called as each query finishes.
+    is called as each query finishes.  ``offline_mode`` (or ``ORBITS_OFFLINE``)
+    refuses at once, before any request.
     """
-    if offline():
-        raise FetchError("offline mode (ORBITS_OFFLINE or --offline): not contacting CelesTrak; cache unchanged")
+    if offline_mode or offline():
+        raise FetchError("offline mode (--offline or ORBITS_OFFLINE): not contacting CelesTrak; cache unchanged")
     base_url = base_url or os.environ.get("ORBITS_GP_URL") or GP_URL
     now = now or datetime.now(UTC)
     cached = cache.queries()

@@ -176,7 +176,7 @@ def cmd_map(args):
     sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
     if len(sets) > 20:
         raise OrbitsError(f"{len(sets)} satellites would make an unreadable map; name up to 20")
-    _warn([w for w in [_stale(sets, start)] if w])
+    _warn(_stale(sets, start))
     fig = plot.map_figure(sets, start, region=args.region, hours=args.hours, orbits=args.orbits, site=site,
                           zone=zone, min_elevation_deg=args.min_elevation, tick_minutes=args.tick_minutes)
     _save(fig, args.out, args.dpi)
@@ -213,10 +213,12 @@ def cmd_sky(args):
     return 0
 
 
-def _stale(sets, start):
+def _stale(sets, when):
+    """The stale-elements warning for an instant, as a list of 0 or 1 lines."""
     from .passes import stale_warning
 
-    return stale_warning(sets, start, start)
+    warning = stale_warning(sets, when, when)
+    return [warning] if warning else []
 
 
 def _tle_parsers(sub):
@@ -324,7 +326,6 @@ def cmd_passes(args):
 
 def cmd_now(args):
     from . import elements, report
-    from .passes import stale_warning
     from .positions import observe
 
     zone = display_zone(args.tz, args.utc)
@@ -332,8 +333,7 @@ def cmd_now(args):
     when = parse_instant(args.at, zone, "--at")
     sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
     shots = observe(sets, when, site)
-    stale = stale_warning(sets, when, when)
-    _warn([stale] if stale else [])
+    _warn(_stale(sets, when))
     if args.format == "json":
         text = report.json_text(report.now_json(shots, site, zone))
     elif args.format == "csv":
@@ -373,9 +373,6 @@ def cmd_tle_update(args):
 
     if args.group and args.satellites:
         raise OrbitsError("give satellites or --group, not both")
-    if args.offline or celestrak.offline():
-        raise celestrak.FetchError("offline mode (--offline or ORBITS_OFFLINE): not contacting CelesTrak; "
-                                   "cache unchanged")
     cache = ElementCache()
     if args.group:
         queries = [celestrak.Query("GROUP", args.group.strip())]
@@ -390,7 +387,8 @@ def cmd_tle_update(args):
         sys.stderr.flush()
 
     fetched, skipped = celestrak.update(queries, cache, force=args.force, fmt=args.gp_format,
-                                        timeout_s=args.timeout, log=log if sys.stderr.isatty() else None)
+                                        timeout_s=args.timeout, log=log if sys.stderr.isatty() else None,
+                                        offline_mode=args.offline)
     if sys.stderr.isatty() and fetched:
         sys.stderr.write("\r" + " " * 72 + "\r")
     now = datetime.now(UTC)

@@ -72,14 +72,16 @@ def newest_by_id(sets):
     return list(best.values())
 
 
-def freshest(cache=None):
+def freshest(cache=None, bundled=None):
     """``{norad_id: (epoch, name, where)}``: the newest elements of every satellite.
 
-    ``where`` is ``None`` for the bundled snapshot, else the
-    :class:`~orbits.cache.CachedQuery` holding them.  Reads the cache index
-    only; no cached reply is parsed.
+    ``where`` is ``None`` for the bundled snapshot (``bundled``, read when
+    not given), else the :class:`~orbits.cache.CachedQuery` holding them.
+    Reads the cache index only; no cached reply is parsed.
     """
-    best = {e.norad_id: (e.epoch, e.name, None) for e in newest_by_id(bundled_elements())}
+    if bundled is None:
+        bundled = bundled_elements()
+    best = {e.norad_id: (e.epoch, e.name, None) for e in newest_by_id(bundled)}
     if cache is not None:
         for entry in cache.queries().values():
             for number, name, epoch in entry.satellites:
@@ -135,13 +137,13 @@ def select(queries=(), tle_files=(), *, group=None, cache=None):
             return pool
         by_id = {e.norad_id: e for e in pool}
         return [by_id[n] for n in _choose(queries, [(e.norad_id, e.name) for e in pool], where)]
-    best = freshest(cache)
+    bundled = {e.norad_id: e for e in newest_by_id(bundled_elements())}
+    best = freshest(cache, list(bundled.values()))
     if queries:
         where = "the bundled or cached elements" if cache is not None else "the bundled elements"
         wanted = _choose(queries, [(n, name) for n, (_, name, _) in best.items()], where)
     else:
         wanted = [n for n in MISSION if n in best]
-    bundled = {e.norad_id: e for e in newest_by_id(bundled_elements())}
     loaded = {}
     chosen = []
     for number in wanted:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .catalog import display_name
 from .earth import countries, sun_elevation_grid_deg
+from .errors import OrbitsError
 from .times import PKT, from_posix, to_posix, zone_label
 from .tracks import footprint_deg, ground_tracks, sky_path, unwrap_segments
 
@@ -54,8 +55,6 @@ def region_extent(region):
     if isinstance(region, str):
         if region in REGIONS:
             return REGIONS[region]
-        from .errors import OrbitsError
-
         try:
             values = tuple(float(v) for v in region.split(","))
         except ValueError:
@@ -64,8 +63,6 @@ def region_extent(region):
             raise OrbitsError(f"region {region!r}: give world, pakistan or LON0,LON1,LAT0,LAT1")
         region = values
     lon0, lon1, lat0, lat1 = region
-    from .errors import OrbitsError
-
     if not (-180 <= lon0 < lon1 <= 180 and -90 <= lat0 < lat1 <= 90):
         raise OrbitsError(f"region {region}: need -180 <= LON0 < LON1 <= 180 and -90 <= LAT0 < LAT1 <= 90")
     return tuple(float(v) for v in region)

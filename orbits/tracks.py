@@ -10,7 +10,6 @@ import numpy as np
 from .catalog import display_name, known_by_id
 from .frames import subpoint
 from .positions import Tracker, shadow_margin_km, sun_elevation_deg
-
 from .times import to_posix
 from .visibility import phase_angle_rad, visual_magnitude
 
