@@ -20,7 +20,7 @@ from .errors import OrbitsError
 from .times import PKT, from_posix, to_posix, zone_label
 from .tracks import footprint_deg, ground_tracks, sky_path, unwrap_segments
 
-__all__ = ["REGIONS", "ground_track", "base_map", "night_shading", "sky_chart", "elevation_profile",
+__all__ = ["REGIONS", "region_extent", "ground_track", "base_map", "night_shading", "sky_chart", "elevation_profile",
            "map_figure", "sky_figure"]
 
 #: Named map extents ``(lon_min, lon_max, lat_min, lat_max)`` in degrees.

@@ -123,12 +123,3 @@ def sky_path(elements, site, start, end, step_s=5.0):
         mag = np.where(lit, visual_magnitude(std, look["range_km"][0], phase_angle_rad(r_ef, sun, site)), np.nan)
     return SkyPath(elements.norad_id, display_name(elements), times, look["azimuth_deg"][0],
                    look["elevation_deg"][0], look["range_km"][0], lit, sun_elevation_deg(sun, site), mag)
-
-
-def earth_central_angle_deg(altitude_km, min_elevation_deg=0.0):
-    """Radius (deg of arc on the ground) of the footprint of a satellite at ``altitude_km``."""
-    el = np.radians(min_elevation_deg)
-    return np.degrees(np.arccos(_MEAN_RADIUS_KM / (_MEAN_RADIUS_KM + altitude_km) * np.cos(el)) - el)
-
-
-
