@@ -154,26 +154,40 @@ def passes_json(prediction, zone=UTC, visible_only=True):
     p = prediction
     rows = p.visible_passes if visible_only else p.passes
     out = []
+    done = {}  # each event and epoch is formatted once (windows repeat the visible_* events)
+
+    def event(e):
+        if e is None:
+            return None
+        if id(e) not in done:
+            done[id(e)] = _event_json(e, zone)
+        return done[id(e)]
+
+    def epoch(when):
+        if when not in done:
+            done[when] = _iso(when, UTC)
+        return done[when]
+
     for x in rows:
         w = x.visible_window
         out.append({
             "norad_id": x.norad_id,
             "name": x.name,
-            "rise": _event_json(x.rise, zone),
-            "culmination": _event_json(x.culmination, zone),
-            "set": _event_json(x.set, zone),
+            "rise": event(x.rise),
+            "culmination": event(x.culmination),
+            "set": event(x.set),
             "visible": x.visible,
-            "visible_start": _event_json(w.start if w else None, zone),
-            "visible_end": _event_json(w.end if w else None, zone),
-            "visible_peak": _event_json(w.peak if w else None, zone),
+            "visible_start": event(w.start if w else None),
+            "visible_end": event(w.end if w else None),
+            "visible_peak": event(w.peak if w else None),
             "visible_end_reason": w.end_reason if w else None,
             "magnitude": x.magnitude,
-            "tle_epoch": _iso(x.tle_epoch, UTC),
+            "tle_epoch": epoch(x.tle_epoch),
             "in_progress_at_start": x.starts_before_window,
             "continues_after_end": x.ends_after_window,
             "duration_s": round(x.duration.total_seconds(), 3),
-            "windows": [{"start": _event_json(v.start, zone), "peak": _event_json(v.peak, zone),
-                         "end": _event_json(v.end, zone), "start_reason": v.start_reason,
+            "windows": [{"start": event(v.start), "peak": event(v.peak),
+                         "end": event(v.end), "start_reason": v.start_reason,
                          "end_reason": v.end_reason, "magnitude": v.magnitude} for v in x.windows],
         })
     return {

@@ -7,6 +7,7 @@ Skyfield :class:`~skyfield.timelib.Time`; naive datetimes are refused.
 """
 
 import functools
+import math
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -20,6 +21,7 @@ __all__ = [
 ]
 
 UTC = timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Pakistan Standard Time, UTC+5 (no daylight saving since 2009).
 PKT = timezone(timedelta(hours=5), "PKT")
 _POSIX_JD = 2440587.5
@@ -47,9 +49,10 @@ def to_posix(when):
 
 def from_posix(seconds, tz=UTC):
     """Aware datetime (microseconds, in ``tz``) from POSIX seconds."""
-    whole = np.floor(seconds)
-    micro = int(round((seconds - whole) * 1e6))
-    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=int(whole), microseconds=micro)).astimezone(tz)
+    seconds = float(seconds)
+    whole = math.floor(seconds)
+    micro = round((seconds - whole) * 1e6)
+    return (_EPOCH + timedelta(seconds=whole, microseconds=micro)).astimezone(tz)
 
 
 def skyfield_time(seconds):
