@@ -155,7 +155,7 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
     for k, track in enumerate(tracks):
         colour = _COLOURS[k % len(_COLOURS)]
         lon, lat = unwrap_segments(track.longitude_deg, track.latitude_deg)
-        ax.plot(lon, lat, color=colour, linewidth=1.8, zorder=4, label=track.name, **geo)
+        _line(ax, lon, lat, geo, color=colour, linewidth=1.8, zorder=4, label=track.name)
         ticks = np.arange(track.times_s[0], track.times_s[-1] + 1e-6, tick_s)
         if np.nanmax(track.latitude_deg) - np.nanmin(track.latitude_deg) < 3 and \
                 np.ptp(_interp_lon(track.times_s, track.times_s, track.longitude_deg)) < 3:
@@ -175,7 +175,7 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
             flat, flon = footprint_deg(track.latitude_deg[0], track.longitude_deg[0], track.altitude_km[0],
                                        min_elevation_deg)
             flon, flat = unwrap_segments(flon, flat)
-            ax.plot(flon, flat, color=colour, linewidth=1.0, linestyle=":", zorder=3.5, **geo)
+            _line(ax, flon, flat, geo, color=colour, linewidth=1.0, linestyle=":", zorder=3.5)
     if site is not None:
         _mark_site(ax, site, geo)
     legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, framealpha=0.95,
@@ -190,6 +190,19 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
                      f"dots every {tick_minutes:g} min, times {label}; night and twilight at the start shaded",
                      fontsize=12)
     return ax
+
+
+def _line(ax, lon, lat, geo, label="_nolegend_", **style):
+    """Plot a NaN-broken line: as one Line2D on plain Axes, as one line per
+    piece on a cartopy GeoAxes (whose geometry code rejects NaN)."""
+    if not geo:
+        ax.plot(lon, lat, label=label, **style)
+        return
+    breaks = np.flatnonzero(~np.isfinite(lon) | ~np.isfinite(lat))
+    for a, b in zip(np.r_[-1, breaks] + 1, np.r_[breaks, len(lon)]):
+        if b - a > 1:
+            ax.plot(lon[a:b], lat[a:b], label=label, **style, **geo)
+            label = "_nolegend_"
 
 
 def _interp_lon(t, times, lon):

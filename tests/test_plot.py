@@ -240,11 +240,19 @@ def test_cli_sky_chart_sizes_and_errors(tmp_path, capsys):
     assert "draws one satellite" in capsys.readouterr().err
 
 
-def test_cartopy_geoaxes_if_installed(mission):
+def test_cartopy_geoaxes_if_installed(mission, islamabad):
+    import warnings
+
     ccrs = pytest.importorskip("cartopy.crs", reason="cartopy is optional and not installed")
     fig = plt.figure(figsize=(10, 5))
     ax = fig.add_subplot(projection=ccrs.Robinson())
-    assert plot.ground_track([mission[TIANGONG]], START, hours=1, ax=ax) is ax
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NaN complaints from cartopy's geometry code
+        assert plot.ground_track([mission[TIANGONG]], START, hours=2, site=islamabad, ax=ax) is ax
+        fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Tiangong (CSS)"]
+    pieces = [line for line in ax.get_lines() if line.get_color() == "#d62728" and len(line.get_xdata()) > 50]
+    assert len(pieces) >= 2  # the track is cut at the antimeridian into separate lines
 
 
 def test_site_off_the_default_list(mission):
