@@ -72,18 +72,19 @@ def newest_by_id(sets):
     return list(best.values())
 
 
-def freshest(cache=None, bundled=None):
+def freshest(cache=None, bundled=None, cached=None):
     """``{norad_id: (epoch, name, where)}``: the newest elements of every satellite.
 
     ``where`` is ``None`` for the bundled snapshot (``bundled``, read when
-    not given), else the :class:`~orbits.cache.CachedQuery` holding them.
-    Reads the cache index only; no cached reply is parsed.
+    not given), else the :class:`~orbits.cache.CachedQuery` holding them
+    (``cached``: ``cache.queries()`` if already read).  Reads the cache
+    index only; no cached reply is parsed.
     """
     if bundled is None:
         bundled = bundled_elements()
     best = {e.norad_id: (e.epoch, e.name, None) for e in newest_by_id(bundled)}
     if cache is not None:
-        for entry in cache.queries().values():
+        for entry in (cached if cached is not None else cache.queries()).values():
             for number, name, epoch in entry.satellites:
                 if number not in best or epoch > best[number][0]:
                     best[number] = (epoch, name, entry)
@@ -169,7 +170,8 @@ def status(queries=(), *, group=None, cache=None):
         rows = {n: (n, name, epoch, entry) for n, name, epoch in entry.satellites}
         where = f"the cached group '{group}'"
     else:
-        best = freshest(cache)
+        cached = cache.queries() if cache is not None else {}
+        best = freshest(cache, cached=cached)
         rows = {n: (n, name, epoch, entry) for n, (epoch, name, entry) in best.items()}
         where = "the bundled or cached elements"
     if queries:
@@ -177,7 +179,7 @@ def status(queries=(), *, group=None, cache=None):
     elif group:
         wanted = list(rows)
     else:
-        by_number = [n for entry in (cache.queries().values() if cache else ())
-                     if entry.query.startswith("CATNR=") for n, _, _ in entry.satellites]
+        by_number = [n for entry in cached.values() if entry.query.startswith("CATNR=")
+                     for n, _, _ in entry.satellites]
         wanted = list(dict.fromkeys([n for n in MISSION if n in rows] + by_number))
     return [(n, friendly_name(n, rows[n][1])) + rows[n][2:] for n in wanted]

@@ -116,12 +116,18 @@ def night_shading(when, ax=None, resolution_deg=0.25):
     return ax
 
 
+def _xycoords(ax, geo):
+    """Where annotation points are given: lon/lat degrees on either kind of Axes
+    (on a GeoAxes via cartopy's documented ``_as_mpl_transform``)."""
+    return geo["transform"]._as_mpl_transform(ax) if geo else "data"
+
+
 def _mark_site(ax, site, geo):
     ax.plot(site.longitude_deg, site.latitude_deg, marker="*", markersize=14, color="#ffd700",
             markeredgecolor="black", zorder=6, **geo)
     ax.annotate(site.label, (site.longitude_deg, site.latitude_deg), xytext=(8, -12),
                 textcoords="offset points", fontsize=10, weight="bold", zorder=6,
-                xycoords=geo["transform"]._as_mpl_transform(ax) if geo else "data")
+                xycoords=_xycoords(ax, geo))
 
 
 def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=None, ax=None,
@@ -151,7 +157,13 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
     if label_every is None:
         label_every = 3 if world and len(sets) > 2 else 1
     tick_s = tick_minutes * 60.0
-    tracks = [ground_tracks([e], start, stop, step_s)[0] for e, stop in zip(sets, ends)]
+    by_end = {}  # satellites sharing an end time are propagated together
+    for k, stop in enumerate(ends):
+        by_end.setdefault(stop, []).append(k)
+    tracks = [None] * len(sets)
+    for stop, members in by_end.items():
+        for k, track in zip(members, ground_tracks([sets[k] for k in members], start, stop, step_s)):
+            tracks[k] = track
     for k, track in enumerate(tracks):
         colour = _COLOURS[k % len(_COLOURS)]
         lon, lat = unwrap_segments(track.longitude_deg, track.latitude_deg)
@@ -168,7 +180,7 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
                 continue
             ax.annotate(f"{from_posix(t).astimezone(zone):%H:%M}", (x, y), xytext=(4, 3),
                         textcoords="offset points", fontsize=8 if world else 9, color=colour, zorder=5,
-                        annotation_clip=True, **({"xycoords": geo["transform"]._as_mpl_transform(ax)} if geo else {}))
+                        annotation_clip=True, xycoords=_xycoords(ax, geo))
         if np.isfinite(track.latitude_deg[0]):
             ax.plot(track.longitude_deg[0], track.latitude_deg[0], marker="o", markersize=9, color=colour,
                     markeredgecolor="black", zorder=5, **geo)
@@ -239,7 +251,7 @@ def _polar_setup(ax):
 
 
 def sky_chart(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, label_minutes=1, title=True,
-              min_elevation_deg=10.0, sun_altitude_deg=-6.0, legend=True):
+              min_elevation_deg=10.0, sun_altitude_deg=-6.0, legend=True, path=None):
     """Polar chart of one pass across ``site``'s sky (``pass_``: a
     :class:`~orbits.passes.Pass`), drawn like a star chart held overhead
     (as Heavens-Above does): north up, east on the left, the zenith in the
@@ -250,11 +262,13 @@ def sky_chart(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, label_minute
     :func:`~orbits.passes.predict_passes`), thin where sunlit but not
     visible, dashed grey in the Earth's shadow; rise, culmination and set are marked with times (and the
     magnitude at the peak when known); a tick every ``label_minutes``.
+    ``path``: the pass's :class:`~orbits.tracks.SkyPath` if already computed.
     Returns the Axes.
     """
     ax = ax if ax is not None else _new_axes("sky", (9, 9.6))
     _polar_setup(ax)
-    path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
+    if path is None:
+        path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
     theta, r = np.radians(path.azimuth_deg), 90.0 - np.clip(path.elevation_deg, 0, 90)
     seen = (path.sun_elevation_deg <= sun_altitude_deg) & (path.elevation_deg >= min_elevation_deg)
     styles = [(~path.sunlit, dict(color="#8899aa", linewidth=1.6, linestyle=(0, (3, 3))), "in Earth's shadow"),
@@ -305,13 +319,16 @@ def _toward_centre(ax, theta, r):
     return (x0 - x) / d, (y0 - y) / d
 
 
-def elevation_profile(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, min_elevation_deg=10.0):
+def elevation_profile(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, min_elevation_deg=10.0,
+                      path=None):
     """Elevation (deg) against time for one pass, sunlit part bold, with the
-    minimum elevation for visibility as a dashed line.  Returns the Axes."""
+    minimum elevation for visibility as a dashed line (``path`` as in
+    :func:`sky_chart`).  Returns the Axes."""
     import matplotlib.dates as mdates
 
     ax = ax if ax is not None else _new_axes("map", (9, 3.5))
-    path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
+    if path is None:
+        path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
     when = [from_posix(t) for t in path.times_s]
     ax.plot(when, np.where(path.sunlit, np.nan, path.elevation_deg), color="#8899aa", linestyle="--",
             label="in Earth's shadow")
@@ -350,8 +367,9 @@ def sky_figure(elements, site, pass_, zone=PKT, profile=False, min_elevation_deg
         fig = plt.figure(figsize=(8, 11), dpi=200)
         polar = fig.add_axes([0.1, 0.35, 0.8, 0.53], projection="polar")
         flat = fig.add_axes([0.1, 0.06, 0.8, 0.17])
-        sky_chart(elements, site, pass_, polar, zone, min_elevation_deg=min_elevation_deg)
-        elevation_profile(elements, site, pass_, flat, zone, min_elevation_deg=min_elevation_deg)
+        path = sky_path(elements, site, pass_.rise.time, pass_.set.time)
+        sky_chart(elements, site, pass_, polar, zone, min_elevation_deg=min_elevation_deg, path=path)
+        elevation_profile(elements, site, pass_, flat, zone, min_elevation_deg=min_elevation_deg, path=path)
     else:
         fig = plt.figure(figsize=(8, 8.6), dpi=200)
         sky_chart(elements, site, pass_, fig.add_axes([0.1, 0.08, 0.8, 0.78], projection="polar"), zone,
