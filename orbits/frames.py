@@ -30,15 +30,21 @@ def gmst82(jd_ut1_whole, jd_ut1_fraction):
 
 def teme_to_earth_fixed(r_teme_km, v_teme_km_s, theta, theta_dot):
     """Rotate TEME position/velocity to Earth-fixed (km, km/s); ``theta`` from :func:`gmst82`."""
-    c, s = np.cos(theta)[..., None], np.sin(theta)[..., None]
-    x, y, z = r_teme_km[..., 0:1], r_teme_km[..., 1:2], r_teme_km[..., 2:3]
-    r = np.concatenate([c * x + s * y, -s * x + c * y, z], axis=-1)
+    c, s = np.cos(theta), np.sin(theta)
+    x, y = r_teme_km[..., 0], r_teme_km[..., 1]
+    shape = np.broadcast_shapes(np.shape(x), np.shape(c)) + (3,)
+    r = np.empty(shape)
+    r[..., 0] = c * x + s * y
+    r[..., 1] = c * y - s * x
+    r[..., 2] = r_teme_km[..., 2]
     if v_teme_km_s is None:
         return r, None
-    vx, vy, vz = v_teme_km_s[..., 0:1], v_teme_km_s[..., 1:2], v_teme_km_s[..., 2:3]
-    w = np.asarray(theta_dot)[..., None]
-    v = np.concatenate([c * vx + s * vy + w * r[..., 1:2],
-                        -s * vx + c * vy - w * r[..., 0:1], vz], axis=-1)
+    vx, vy = v_teme_km_s[..., 0], v_teme_km_s[..., 1]
+    w = np.asarray(theta_dot)
+    v = np.empty(shape)
+    v[..., 0] = c * vx + s * vy + w * r[..., 1]
+    v[..., 1] = c * vy - s * vx - w * r[..., 0]
+    v[..., 2] = v_teme_km_s[..., 2]
     return r, v
 
 
@@ -53,7 +59,7 @@ def look_angles(r_km, v_km_s, site):
     """
     enu = site.enu_matrix()
     rho = r_km - site.itrs_km()
-    e, n, u = (rho @ enu.T)[..., 0], (rho @ enu.T)[..., 1], (rho @ enu.T)[..., 2]
+    e, n, u = (rho @ enu[k] for k in range(3))
     rng = np.sqrt(e * e + n * n + u * u)
     sin_el = np.clip(u / rng, -1.0, 1.0)
     out = {
@@ -64,7 +70,7 @@ def look_angles(r_km, v_km_s, site):
     }
     if v_km_s is not None:
         du = v_km_s @ enu[2]
-        drng = np.einsum("...i,...i->...", rho, v_km_s) / rng
+        drng = (e * (v_km_s @ enu[0]) + n * (v_km_s @ enu[1]) + u * du) / rng
         cos_el = np.sqrt(np.maximum(1.0 - sin_el * sin_el, 1e-30))
         out["range_rate_km_s"] = drng
         out["elevation_rate_deg_s"] = np.degrees((du * rng - u * drng) / (rng * rng) / cos_el)

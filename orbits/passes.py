@@ -10,6 +10,7 @@ times are timezone-aware UTC datetimes; a pass runs from rise to set at the
 horizon (0 deg unless ``horizon_deg``), culmination is the highest point.
 """
 
+import functools
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -23,82 +24,15 @@ from .ephemeris import SkyTable
 from .errors import OrbitsError
 from .frames import subpoint
 from .search import PassSearch
+from .table import Event, Pass, PassTable, VisibleWindow
 from .times import from_posix, to_posix
 from .visibility import VisibilityRules, visible_windows
 
-__all__ = ["Event", "VisibleWindow", "Pass", "SatelliteReport", "Prediction",
+__all__ = ["Event", "VisibleWindow", "Pass", "PassTable", "SatelliteReport", "Prediction",
            "predict_passes", "display_name", "stale_warning", "STALE_DAYS"]
 
 #: Elements further than this from the prediction window draw a warning.
 STALE_DAYS = 14.0
-
-
-@dataclass(frozen=True)
-class Event:
-    """A moment of a pass: aware UTC ``time``, azimuth and elevation in degrees."""
-
-    time: datetime
-    azimuth_deg: float
-    elevation_deg: float
-
-
-@dataclass(frozen=True)
-class VisibleWindow:
-    """A stretch of a pass when the satellite can be seen.
-
-    ``peak`` is its highest point; ``magnitude`` the brightest visual
-    magnitude in it (None when the satellite has no standard magnitude).
-    """
-
-    start: Event
-    peak: Event
-    end: Event
-    start_reason: str
-    end_reason: str
-    magnitude: float | None
-
-
-@dataclass(frozen=True)
-class Pass:
-    """One pass of a satellite over the site, from rise to set.
-
-    ``starts_before_window``: the satellite was already up at the window
-    start (``rise`` is its true rise if found within the search margin, else
-    the window start).  ``ends_after_window``: likewise for the end.
-    """
-
-    norad_id: int
-    name: str
-    tle_epoch: datetime
-    rise: Event
-    culmination: Event
-    set: Event
-    windows: tuple = ()
-    starts_before_window: bool = False
-    ends_after_window: bool = False
-
-    @property
-    def visible(self):
-        """True when some part of the pass can be seen (see :mod:`orbits.visibility`)."""
-        return bool(self.windows)
-
-    @property
-    def visible_window(self):
-        """The longest visible window, or None."""
-        if not self.windows:
-            return None
-        return max(self.windows, key=lambda w: (w.end.time - w.start.time))
-
-    @property
-    def magnitude(self):
-        """The brightest magnitude over the visible windows, or None."""
-        values = [w.magnitude for w in self.windows if w.magnitude is not None]
-        return min(values) if values else None
-
-    @property
-    def duration(self):
-        """Rise to set, a :class:`datetime.timedelta`."""
-        return self.set.time - self.rise.time
 
 
 @dataclass(frozen=True)
@@ -131,7 +65,12 @@ class SatelliteReport:
 
 @dataclass
 class Prediction:
-    """Everything ``predict_passes`` found, with the settings used."""
+    """Everything ``predict_passes`` found, with the settings used.
+
+    ``table`` holds the passes as columns (a :class:`~orbits.table.PassTable`
+    in time order, its ``sat`` column indexing ``elements``); ``passes``
+    gives them as :class:`Pass` objects, built on first use.
+    """
 
     site: object
     start: datetime
@@ -139,9 +78,15 @@ class Prediction:
     horizon_deg: float
     min_elevation_deg: float
     sun_altitude_deg: float
-    passes: list = field(default_factory=list)
+    table: PassTable = field(default_factory=PassTable.empty)
+    elements: list = field(default_factory=list)
     satellites: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+
+    @functools.cached_property
+    def passes(self):
+        """Every pass, in time order (a list of :class:`Pass`)."""
+        return self.table.to_passes(self.elements)
 
     @property
     def visible_passes(self):
@@ -153,11 +98,14 @@ class Prediction:
         magnitude <= ``magnitude``).  Satellites with no known standard
         magnitude cannot be judged: their passes are left out and a warning
         says how many."""
-        keep = [p for p in self.passes if p.visible and p.magnitude is not None and p.magnitude <= magnitude]
-        unknown = sum(1 for p in self.passes if p.visible and p.magnitude is None)
+        visible = self.table.window_count() > 0
+        mag = self.table.magnitude()
+        unknown = int((visible & np.isnan(mag)).sum())
         note = (f"{unknown} visible pass{'es' if unknown != 1 else ''} of satellites with no known standard "
                 f"magnitude left out by the brightness limit {magnitude:g}") if unknown else None
-        return replace(self, passes=keep, warnings=self.warnings + ([note] if note else []))
+        with np.errstate(invalid="ignore"):
+            keep = visible & (mag <= magnitude)
+        return replace(self, table=self.table.take(keep), warnings=self.warnings + ([note] if note else []))
 
 
 def _standard_magnitude(elements):
@@ -186,36 +134,40 @@ def predict_passes(elements, site, start, end=None, *, days=7.0, horizon_deg=0.0
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(elements) >= 200 else 1
     chunks = _split(elements, max(1, workers) * 4 if workers > 1 else 1)
-    passes, reports = [], []
+    tables, reports = [None] * len(chunks), [None] * len(chunks)
+
+    def collect(k, result):
+        tables[k], reports[k] = result
+        if progress:
+            progress(sum(t is not None for t in tables), len(chunks))
+
     if workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_predict_chunk, chunk, settings) for chunk in chunks]
-            for done, future in enumerate(futures, 1):
-                p, r = future.result()
-                passes += p
-                reports += r
-                if progress:
-                    progress(done, len(chunks))
+            futures = [pool.submit(_predict_chunk, [elements[i] for i in chunk], settings) for chunk in chunks]
+            for k, future in enumerate(futures):
+                collect(k, future.result())
     else:
-        for done, chunk in enumerate(chunks, 1):
-            p, r = _predict_chunk(chunk, settings)
-            passes += p
-            reports += r
-            if progress:
-                progress(done, len(chunks))
-    passes.sort(key=lambda p: (p.rise.time, p.norad_id))
+        for k, chunk in enumerate(chunks):
+            collect(k, _predict_chunk([elements[i] for i in chunk], settings))
+    table = PassTable.join(tables, chunks).in_time_order()
+    order = np.argsort(np.concatenate(chunks)) if chunks else []
+    reports = [r for part in reports for r in part]
     prediction = Prediction(site, from_posix(start_s), from_posix(end_s), float(horizon_deg),
-                            rules.min_elevation_deg, rules.sun_altitude_deg, passes, reports)
+                            rules.min_elevation_deg, rules.sun_altitude_deg, table, elements,
+                            [reports[k] for k in order])
     prediction.warnings = _warnings(elements, prediction)
     return prediction
 
 
 def _split(elements, parts):
-    """Split into ``parts`` chunks of similar work (sorted by grid cost)."""
+    """Split the indices of ``elements`` into ``parts`` chunks of similar work
+    (dealt out in order of mean motion)."""
+    if not elements:
+        return []
     if parts <= 1:
-        return [elements] if elements else []
-    order = sorted(elements, key=lambda e: e.mean_motion_rev_per_day)
-    return [c for c in (order[k::parts] for k in range(parts)) if c]
+        return [np.arange(len(elements))]
+    order = np.argsort([e.mean_motion_rev_per_day for e in elements], kind="stable")
+    return [c for c in (order[k::parts] for k in range(parts)) if len(c)]
 
 
 def stale_warning(elements, start, end):
@@ -247,10 +199,14 @@ def _warnings(elements, prediction):
 
 
 def _predict_chunk(elements, settings):
-    """Search, refine and judge visibility for one chunk of satellites."""
+    """Search, refine and judge visibility for one chunk of satellites.
+
+    Returns a :class:`PassTable` (``sat`` indexes ``elements``) and the
+    list of :class:`SatelliteReport`.
+    """
     site, start_s, end_s, horizon_deg, rules = settings
     if not elements:
-        return [], []
+        return PassTable.empty(), []
     sky = SkyTable(start_s - 7 * 3600.0, end_s + 7 * 3600.0)
     search = PassSearch(elements, site, start_s, end_s, horizon_deg, sky).run()
     tracker = search.tracker
@@ -260,49 +216,48 @@ def _predict_chunk(elements, settings):
     rise = np.array([p[1] if p[4] else max(p[1], start_s) for p in raw], dtype=float)
     culm = np.array([p[2] for p in raw], dtype=float)
     set_ = np.array([p[3] if p[5] else min(p[3], end_s) for p in raw], dtype=float)
+    rise_known = np.array([p[4] for p in raw], dtype=bool)
+    set_known = np.array([p[5] for p in raw], dtype=bool)
     std = [_standard_magnitude(e) for e in elements]
-    windows = visible_windows(tracker, rules, sat, rise, set_, std, search.peak_el[keep])
-    # Rise, culmination, set and every visible-window edge, in one evaluation.
-    n = len(raw)
-    edge_sat = [s for k, (s, *_) in enumerate(raw) for w in windows[k] for _ in (0, 1)]
-    edge_t = [w[key] for k in range(n) for w in windows[k] for key in ("start_s", "end_s")]
-    times = np.concatenate([rise, culm, set_, np.array(edge_t, float)])
-    look = tracker.look(times, np.concatenate([sat, sat, sat, np.array(edge_sat, int)])) if n else None
-
-    def event(k):
-        return Event(from_posix(times[k]), round(float(look["azimuth_deg"][k]), 3),
-                     round(float(look["elevation_deg"][k]), 4) + 0.0)  # no -0.0
-
-    passes = []
-    j = 3 * n  # index of the next window edge in ``times``
-    for k, (s, _, _, _, rise_known, set_known) in enumerate(raw):
-        e = elements[s]
-        culmination = event(n + k)
-        found = []
-        for w in windows[k]:
-            inside = w["start_s"] <= culm[k] <= w["end_s"]
-            start_ev, end_ev = event(j), event(j + 1)
-            j += 2
-            peak = culmination if inside else max(start_ev, end_ev, key=lambda x: x.elevation_deg)
-            found.append(VisibleWindow(start_ev, peak, end_ev, w["start_reason"], w["end_reason"],
-                                       w["magnitude"]))
-        passes.append(Pass(e.norad_id, display_name(e), e.epoch, event(k), culmination,
-                           event(2 * n + k), tuple(found),
-                           starts_before_window=bool(rise[k] < start_s or not rise_known),
-                           ends_after_window=bool(set_[k] > end_s or not set_known)))
-    return passes, _reports(search, passes)
+    w = visible_windows(tracker, rules, sat, rise, set_, std, search.peak_el[keep])
+    # A window's peak is the culmination when it holds it, else its higher end
+    # (elevation has one maximum per pass between rise and set).
+    owner = w["pass"]
+    holds = (w["start_s"] <= culm[owner]) & (culm[owner] <= w["end_s"])
+    # Rise, culmination, set and every window edge, in one evaluation.
+    n, m = len(sat), len(owner)
+    times = np.concatenate([rise, culm, set_, w["start_s"], w["end_s"]])
+    look = tracker.look(times, np.concatenate([sat, sat, sat, sat[owner], sat[owner]])) \
+        if n else {"azimuth_deg": times, "elevation_deg": times}
+    az = np.round(look["azimuth_deg"], 3)
+    el = np.round(look["elevation_deg"], 4) + 0.0  # no -0.0
+    passes = {"sat": sat, "norad_id": np.array([elements[s].norad_id for s in sat.tolist()], dtype=int),
+              "starts_before": (rise < start_s) | ~rise_known, "ends_after": (set_ > end_s) | ~set_known}
+    for k, name in enumerate(("rise", "culmination", "set")):
+        part = slice(k * n, (k + 1) * n)
+        passes.update({f"{name}_s": times[part], f"{name}_az": az[part], f"{name}_el": el[part]})
+    windows = {"pass": owner, "start_reason": w["start_reason"], "end_reason": w["end_reason"],
+               "magnitude": w["magnitude"]}
+    for k, name in enumerate(("start", "end")):
+        part = slice(3 * n + k * m, 3 * n + (k + 1) * m)
+        windows.update({f"{name}_s": times[part], f"{name}_az": az[part], f"{name}_el": el[part]})
+    higher_end = np.where(windows["end_el"] > windows["start_el"], "end", "start")
+    for col in ("s", "az", "el"):
+        ends = np.where(higher_end == "end", windows[f"end_{col}"], windows[f"start_{col}"])
+        windows[f"peak_{col}"] = np.where(holds, passes[f"culmination_{col}"][owner], ends)
+    table = PassTable(passes, windows)
+    return table, _reports(search, table)
 
 
-def _reports(search, passes):
+def _reports(search, table):
     reports = []
     start = np.array([search.start_s])
     first = search.tracker.look(start)  # every satellite at the window start
     lat, lon, _ = subpoint(first["r_ef"])
-    by_id = {}
-    for p in passes:
-        by_id.setdefault(p.norad_id, []).append(p)
+    count = np.bincount(table.passes["sat"].astype(int), minlength=len(search.elements))
+    visible = np.bincount(table.passes["sat"].astype(int), weights=table.window_count() > 0,
+                          minlength=len(search.elements))
     for k, e in enumerate(search.elements):
-        mine = by_id.get(e.norad_id, [])
         usable_until, message = None, ""
         code = int(search.fail_code[k])
         if np.isfinite(search.fail_s[k]):
@@ -313,7 +268,7 @@ def _reports(search, passes):
                        f"after {usable_until:%Y-%m-%d %H:%M} UTC (SGP4: {why}); no predictions after that")
         if np.isfinite(search.fail_s[k]) and search.fail_s[k] <= search.start_s:
             status = "failed"
-        elif mine:
+        elif count[k]:
             status = "passes"
         elif search.up_at_lo[k] and search.el_min[k] >= search.horizon_deg:
             status = "always_above"
@@ -321,8 +276,7 @@ def _reports(search, passes):
             status = "never_rises"
         has_range = np.isfinite(search.el_min[k])
         reports.append(SatelliteReport(
-            e.norad_id, display_name(e), e.orbit_class, e.epoch, status, len(mine),
-            sum(p.visible for p in mine),
+            e.norad_id, display_name(e), e.orbit_class, e.epoch, status, int(count[k]), int(visible[k]),
             (round(float(search.az_min[k]), 3), round(float(search.az_max[k]), 3)) if has_range else (),
             (round(float(search.el_min[k]), 3), round(float(search.el_max[k]), 3)) if has_range else (),
             round(float(lon[k, 0]), 3) if first["error"][k, 0] == 0 else None,

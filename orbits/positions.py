@@ -87,18 +87,22 @@ class Tracker:
             return self._array.sgp4(jd, fr)
         shape = seconds.shape
         index = np.asarray(index).ravel()
+        n = index.size
         order = np.argsort(index, kind="stable")
-        sats, starts = np.unique(index[order], return_index=True)
-        jd_s, fr_s = jd.ravel()[order], fr.ravel()[order]
-        parts = [self.satrecs[sat].sgp4_array(jd_s[lo:hi], fr_s[lo:hi])
-                 for sat, lo, hi in zip(sats.tolist(), starts.tolist(), starts[1:].tolist() + [len(order)])]
-        err = np.empty(len(order), dtype=np.uint8)
-        r = np.empty((len(order), 3))
-        v = np.empty((len(order), 3))
-        if parts:  # one sgp4_array call per satellite; results put back in input order
-            err[order] = np.concatenate([p[0] for p in parts])
-            r[order] = np.concatenate([p[1] for p in parts])
-            v[order] = np.concatenate([p[2] for p in parts])
+        ordered = index[order]
+        cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+        starts = np.concatenate([[0], cuts]).tolist() if n else []
+        ends = np.concatenate([cuts, [n]]).tolist() if n else []
+        jd_s = np.ascontiguousarray(jd.ravel()[order], dtype=float)
+        fr_s = np.ascontiguousarray(fr.ravel()[order], dtype=float)
+        err_s = np.empty(n, dtype=np.uint8)
+        r_s, v_s = np.empty((n, 3)), np.empty((n, 3))
+        # One sgp4 call per satellite, straight into slices of the output
+        # (what Satrec.sgp4_array does, without its per-call allocations).
+        for sat, lo, hi in zip(ordered[starts].tolist(), starts, ends):
+            self.satrecs[sat]._sgp4(jd_s[lo:hi], fr_s[lo:hi], err_s[lo:hi], r_s[lo:hi], v_s[lo:hi])
+        err, r, v = np.empty_like(err_s), np.empty_like(r_s), np.empty_like(v_s)
+        err[order], r[order], v[order] = err_s, r_s, v_s
         return err.reshape(shape), r.reshape(shape + (3,)), v.reshape(shape + (3,))
 
     def earth_fixed(self, seconds, r_teme, v_teme=None):

@@ -8,7 +8,7 @@ never a Python loop over time steps.
 
 import numpy as np
 
-__all__ = ["newton_bracketed", "illinois"]
+__all__ = ["newton_bracketed", "illinois", "sign_brackets"]
 
 
 def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50):
@@ -82,3 +82,43 @@ def illinois(fun, index, a, b, fa, fb, tol_s=1e-3, max_iter=80):
         last[k] = np.where(keep_b, 1, -1)
         active[k] = (b[k] - a[k] > tol_s) & (f != 0)
     return 0.5 * (a + b)
+
+
+def sign_brackets(fun, index, owner, t, f, slack, finest_s=0.5, split=4):
+    """Bracket every sign change of sampled functions, proving none is missed.
+
+    ``t`` (n,) are sample times, grouped in runs by ``owner`` (n,) and
+    increasing within a run; ``f`` (k, n) holds k functions sampled there
+    and ``index`` (n,) what ``fun(index, t) -> (k, m)`` needs to evaluate
+    them elsewhere.  ``slack(index, h) -> (k, m)`` bounds how far each
+    function can stray between two samples ``h`` seconds apart beyond the
+    nearer of its end values (``L h / 2`` for a rate bound ``L``,
+    ``M h^2 / 8`` for a curvature bound ``M``).  An interval whose ends share
+    a sign but come within that slack of zero is split in ``split`` parts,
+    again and again, down to ``finest_s``.
+
+    Returns one tuple ``(index, a, b, fa, fb)`` of arrays per function: the
+    brackets, each holding one sign change.
+    """
+    k = len(f)
+    found = [[] for _ in range(k)]
+    frac = np.linspace(0.0, 1.0, split + 1)
+    while len(t) > 1:
+        same = owner[1:] == owner[:-1]
+        a, b, fa, fb = t[:-1], t[1:], f[:, :-1], f[:, 1:]
+        side = (fa >= 0) == (fb >= 0)
+        h = b - a
+        doubt = (same & (h > finest_s)
+                 & (side & (np.minimum(np.abs(fa), np.abs(fb)) <= slack(index[:-1], h))).any(axis=0))
+        for c in range(k):
+            j = np.flatnonzero(same & ~side[c] & ~doubt)
+            found[c].append((index[j], a[j], b[j], fa[c, j], fb[c, j]))
+        j = np.flatnonzero(doubt)
+        if not len(j):
+            break
+        t = (a[j, None] + h[j, None] * frac).ravel()
+        owner = np.repeat(np.arange(len(j)), split + 1)
+        index = np.repeat(index[j], split + 1)
+        f = np.asarray(fun(index, t))
+    empty = (np.array([], dtype=int),) + tuple(np.array([]) for _ in range(4))
+    return [tuple(np.concatenate(col) for col in zip(*parts)) if parts else empty for parts in found]

@@ -27,7 +27,7 @@ import numpy as np
 from .positions import Tracker
 from .roots import illinois, newton_bracketed
 
-__all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2"]
+__all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2", "speed_bounds_km_s"]
 
 _MU = 398600.4418
 _OMEGA = 7.2921159e-5
@@ -59,6 +59,20 @@ def curvature_bound_km_s2(elements):
     ra = a * (1 + e)
     vp = math.sqrt(max(_MU * (2.0 / rp - 1.0 / a), 0.0))
     return 1.25 * (_MU / rp**2 + 2 * _OMEGA * (vp + _OMEGA * ra) + _OMEGA**2 * ra)
+
+
+def speed_bounds_km_s(elements):
+    """Upper bounds on the satellite's speed (km/s): inertial, and relative
+    to the rotating Earth; with a 10% safety factor."""
+    a, e = elements.semi_major_axis_km, elements.eccentricity
+    rp = max(a * (1 - e), 6378.137 + 80.0)
+    vp = math.sqrt(max(_MU * (2.0 / rp - 1.0 / a), 0.0))
+    return 1.1 * vp, 1.1 * (vp + _OMEGA * a * (1 + e))
+
+
+def perigee_radius_km(elements):
+    """Geocentric radius at perigee (km), not below 80 km above the equator."""
+    return max(elements.semi_major_axis_km * (1 - elements.eccentricity), 6378.137 + 80.0)
 
 
 class PassSearch:

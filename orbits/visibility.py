@@ -8,10 +8,22 @@ A moment of a pass is *visible* when three things hold at once:
 * the Sun's centre is at or below the sun altitude at the site (default -6
   deg, civil twilight; geometric).
 
-Each condition is a continuous margin (degrees or km) sampled every few
-seconds over the whole pass, not only at culmination; every sign change is
-refined to a millisecond, and the pass splits into visible windows where
-the satellite enters or leaves the Earth's shadow.
+How the windows are found, for all passes at once, without missing any:
+
+1. The sky's darkness depends on time only: the Sun's altitude is sampled
+   every minute over the whole window and its crossings of the threshold
+   refined, giving the dark intervals.  Each pass that reaches the minimum
+   elevation is cut to them.
+2. Each dark stretch of a pass is sampled every 30 s.  Two margins are
+   bracketed there: ``w = u - rho sin(min_el)`` (height above the cone of the
+   minimum elevation, same sign as elevation minus the minimum; its second
+   derivative is bounded by the orbit) and the shadow margin (km; its rate
+   is bounded by the satellite's speed).  Those bounds prove that no
+   crossing hides between samples, or the interval is split until it does.
+3. Crossings are refined to a millisecond (Newton on the elevation rate,
+   Illinois on the shadow margin); the state between consecutive crossings
+   is tested at their midpoint, and visible stretches become windows, each
+   with why it starts and ends.
 
 Brightness uses the standard-magnitude model of McCants and Heavens-Above:
 ``mag = std - 15.75 + 2.5 log10(range_km^2 / f)`` with ``f = (1 + cos phase)/2``
@@ -24,19 +36,24 @@ import math
 import numpy as np
 
 from .positions import shadow_margin_km, sun_elevation_deg
-from .roots import illinois, newton_bracketed
+from .roots import illinois, newton_bracketed, sign_brackets
+from .search import curvature_bound_km_s2, perigee_radius_km, speed_bounds_km_s
 
-__all__ = ["visual_magnitude", "VisibilityRules", "visible_windows"]
+__all__ = ["visual_magnitude", "VisibilityRules", "visible_windows", "START_REASONS", "END_REASONS"]
 
-_SAMPLE_S = 5.0
-_MAX_SAMPLES = 2000
+_SAMPLE_S = 30.0        # samples in a pass's dark stretch
+_SUN_SAMPLE_S = 60.0    # samples of the Sun's altitude
 _BATCH_SAMPLES = 1_000_000  # samples evaluated at once: bounds memory for long windows
 # Bound on how fast the Sun's altitude changes anywhere on Earth (deg/s):
 # 360 deg per sidereal day plus the Sun's own motion, with a margin.
 _SUN_RATE_DEG_S = 0.0045
-# Why a window starts / ends, by condition index.
-_START = ("climbs past the minimum elevation", "leaves the Earth's shadow", "the sky is dark enough")
-_END = ("drops below the minimum elevation", "enters the Earth's shadow", "the sky grows too bright")
+_RISE, _ELEVATION, _SHADOW, _TWILIGHT = range(4)
+#: Why a window starts / ends, by reason code (the ``start_reason`` and
+#: ``end_reason`` columns of :func:`visible_windows`).
+START_REASONS = ("rises", "climbs past the minimum elevation", "leaves the Earth's shadow",
+                 "the sky is dark enough")
+END_REASONS = ("sets", "drops below the minimum elevation", "enters the Earth's shadow",
+               "the sky grows too bright")
 
 
 def visual_magnitude(standard_magnitude, range_km, phase_angle_rad):
@@ -70,139 +87,160 @@ def phase_angle_rad(r_ef, sun_ef, site):
     return np.arccos(np.clip(cos, -1.0, 1.0))
 
 
+def dark_intervals(tracker, rules, start_s, end_s):
+    """Where the Sun is at or below ``rules.sun_altitude_deg`` at the site:
+    arrays ``(lo, hi)`` of POSIX seconds within ``[start_s, end_s]``."""
+    n = max(int(math.ceil((end_s - start_s) / _SUN_SAMPLE_S)), 1) + 1
+    t = np.linspace(start_s, end_s, n)
+
+    def twilight(_, x):
+        return (rules.sun_altitude_deg - sun_elevation_deg(tracker.sun_earth_fixed(x), tracker.site))[None]
+
+    zeros = np.zeros(n, dtype=int)
+    f = twilight(zeros, t)
+    (_, a, b, fa, fb), = sign_brackets(twilight, zeros, zeros, t, f,
+                                    lambda _, h: (_SUN_RATE_DEG_S * h / 2)[None])
+    cross = np.sort(illinois(lambda _, x: twilight(_, x)[0], np.zeros(len(a), int), a, b, fa, fb,
+                             tol_s=1e-3))
+    edges = np.concatenate([[start_s], cross, [end_s]])
+    dark_first = f[0, 0] >= 0
+    lo, hi = edges[:-1], edges[1:]
+    keep = (np.arange(len(lo)) % 2 == 0) == dark_first
+    return lo[keep], hi[keep]
+
+
 def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, peak_el=None):
     """Visible windows of many passes at once.
 
-    ``sat``, ``rise_s``, ``set_s``: arrays, one entry per pass; ``peak_el``
-    (optional) each pass's highest elevation in degrees, to skip at once the
-    passes that never reach the minimum elevation.  Returns a
-    list (one per pass) of lists of dicts with ``start_s``, ``end_s``,
-    ``start_reason``, ``end_reason`` and ``magnitude`` (brightest in the
-    window, or None when the satellite has no standard magnitude).
+    ``sat``, ``rise_s``, ``set_s``: arrays, one entry per pass (``sat``
+    indexes ``tracker.elements``); ``peak_el`` (optional) each pass's
+    highest elevation in degrees, to skip at once the passes that never
+    reach the minimum elevation; ``standard_magnitudes`` one per satellite
+    (None when unknown).
+
+    Returns a dict of arrays, one entry per window, sorted by pass and time:
+    ``pass`` (index into the inputs), ``start_s``, ``end_s``,
+    ``start_reason``/``end_reason`` (codes into :data:`START_REASONS` /
+    :data:`END_REASONS`) and ``magnitude`` (brightest in the window; NaN
+    when the satellite has no standard magnitude).
     """
-    n = len(sat)
-    result = [[] for _ in range(n)]
-    if n == 0:
-        return result
     sat = np.asarray(sat, dtype=int)
     rise_s, set_s = np.asarray(rise_s, float), np.asarray(set_s, float)
-    maybe = np.ones(n, dtype=bool) if peak_el is None else ~(np.asarray(peak_el) < rules.min_elevation_deg)
-    # Passes in daylight throughout are out, judged from the Sun's altitude at
-    # their two ends: it cannot dip lower in between than the bound allows.
-    ends = sun_elevation_deg(tracker.sun_earth_fixed(np.concatenate([rise_s, set_s])), tracker.site)
-    lowest = (ends[:n] + ends[n:]) / 2 - _SUN_RATE_DEG_S * (set_s - rise_s) / 2
-    maybe &= lowest <= rules.sun_altitude_deg
-    todo = np.flatnonzero(maybe)
-    counts = np.clip(np.ceil((set_s[todo] - rise_s[todo]) / _SAMPLE_S).astype(int), 4, _MAX_SAMPLES) + 1
+    maybe = np.ones(len(sat), dtype=bool) if peak_el is None else \
+        ~(np.asarray(peak_el) < rules.min_elevation_deg)
+    todo = np.flatnonzero(maybe & (set_s > rise_s))
+    empty = _columns([], [], [], [], [], [])
+    if not len(todo):
+        return empty
+    dark_lo, dark_hi = dark_intervals(tracker, rules, rise_s[todo].min(), set_s[todo].max())
+    # Cut each pass to the dark intervals it overlaps (usually none or one).
+    first = np.searchsorted(dark_hi, rise_s[todo], "right")
+    last = np.searchsorted(dark_lo, set_s[todo], "left")
+    count = np.maximum(last - first, 0)
+    owner = np.repeat(todo, count)
+    j = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    lo = np.maximum(rise_s[owner], dark_lo[j])
+    hi = np.minimum(set_s[owner], dark_hi[j])
+    lo_why = np.where(lo > rise_s[owner], _TWILIGHT, _RISE)
+    hi_why = np.where(hi < set_s[owner], _TWILIGHT, _RISE)
+    keep = hi > lo
+    segments = (owner[keep], lo[keep], hi[keep], lo_why[keep], hi_why[keep])
+    counts = np.ceil((segments[2] - segments[1]) / _SAMPLE_S).astype(int) + 1
     batch = np.cumsum(counts) // _BATCH_SAMPLES
-    for b in np.unique(batch):
-        mine = batch == b
-        _visible_batch(tracker, rules, sat, rise_s, set_s, todo[mine], counts[mine], result)
-    _magnitudes(tracker, sat, result, standard_magnitudes)
-    return result
+    parts = [_windows_of(tracker, rules, sat, *(col[batch == b] for col in segments))
+             for b in np.unique(batch)]
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return empty
+    out = _columns(*(np.concatenate(col) for col in zip(*parts)))
+    out["magnitude"] = _magnitudes(tracker, sat[out["pass"]], out["start_s"], out["end_s"],
+                                   standard_magnitudes)
+    return out
 
 
-def _visible_batch(tracker, rules, sat, rise_s, set_s, passes, counts, result):
-    """Visible windows of the passes ``passes`` (indices), sampled ``counts``
-    times each; fills ``result[p]``."""
-    n = len(sat)
-    owner = np.repeat(passes, counts)
-    offset = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-    t = rise_s[owner] + (set_s - rise_s)[owner] * offset / (np.repeat(counts, counts) - 1)
-
-    # Cheap test first: the Sun's altitude needs no SGP4.  Passes whose every
-    # sample is in daylight, or never reaches the minimum elevation, are out.
-    twilight = rules.sun_altitude_deg - sun_elevation_deg(tracker.sun_earth_fixed(t), tracker.site)
-    dark = np.zeros(n, dtype=bool)
-    np.logical_or.at(dark, owner, twilight >= 0)
-    keep = dark[owner]
-    if not keep.any():
-        return
-    owner, t = owner[keep], t[keep]
-    m, _, _ = rules.margins(tracker, sat[owner], t)
-
-    # Refine every sign change of every margin inside a pass.
-    same = owner[1:] == owner[:-1]
-    cuts = []  # (pass, time, condition)
-    for c in range(3):
-        ok = m[c] >= 0
-        k = np.flatnonzero(same & (ok[1:] != ok[:-1]))
-        if not len(k):
-            continue
-        a, b, fa, fb = t[k], t[k + 1], m[c][k], m[c][k + 1]
-        s = sat[owner[k]]
-        if c == 0:
-            def fun(i, x):
-                look = tracker.look(x, i)
-                return look["elevation_deg"] - rules.min_elevation_deg, look["elevation_rate_deg_s"]
-            x = newton_bracketed(fun, s, a, b, fa, fb, tol_s=1e-3)
-        else:
-            def fun(i, x, c=c):
-                return rules.margins(tracker, i, x)[0][c]
-            x = illinois(fun, s, a, b, fa, fb, tol_s=1e-3)
-        cuts.extend(zip(owner[k].tolist(), x.tolist(), [c] * len(k)))
-
-    # Between consecutive cut times the state is constant: test the midpoints
-    # of every pass's segments in one evaluation.
-    bounds = {}
-    for p, x, c in cuts:
-        bounds.setdefault(p, []).append((x, c))
-    all_ok = (m >= 0).all(axis=0)
-    first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])  # owner is grouped by pass
-    whole = dict(zip(owner[first].tolist(), np.logical_and.reduceat(all_ok, first).tolist()))
-    plans = []
-    for p, ok_throughout in whole.items():
-        if p not in bounds:
-            if ok_throughout:
-                result[p] = [dict(start_s=rise_s[p], end_s=set_s[p], start_reason="rises",
-                                  end_reason="sets")]
-            continue
-        edges = sorted(bounds[p])
-        times = [rise_s[p]] + [e[0] for e in edges] + [set_s[p]]
-        plans.append((p, edges, times))
-    if plans:
-        mids = np.concatenate([[(a + b) / 2 for a, b in zip(t[:-1], t[1:])] for _, _, t in plans])
-        whose = np.concatenate([[sat[p]] * (len(t) - 1) for p, _, t in plans])
-        states = (rules.margins(tracker, whose, mids)[0] >= 0).all(axis=0)
-        first = 0
-        for p, edges, times in plans:
-            ok = states[first:first + len(times) - 1]
-            first += len(times) - 1
-            result[p] = _windows(ok, edges, times, set_s[p])
+def _columns(owner, start, end, start_why, end_why, magnitude):
+    return {"pass": np.asarray(owner, dtype=int), "start_s": np.asarray(start, float),
+            "end_s": np.asarray(end, float), "start_reason": np.asarray(start_why, dtype=int),
+            "end_reason": np.asarray(end_why, dtype=int), "magnitude": np.asarray(magnitude, float)}
 
 
-def _windows(ok, edges, times, set_s):
-    """Merge visible segments into windows, each with why it starts and ends."""
-    windows, window = [], None
-    for j, good in enumerate(ok):  # segment j runs from times[j] to times[j + 1]
-        if good and window is None:
-            why = "rises" if j == 0 else _START[edges[j - 1][1]]
-            window = dict(start_s=times[j], start_reason=why)
-        elif not good and window is not None:
-            window.update(end_s=times[j], end_reason=_END[edges[j - 1][1]])
-            windows.append(window)
-            window = None
-    if window is not None:
-        window.update(end_s=set_s, end_reason="sets")
-        windows.append(window)
-    return windows
+def _windows_of(tracker, rules, sat, owner, lo, hi, lo_why, hi_why):
+    """Windows inside the dark stretches ``[lo, hi]`` of passes ``owner``."""
+    n_seg = len(owner)
+    counts = np.ceil((hi - lo) / _SAMPLE_S).astype(int) + 1
+    seg = np.repeat(np.arange(n_seg), counts)
+    step = np.arange(len(seg)) - np.repeat(np.cumsum(counts) - counts, counts)
+    t = lo[seg] + (hi - lo)[seg] * step / (counts - 1)[seg]
+    elements = tracker.elements
+    sats = np.unique(sat[owner])
+    curvature = np.zeros(len(elements))
+    rate = np.zeros(len(elements))
+    near = np.ones(len(elements))
+    for s in sats.tolist():
+        e = elements[s]
+        v_inertial, v_rotating = speed_bounds_km_s(e)
+        rho_min = max(perigee_radius_km(e) - np.linalg.norm(tracker.site.itrs_km()), 50.0)
+        m = curvature_bound_km_s2(e)
+        curvature[s] = m + abs(math.sin(math.radians(rules.min_elevation_deg))) * (v_rotating**2 / rho_min + m)
+        rate[s] = v_inertial / 0.99 + 0.01  # the ellipsoid is stretched to a sphere
+    sin_min = math.sin(math.radians(rules.min_elevation_deg))
+
+    seg_sat = sat[owner]
+
+    def margins(segment, x):
+        look = tracker.look(x, seg_sat[segment])
+        sun = tracker.sun_earth_fixed(x)
+        return np.stack([look["up_km"] - sin_min * look["range_km"], shadow_margin_km(look["r_ef"], sun)])
+
+    def elevation(segment, x):
+        look = tracker.look(x, seg_sat[segment])
+        return look["elevation_deg"] - rules.min_elevation_deg, look["elevation_rate_deg_s"]
+
+    def slack(segment, h):
+        s = seg_sat[segment]
+        return np.stack([curvature[s] * h * h / 8, rate[s] * h / 2])
+
+    f = margins(seg, t)
+    (e_seg, e_a, e_b, e_fa, e_fb), (s_seg, s_a, s_b, s_fa, s_fb) = sign_brackets(margins, seg, seg, t, f, slack)
+    e_x = newton_bracketed(elevation, e_seg, e_a, e_b, e_fa, e_fb, tol_s=1e-3) if len(e_seg) else e_a
+    s_x = illinois(lambda i, y: margins(i, y)[1], s_seg, s_a, s_b, s_fa, s_fb, tol_s=1e-3) \
+        if len(s_seg) else s_a
+    # Breakpoints per segment: its two ends and every crossing, in time order.
+    b_seg = np.concatenate([np.arange(n_seg), np.arange(n_seg), e_seg, s_seg])
+    b_t = np.clip(np.concatenate([lo, hi, e_x, s_x]), lo[b_seg], hi[b_seg])
+    b_why = np.concatenate([lo_why, hi_why, np.full(len(e_x), _ELEVATION), np.full(len(s_x), _SHADOW)])
+    order = np.lexsort((b_t, b_seg))
+    b_seg, b_t, b_why = b_seg[order], b_t[order], b_why[order]
+    # State of each piece between consecutive breakpoints, from its midpoint.
+    piece = np.flatnonzero((b_seg[1:] == b_seg[:-1]) & (b_t[1:] > b_t[:-1]))
+    mid = 0.5 * (b_t[piece] + b_t[piece + 1])
+    good = piece[(margins(b_seg[piece], mid) >= 0).all(axis=0)]
+    if not len(good):
+        return [np.array([], int), np.array([]), np.array([]), np.array([], int), np.array([], int),
+                np.array([])]
+    # Runs of touching visible pieces make a window.
+    joined = np.r_[False, (b_seg[good[1:]] == b_seg[good[:-1]]) & (b_t[good[1:]] == b_t[good[:-1] + 1])]
+    starts = good[~joined]
+    ends = good[np.r_[~joined[1:], True]] + 1
+    return [owner[b_seg[starts]], b_t[starts], b_t[ends], b_why[starts], b_why[ends],
+            np.full(len(starts), np.nan)]
 
 
-def _magnitudes(tracker, sat, result, standard_magnitudes):
-    """Brightest magnitude in each window (21 samples), or None without a std mag."""
-    rows = [(p, w) for p, windows in enumerate(result) for w in windows]
-    for p, w in rows:
-        w["magnitude"] = None
-    rows = [(p, w) for p, w in rows if standard_magnitudes[sat[p]] is not None]
-    if not rows:
-        return
+def _magnitudes(tracker, sat, start_s, end_s, standard_magnitudes):
+    """Brightest magnitude in each window (21 samples), NaN without a std mag."""
+    std = np.array([np.nan if standard_magnitudes[s] is None else standard_magnitudes[s] for s in sat],
+                   dtype=float)
+    out = np.full(len(sat), np.nan)
+    rows = np.flatnonzero(np.isfinite(std))
+    if not len(rows):
+        return out
     frac = np.linspace(0.0, 1.0, 21)
-    t = np.concatenate([w["start_s"] + (w["end_s"] - w["start_s"]) * frac for _, w in rows])
-    s = np.repeat([sat[p] for p, _ in rows], len(frac))
+    t = (start_s[rows, None] + (end_s - start_s)[rows, None] * frac).ravel()
+    s = np.repeat(sat[rows], len(frac))
     look = tracker.look(t, s)
     sun = tracker.sun_earth_fixed(t)
     phase = phase_angle_rad(look["r_ef"], sun, tracker.site)
-    std = np.array([standard_magnitudes[k] for k in s], dtype=float)
-    mag = visual_magnitude(std, look["range_km"], phase).reshape(len(rows), len(frac))
-    for (p, w), value in zip(rows, mag.min(axis=1)):
-        w["magnitude"] = round(float(value), 1) if math.isfinite(value) else None
+    mag = visual_magnitude(np.repeat(std[rows], len(frac)), look["range_km"], phase)
+    mag = mag.reshape(len(rows), len(frac)).min(axis=1)
+    out[rows] = np.where(np.isfinite(mag), np.round(mag, 1), np.nan)
+    return out

@@ -1,0 +1,206 @@
+"""Passes as records: numpy columns in bulk, :class:`Pass` objects on demand.
+
+The engine produces a :class:`PassTable`: one row per pass and one row per
+visible window, each field a numpy array.  Tables from many workers join
+cheaply, and whole catalogues are formatted from the columns without a
+Python object per pass.  :meth:`PassTable.to_passes` builds the friendly
+:class:`Pass` objects that notebooks and small outputs use.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from .catalog import display_name
+from .times import from_posix
+from .visibility import END_REASONS, START_REASONS
+
+__all__ = ["Event", "VisibleWindow", "Pass", "PassTable", "PASS_EVENTS", "WINDOW_EVENTS"]
+
+#: The events of a pass and of a visible window; each has ``<name>_s``,
+#: ``<name>_az`` and ``<name>_el`` columns.
+PASS_EVENTS = ("rise", "culmination", "set")
+WINDOW_EVENTS = ("start", "peak", "end")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A moment of a pass: aware UTC ``time``, azimuth and elevation in degrees."""
+
+    time: datetime
+    azimuth_deg: float
+    elevation_deg: float
+
+
+@dataclass(frozen=True)
+class VisibleWindow:
+    """A stretch of a pass when the satellite can be seen.
+
+    ``peak`` is its highest point; ``magnitude`` the brightest visual
+    magnitude in it (None when the satellite has no standard magnitude).
+    """
+
+    start: Event
+    peak: Event
+    end: Event
+    start_reason: str
+    end_reason: str
+    magnitude: float | None
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One pass of a satellite over the site, from rise to set.
+
+    ``starts_before_window``: the satellite was already up at the window
+    start (``rise`` is its true rise if found within the search margin, else
+    the window start).  ``ends_after_window``: likewise for the end.
+    """
+
+    norad_id: int
+    name: str
+    tle_epoch: datetime
+    rise: Event
+    culmination: Event
+    set: Event
+    windows: tuple = ()
+    starts_before_window: bool = False
+    ends_after_window: bool = False
+
+    @property
+    def visible(self):
+        """True when some part of the pass can be seen (see :mod:`orbits.visibility`)."""
+        return bool(self.windows)
+
+    @property
+    def visible_window(self):
+        """The longest visible window, or None."""
+        if not self.windows:
+            return None
+        return max(self.windows, key=lambda w: (w.end.time - w.start.time))
+
+    @property
+    def magnitude(self):
+        """The brightest magnitude over the visible windows, or None."""
+        values = [w.magnitude for w in self.windows if w.magnitude is not None]
+        return min(values) if values else None
+
+    @property
+    def duration(self):
+        """Rise to set, a :class:`datetime.timedelta`."""
+        return self.set.time - self.rise.time
+
+
+def _event_columns(names):
+    return [f"{e}_{k}" for e in names for k in ("s", "az", "el")]
+
+
+PASS_COLUMNS = ("sat", "norad_id", *_event_columns(PASS_EVENTS), "starts_before", "ends_after")
+WINDOW_COLUMNS = ("pass", *_event_columns(WINDOW_EVENTS), "start_reason", "end_reason", "magnitude")
+
+
+class PassTable:
+    """Passes and their visible windows as columns.
+
+    ``passes``: a dict of equal-length arrays (:data:`PASS_COLUMNS`): ``sat``
+    (index into the element sets predicted), ``norad_id``, then for each of
+    rise, culmination and set its POSIX time ``<event>_s``, azimuth
+    ``<event>_az`` and elevation ``<event>_el`` (degrees), and the flags
+    ``starts_before`` / ``ends_after`` (in progress at the window start,
+    continuing after its end).  ``windows`` (:data:`WINDOW_COLUMNS`): ``pass``
+    (row in ``passes``), start, peak and end events likewise, the reason
+    codes (into :data:`orbits.visibility.START_REASONS` / ``END_REASONS``)
+    and ``magnitude`` (NaN when unknown).  Windows are ordered by pass, then
+    time.
+    """
+
+    def __init__(self, passes, windows):
+        self.passes = {k: np.asarray(passes[k]) for k in PASS_COLUMNS}
+        self.windows = {k: np.asarray(windows[k]) for k in WINDOW_COLUMNS}
+
+    @classmethod
+    def empty(cls):
+        """A table with no passes."""
+        return cls({k: np.array([]) for k in PASS_COLUMNS}, {k: np.array([]) for k in WINDOW_COLUMNS})
+
+    def __len__(self):
+        return len(self.passes["sat"])
+
+    @classmethod
+    def join(cls, tables, sat_maps):
+        """One table from several; ``sat_maps[k]`` maps table k's ``sat`` to the joint index."""
+        tables = list(tables)
+        if not tables:
+            return cls.empty()
+        passes = {k: np.concatenate([t.passes[k] for t in tables]) for k in PASS_COLUMNS}
+        passes["sat"] = np.concatenate([np.asarray(m, int)[t.passes["sat"].astype(int)]
+                                        for t, m in zip(tables, sat_maps)])
+        offsets = np.cumsum([0] + [len(t) for t in tables[:-1]])
+        windows = {k: np.concatenate([t.windows[k] for t in tables]) for k in WINDOW_COLUMNS}
+        windows["pass"] = np.concatenate([t.windows["pass"].astype(int) + o for t, o in zip(tables, offsets)])
+        return cls(passes, windows)
+
+    def take(self, rows):
+        """The passes ``rows`` (indices, in the order given, or a boolean mask) with their windows."""
+        rows = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows, dtype=int)
+        new_row = np.full(len(self), -1)
+        new_row[rows] = np.arange(len(rows))
+        mapped = new_row[self.windows["pass"].astype(int)] if len(self.windows["pass"]) else np.array([], int)
+        keep = np.flatnonzero(mapped >= 0)
+        keep = keep[np.argsort(mapped[keep], kind="stable")]
+        windows = {k: v[keep] for k, v in self.windows.items()}
+        windows["pass"] = mapped[keep]
+        return PassTable({k: v[rows] for k, v in self.passes.items()}, windows)
+
+    def in_time_order(self):
+        """Sorted by rise time, then NORAD number."""
+        return self.take(np.lexsort((self.passes["norad_id"], self.passes["rise_s"])))
+
+    def window_count(self):
+        """Visible windows per pass (array)."""
+        return np.bincount(self.windows["pass"].astype(int), minlength=len(self))
+
+    def magnitude(self):
+        """Brightest window magnitude per pass (NaN when none is known)."""
+        out = np.full(len(self), np.inf)
+        mag = np.where(np.isnan(self.windows["magnitude"]), np.inf, self.windows["magnitude"])
+        np.minimum.at(out, self.windows["pass"].astype(int), mag)
+        return np.where(np.isinf(out), np.nan, out)
+
+    def longest_window(self):
+        """Row in ``windows`` of each pass's longest window (the first of equals), -1 without."""
+        w = self.windows
+        out = np.full(len(self), -1)
+        if len(w["pass"]):
+            order = np.lexsort((np.arange(len(w["pass"])), -(w["end_s"] - w["start_s"]), w["pass"]))
+            owner = w["pass"][order].astype(int)
+            first = np.r_[True, owner[1:] != owner[:-1]]
+            out[owner[first]] = order[first]
+        return out
+
+    def to_passes(self, elements):
+        """:class:`Pass` objects; ``elements`` is indexed by the ``sat`` column."""
+        p, w = self.passes, self.windows
+
+        def events(cols, names):
+            out = {}
+            for e in names:
+                times = [from_posix(x) for x in cols[f"{e}_s"].tolist()]
+                out[e] = [Event(t, az, el) for t, az, el in
+                          zip(times, cols[f"{e}_az"].tolist(), cols[f"{e}_el"].tolist())]
+            return out
+
+        pe, we = events(p, PASS_EVENTS), events(w, WINDOW_EVENTS)
+        windows = [[] for _ in range(len(self))]
+        for k, (row, a, b, mag) in enumerate(zip(w["pass"].tolist(), w["start_reason"].tolist(),
+                                                 w["end_reason"].tolist(), w["magnitude"].tolist())):
+            windows[row].append(VisibleWindow(we["start"][k], we["peak"][k], we["end"][k], START_REASONS[a],
+                                              END_REASONS[b], None if mag != mag else mag))
+        out = []
+        for k, (s, before, after) in enumerate(zip(p["sat"].tolist(), p["starts_before"].tolist(),
+                                                   p["ends_after"].tolist())):
+            e = elements[s]
+            out.append(Pass(e.norad_id, display_name(e), e.epoch, pe["rise"][k], pe["culmination"][k],
+                            pe["set"][k], tuple(windows[k]), bool(before), bool(after)))
+        return out
