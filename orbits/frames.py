@@ -55,7 +55,8 @@ def look_angles(r_km, v_km_s, site):
     ``elevation_deg`` (geometric, no refraction), ``range_km``,
     ``range_rate_km_s`` and, when velocities are given,
     ``elevation_rate_deg_s``.  Also ``up_km``: the height of the satellite
-    above the site's horizon plane (km), smooth and fast to screen on.
+    above the site's horizon plane (km), smooth and fast to screen on, and
+    with velocities its rate ``up_rate_km_s``.
     """
     enu = site.enu_matrix()
     rho = r_km - site.itrs_km()
@@ -73,6 +74,7 @@ def look_angles(r_km, v_km_s, site):
         drng = (e * (v_km_s @ enu[0]) + n * (v_km_s @ enu[1]) + u * du) / rng
         cos_el = np.sqrt(np.maximum(1.0 - sin_el * sin_el, 1e-30))
         out["range_rate_km_s"] = drng
+        out["up_rate_km_s"] = du
         out["elevation_rate_deg_s"] = np.degrees((du * rng - u * drng) / (rng * rng) / cos_el)
     return out
 

@@ -8,7 +8,7 @@ never a Python loop over time steps.
 
 import numpy as np
 
-__all__ = ["newton_bracketed", "illinois", "sign_brackets"]
+__all__ = ["newton_bracketed", "secant_bracketed", "sign_brackets"]
 
 
 def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50):
@@ -40,7 +40,8 @@ def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50):
         with np.errstate(divide="ignore", invalid="ignore"):
             step = np.where(df != 0, f / df, np.inf)
         new = x[k] - step
-        outside = ~np.isfinite(new) | (new <= a[k]) | (new >= b[k])
+        # (x itself is now an end of the bracket: landing on it is converging.)
+        outside = ~np.isfinite(new) | (new < a[k]) | (new > b[k])
         new = np.where(outside, 0.5 * (a[k] + b[k]), new)
         moved = np.abs(new - x[k])
         x[k] = new
@@ -48,40 +49,41 @@ def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50):
     return x
 
 
-def illinois(fun, index, a, b, fa, fb, tol_s=1e-3, max_iter=80):
+def secant_bracketed(fun, index, a, b, fa, fb, tol_s=1e-3, max_iter=60):
     """Roots of ``f`` in ``[a, b]`` (opposite signs at the ends) without derivatives.
 
-    ``fun(index, t)`` returns ``f``.  Regula falsi with the Illinois
-    modification, and a bisection step when the bracket stops shrinking;
-    converged when the bracket is narrower than ``tol_s`` seconds.
+    ``fun(index, t)`` returns ``f``.  Secant steps through the last two
+    points (order 1.6), each kept inside the bracket, which always holds the
+    root; a bisection replaces a step that would leave it.  Converged when a
+    step or the bracket is under ``tol_s`` seconds.
     """
     a, b = np.array(a, dtype=float), np.array(b, dtype=float)
-    fa, fb = np.array(fa, dtype=float), np.array(fb, dtype=float)
-    last = np.zeros(a.shape, dtype=int)     # which end was kept last time: -1 a, +1 b
+    fa, fb = np.asarray(fa, float), np.asarray(fb, float)
+    neg_at_a = fa < 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = a - fa * (b - a) / (fb - fa)
+    x = np.where(np.isfinite(x) & (x > a) & (x < b), x, 0.5 * (a + b))
+    # The previous point of each secant: the bracket end nearer the start.
+    near_a = (x - a) < (b - x)
+    prev_x, prev_f = np.where(near_a, a, b), np.where(near_a, fa, fb)
     active = (b - a) > tol_s
-    for it in range(max_iter):
+    for _ in range(max_iter):
         if not active.any():
             break
         k = np.flatnonzero(active)
+        f = np.asarray(fun(index[k], x[k]), dtype=float)
+        below = (f < 0) == neg_at_a[k]
+        a[k] = np.where(below, x[k], a[k])
+        b[k] = np.where(below, b[k], x[k])
         with np.errstate(divide="ignore", invalid="ignore"):
-            x = (a[k] * fb[k] - b[k] * fa[k]) / (fb[k] - fa[k])
-        width = b[k] - a[k]
-        bad = ~np.isfinite(x) | (x <= a[k] + 0.01 * width) | (x >= b[k] - 0.01 * width)
-        x = np.where(bad | (it % 4 == 3), 0.5 * (a[k] + b[k]), x)
-        f = fun(index[k], x)
-        same_as_a = np.sign(f) == np.sign(fa[k])
-        # Replace the end whose sign matches; halve the kept end's value if it
-        # was kept last time too (the Illinois step).
-        keep_b = same_as_a
-        fb[k] = np.where(keep_b & (last[k] == 1), 0.5 * fb[k], fb[k])
-        fa[k] = np.where(~keep_b & (last[k] == -1), 0.5 * fa[k], fa[k])
-        a[k] = np.where(keep_b, x, a[k])
-        fa[k] = np.where(keep_b, f, fa[k])
-        b[k] = np.where(keep_b, b[k], x)
-        fb[k] = np.where(keep_b, fb[k], f)
-        last[k] = np.where(keep_b, 1, -1)
-        active[k] = (b[k] - a[k] > tol_s) & (f != 0)
-    return 0.5 * (a + b)
+            new = x[k] - f * (x[k] - prev_x[k]) / (f - prev_f[k])
+        outside = ~np.isfinite(new) | (new < a[k]) | (new > b[k])
+        new = np.where(outside, 0.5 * (a[k] + b[k]), new)
+        prev_x[k], prev_f[k] = x[k], f
+        moved = np.abs(new - x[k])
+        x[k] = new
+        active[k] = (moved > tol_s) & (b[k] - a[k] > tol_s) & (f != 0)
+    return x
 
 
 def sign_brackets(fun, index, owner, t, f, slack, finest_s=0.5, split=4):

@@ -17,7 +17,7 @@ The method, for all satellites at once:
    ends stayed up; intervals where it cannot be proved are subdivided.
 3. Sign changes of ``el - horizon`` bracket rises and sets; Newton steps on
    the analytic elevation rate refine them to 0.1 ms.  Sign changes of the
-   elevation rate bracket culminations, refined by Illinois regula falsi.
+   elevation rate bracket culminations, refined by safeguarded secant steps.
 """
 
 import math
@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from .positions import Tracker
-from .roots import illinois, newton_bracketed
+from .roots import newton_bracketed, secant_bracketed
 
 __all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2", "speed_bounds_km_s"]
 
@@ -118,8 +118,12 @@ class PassSearch:
         return look
 
     def _g(self, sat, t):
+        """Height above the cone of the horizon elevation (km; same sign as
+        elevation minus horizon, and nearly linear in time) and its rate."""
         look = self._pairs(sat, t)
-        return look["elevation_deg"] - self.horizon_deg, look["elevation_rate_deg_s"]
+        s = math.sin(math.radians(self.horizon_deg))
+        return (look["up_km"] - s * look["range_km"],
+                look["up_rate_km_s"] - s * look["range_rate_km_s"])
 
     def _rate(self, sat, t):
         return self._pairs(sat, t)["elevation_rate_deg_s"]
@@ -284,7 +288,7 @@ class PassSearch:
         when = np.where(el_lo >= el_hi, lo, hi)
         if brackets.any():
             k = np.flatnonzero(brackets)
-            when[k] = illinois(self._rate, sat[k], lo[k], hi[k], rate_lo[k], rate_hi[k], tol_s=1e-2)
+            when[k] = secant_bracketed(self._rate, sat[k], lo[k], hi[k], rate_lo[k], rate_hi[k], tol_s=1e-2)
         el = self._pairs(sat, when)["elevation_deg"]
         best = {}
         for k, n in enumerate(owner):

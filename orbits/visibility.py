@@ -21,7 +21,7 @@ How the windows are found, for all passes at once, without missing any:
    is bounded by the satellite's speed).  Those bounds prove that no
    crossing hides between samples, or the interval is split until it does.
 3. Crossings are refined to a millisecond (Newton on the elevation rate,
-   Illinois on the shadow margin); the state between consecutive crossings
+   secant steps on the shadow margin); the state between consecutive crossings
    is tested at their midpoint, and visible stretches become windows, each
    with why it starts and ends.
 
@@ -36,7 +36,7 @@ import math
 import numpy as np
 
 from .positions import shadow_margin_km, sun_elevation_deg
-from .roots import illinois, newton_bracketed, sign_brackets
+from .roots import newton_bracketed, secant_bracketed, sign_brackets
 from .search import curvature_bound_km_s2, perigee_radius_km, speed_bounds_km_s
 
 __all__ = ["visual_magnitude", "VisibilityRules", "visible_windows", "START_REASONS", "END_REASONS"]
@@ -100,7 +100,7 @@ def dark_intervals(tracker, rules, start_s, end_s):
     f = twilight(zeros, t)
     (_, a, b, fa, fb), = sign_brackets(twilight, zeros, zeros, t, f,
                                     lambda _, h: (_SUN_RATE_DEG_S * h / 2)[None])
-    cross = np.sort(illinois(lambda _, x: twilight(_, x)[0], np.zeros(len(a), int), a, b, fa, fb,
+    cross = np.sort(secant_bracketed(lambda _, x: twilight(_, x)[0], np.zeros(len(a), int), a, b, fa, fb,
                              tol_s=1e-3))
     edges = np.concatenate([[start_s], cross, [end_s]])
     dark_first = f[0, 0] >= 0
@@ -203,7 +203,7 @@ def _windows_of(tracker, rules, sat, owner, lo, hi, lo_why, hi_why):
     f = margins(seg, t)
     (e_seg, e_a, e_b, e_fa, e_fb), (s_seg, s_a, s_b, s_fa, s_fb) = sign_brackets(margins, seg, seg, t, f, slack)
     e_x = newton_bracketed(elevation, e_seg, e_a, e_b, e_fa, e_fb, tol_s=1e-3) if len(e_seg) else e_a
-    s_x = illinois(lambda i, y: margins(i, y)[1], s_seg, s_a, s_b, s_fa, s_fb, tol_s=1e-3) \
+    s_x = secant_bracketed(lambda i, y: margins(i, y)[1], s_seg, s_a, s_b, s_fa, s_fb, tol_s=1e-3) \
         if len(s_seg) else s_a
     # Breakpoints per segment: its two ends and every crossing, in time order.
     b_seg = np.concatenate([np.arange(n_seg), np.arange(n_seg), e_seg, s_seg])
