@@ -46,7 +46,7 @@ def engine_search_only(sets, site, start):
     t0 = to_posix(start)
     t1 = t0 + DAYS * 86400
     search = PassSearch(sets, site, t0, t1, 0.0, SkyTable(t0 - 7 * 3600, t1 + 7 * 3600)).run()
-    return sum(1 for p in search.passes if p[4] and p[1] >= t0)
+    return int((search.rise_known & (search.rise_s >= t0)).sum())
 
 
 def best_of(fn, repeat, *args):

@@ -313,7 +313,7 @@ def cmd_passes(args):
     _warn(prediction.warnings)
     visible_only = not args.all
     if args.format == "json":
-        text = report.json_text(report.passes_json(prediction, zone, visible_only))
+        text = report.json_text(report.passes_json(prediction, zone, visible_only, encoded=True))
     elif args.format == "csv":
         text = report.passes_csv(prediction, zone, visible_only)
     elif args.format == "ics":

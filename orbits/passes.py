@@ -130,7 +130,9 @@ def predict_passes(elements, site, start, end=None, *, days=7.0, horizon_deg=0.0
     if not -5.0 <= horizon_deg < 90.0:
         raise OrbitsError(f"horizon {horizon_deg} deg is out of range (-5 to 90)")
     rules = VisibilityRules(min_elevation_deg, sun_altitude_deg)
-    settings = (site, start_s, end_s, float(horizon_deg), rules)
+    # The Sun and UT1 table, once for every worker (margins as in the search).
+    sky = SkyTable(start_s - 7 * 3600.0, end_s + 7 * 3600.0) if elements else None
+    settings = (site, start_s, end_s, float(horizon_deg), rules, sky)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(elements) >= 200 else 1
     chunks = _split(elements, max(1, workers) * 4 if workers > 1 else 1)
@@ -204,22 +206,16 @@ def _predict_chunk(elements, settings):
     Returns a :class:`PassTable` (``sat`` indexes ``elements``) and the
     list of :class:`SatelliteReport`.
     """
-    site, start_s, end_s, horizon_deg, rules = settings
+    site, start_s, end_s, horizon_deg, rules, sky = settings
     if not elements:
         return PassTable.empty(), []
-    sky = SkyTable(start_s - 7 * 3600.0, end_s + 7 * 3600.0)
     search = PassSearch(elements, site, start_s, end_s, horizon_deg, sky).run()
     tracker = search.tracker
-    keep = [k for k, p in enumerate(search.passes) if p[2] is not None]
-    raw = [search.passes[k] for k in keep]
-    sat = np.array([p[0] for p in raw], dtype=int)
-    rise = np.array([p[1] if p[4] else max(p[1], start_s) for p in raw], dtype=float)
-    culm = np.array([p[2] for p in raw], dtype=float)
-    set_ = np.array([p[3] if p[5] else min(p[3], end_s) for p in raw], dtype=float)
-    rise_known = np.array([p[4] for p in raw], dtype=bool)
-    set_known = np.array([p[5] for p in raw], dtype=bool)
+    sat, culm, rise_known, set_known = search.sat, search.culmination_s, search.rise_known, search.set_known
+    rise = np.where(rise_known, search.rise_s, np.maximum(search.rise_s, start_s))
+    set_ = np.where(set_known, search.set_s, np.minimum(search.set_s, end_s))
     std = [_standard_magnitude(e) for e in elements]
-    w = visible_windows(tracker, rules, sat, rise, set_, std, search.peak_el[keep])
+    w = visible_windows(tracker, rules, sat, rise, set_, std, search.peak_el)
     # A window's peak is the culmination when it holds it, else its higher end
     # (elevation has one maximum per pass between rise and set).
     owner = w["pass"]

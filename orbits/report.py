@@ -9,22 +9,25 @@ scripting contract documented in the README.
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
-from .times import UTC, format_time, zone_label
+import numpy as np
+
+from .catalog import display_name
+from .table import PASS_EVENTS, WINDOW_EVENTS
+from .times import UTC, format_time, from_posix, zone_label
+from .visibility import END_REASONS, START_REASONS
 
 __all__ = ["compass", "passes_table", "passes_json", "passes_csv", "passes_ics",
            "now_table", "now_json", "now_csv", "catalog_table", "catalog_json",
-           "status_table", "status_json", "json_text"]
+           "status_table", "status_json", "json_text", "iso_times", "RawJSON"]
 
 _POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
            "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
 
-
 def compass(azimuth_deg):
     """16-point compass name of an azimuth in degrees (N = 0, E = 90)."""
     return _POINTS[int((azimuth_deg % 360.0) / 22.5 + 0.5) % 16]
-
 
 def _columns(head, body):
     """Left-aligned text columns: header, dashes, rows."""
@@ -33,32 +36,20 @@ def _columns(head, body):
              "  ".join("-" * w for w in widths)]
     return lines + ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
 
-
 def _iso(when, zone):
     return when.astimezone(zone).isoformat(timespec="milliseconds")
-
-
-def _event_json(event, zone):
-    if event is None:
-        return None
-    return {"time": _iso(event.time, zone), "azimuth": event.azimuth_deg,
-            "elevation": event.elevation_deg}
-
 
 def _site_text(site):
     return (f"{site.label} ({abs(site.latitude_deg):.4f}{'N' if site.latitude_deg >= 0 else 'S'} "
             f"{abs(site.longitude_deg):.4f}{'E' if site.longitude_deg >= 0 else 'W'}, "
             f"{site.elevation_m:.0f} m)")
 
-
 def _site_json(site):
     return {"name": site.name or None, "latitude": site.latitude_deg,
             "longitude": site.longitude_deg, "elevation_m": site.elevation_m}
 
-
 def _age(epoch, when):
     return (when - epoch).total_seconds() / 86400.0
-
 
 # --------------------------------------------------------------------------
 # passes
@@ -67,7 +58,6 @@ def _age(epoch, when):
 def _cell(event, zone):
     el = event.elevation_deg if abs(event.elevation_deg) >= 0.5 else 0.0  # no "-0°"
     return f"{event.time.astimezone(zone):%H:%M:%S} {el:3.0f}° {compass(event.azimuth_deg):>3}"
-
 
 def passes_table(prediction, zone, visible_only=True):
     """Heavens-Above-like table; visible windows by default, whole passes with ``visible_only=False``."""
@@ -121,7 +111,6 @@ def passes_table(prediction, zone, visible_only=True):
                      f"{format_time(r.tle_epoch, zone, False)}  ({age:+.1f} days at start)  {r.source}")
     return "\n".join(lines) + "\n"
 
-
 def _status_lines(p):
     lines = []
     above = [r for r in p.satellites if r.status == "always_above"]
@@ -143,53 +132,91 @@ def _status_lines(p):
         lines += [f"  {r.name:<18} {r.message}" for r in failed]
     return lines
 
-
 def _span(pair):
     lo, hi = pair
     return f"{lo:.1f}°" if abs(hi - lo) < 0.05 else f"{lo:.1f}°–{hi:.1f}°"
 
+class RawJSON(str):
+    """Text that is already JSON; :func:`json_text` writes it as it is."""
 
-def passes_json(prediction, zone=UTC, visible_only=True):
-    """The JSON contract: ``passes`` (list) plus ``site``, window, ``satellites``, ``warnings``."""
+def iso_times(seconds, zone):
+    """ISO 8601 texts (milliseconds, with offset) of POSIX seconds in ``zone``,
+    the same as ``from_posix(s).astimezone(zone).isoformat(timespec="milliseconds")``."""
+    seconds = np.asarray(seconds, dtype=float)
+    offset = zone.utcoffset(None) if isinstance(zone, timezone) else None
+    if offset is None or offset.microseconds or offset.seconds % 60:
+        return [_iso(from_posix(s), zone) for s in seconds.tolist()]  # zones with DST
+    whole = np.floor(seconds)
+    micro = whole.astype(np.int64) * 1_000_000 + np.round((seconds - whole) * 1e6).astype(np.int64)
+    local_ms = micro // 1000 + int(offset.total_seconds()) * 1000
+    minutes = int(offset.total_seconds()) // 60
+    suffix = f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    text = np.datetime_as_string(local_ms.astype("datetime64[ms]"), unit="ms")
+    return [t + suffix for t in text.tolist()]
+
+def _events_json(cols, name, zone, rows=None):
+    """JSON texts of one event column group (``<name>_s``, ``_az``, ``_el``)."""
+    pick = (lambda a: a) if rows is None else (lambda a: a[rows])
+    times = iso_times(pick(cols[f"{name}_s"]), zone)
+    return [f'{{"time": "{t}", "azimuth": {az!r}, "elevation": {el!r}}}' for t, az, el in
+            zip(times, pick(cols[f"{name}_az"]).tolist(), pick(cols[f"{name}_el"]).tolist())]
+
+def _pass_lines(p, zone, visible_only):
+    """One JSON text per pass (the ``passes`` records of the contract), from the columns."""
+    table = p.table
+    if visible_only:
+        table = table.take(table.window_count() > 0)
+    cols, w = table.passes, table.windows
+    if not len(table):
+        return []
+    ev = {e: _events_json(cols, e, zone) for e in PASS_EVENTS}
+    wev = {e: _events_json(w, e, zone) for e in WINDOW_EVENTS}
+    windows = [[] for _ in range(len(table))]
+    for k, (row, a, b, mag) in enumerate(zip(w["pass"].tolist(), w["start_reason"].tolist(),
+                                             w["end_reason"].tolist(), w["magnitude"].tolist())):
+        windows[row].append(f'{{"start": {wev["start"][k]}, "peak": {wev["peak"][k]}, "end": '
+                            f'{wev["end"][k]}, "start_reason": "{START_REASONS[a]}", "end_reason": '
+                            f'"{END_REASONS[b]}", "magnitude": {"null" if mag != mag else repr(mag)}}}')
+    longest = table.longest_window().tolist()
+    magnitude = table.magnitude().tolist()
+    whole = np.floor(np.concatenate([cols["rise_s"], cols["set_s"]]))
+    micro = whole.astype(np.int64) * 1_000_000 + np.round(
+        (np.concatenate([cols["rise_s"], cols["set_s"]]) - whole) * 1e6).astype(np.int64)
+    duration = ((micro[len(table):] - micro[:len(table)]) / 1e6).tolist()
+    names, epochs = {}, {}
+    lines = []
+    for k, (sat, norad, before, after) in enumerate(zip(
+            cols["sat"].tolist(), cols["norad_id"].tolist(), cols["starts_before"].tolist(),
+            cols["ends_after"].tolist())):
+        if sat not in names:
+            e = p.elements[sat]
+            names[sat] = json.dumps(display_name(e), ensure_ascii=False)
+            epochs[sat] = _iso(e.epoch, UTC)
+        j = longest[k]
+        if j >= 0:
+            vis = (f'true, "visible_start": {wev["start"][j]}, "visible_end": {wev["end"][j]}, '
+                   f'"visible_peak": {wev["peak"][j]}, "visible_end_reason": "{END_REASONS[w["end_reason"][j]]}"')
+        else:
+            vis = 'false, "visible_start": null, "visible_end": null, "visible_peak": null, "visible_end_reason": null'
+        mag = magnitude[k]
+        lines.append(RawJSON(
+            f'{{"norad_id": {norad}, "name": {names[sat]}, "rise": {ev["rise"][k]}, "culmination": '
+            f'{ev["culmination"][k]}, "set": {ev["set"][k]}, "visible": {vis}, "magnitude": '
+            f'{"null" if mag != mag else repr(mag)}, "tle_epoch": "{epochs[sat]}", "in_progress_at_start": '
+            f'{"true" if before else "false"}, "continues_after_end": {"true" if after else "false"}, '
+            f'"duration_s": {round(duration[k], 3)!r}, "windows": [{", ".join(windows[k])}]}}'))
+    return lines
+
+def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
+    """The JSON contract: ``passes`` (list) plus ``site``, window, ``satellites``, ``warnings``.
+
+    With ``encoded`` the ``passes`` are :class:`RawJSON` texts (what
+    :func:`json_text` writes fast), else plain dicts.
+    """
     p = prediction
-    rows = p.visible_passes if visible_only else p.passes
-    out = []
-    done = {}  # each event and epoch is formatted once (windows repeat the visible_* events)
-
-    def event(e):
-        if e is None:
-            return None
-        if id(e) not in done:
-            done[id(e)] = _event_json(e, zone)
-        return done[id(e)]
-
-    def epoch(when):
-        if when not in done:
-            done[when] = _iso(when, UTC)
-        return done[when]
-
-    for x in rows:
-        w = x.visible_window
-        out.append({
-            "norad_id": x.norad_id,
-            "name": x.name,
-            "rise": event(x.rise),
-            "culmination": event(x.culmination),
-            "set": event(x.set),
-            "visible": x.visible,
-            "visible_start": event(w.start if w else None),
-            "visible_end": event(w.end if w else None),
-            "visible_peak": event(w.peak if w else None),
-            "visible_end_reason": w.end_reason if w else None,
-            "magnitude": x.magnitude,
-            "tle_epoch": epoch(x.tle_epoch),
-            "in_progress_at_start": x.starts_before_window,
-            "continues_after_end": x.ends_after_window,
-            "duration_s": round(x.duration.total_seconds(), 3),
-            "windows": [{"start": event(v.start), "peak": event(v.peak),
-                         "end": event(v.end), "start_reason": v.start_reason,
-                         "end_reason": v.end_reason, "magnitude": v.magnitude} for v in x.windows],
-        })
+    out = _pass_lines(p, zone, visible_only)
+    if not encoded:
+        out = [json.loads(line) for line in out]
     return {
         "site": _site_json(p.site),
         "start": _iso(p.start, zone),
@@ -213,9 +240,7 @@ def passes_json(prediction, zone=UTC, visible_only=True):
         "warnings": list(p.warnings),
     }
 
-
 _CSV_EVENTS = ("rise", "culmination", "set", "visible_start", "visible_end")
-
 
 def passes_csv(prediction, zone=UTC, visible_only=True):
     """One row per pass; each event as ``<event>_time``, ``_azimuth``, ``_elevation`` columns."""
@@ -238,10 +263,8 @@ def passes_csv(prediction, zone=UTC, visible_only=True):
         writer.writerow(row)
     return buffer.getvalue()
 
-
 def _ics_text(text):
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
 
 def _fold(line):
     """Fold an iCalendar content line at 75 octets (RFC 5545 3.1)."""
@@ -257,7 +280,6 @@ def _fold(line):
         current += b
     parts.append(current.decode("utf-8"))
     return "\r\n ".join(parts)
-
 
 def passes_ics(prediction, zone=UTC, now=None):
     """An iCalendar file with one event per visible pass (its visible window)."""
@@ -288,7 +310,6 @@ def passes_ics(prediction, zone=UTC, now=None):
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
 
-
 # --------------------------------------------------------------------------
 # now
 # --------------------------------------------------------------------------
@@ -310,7 +331,6 @@ def now_json(snapshots, site, zone=UTC):
         })
     return {"site": _site_json(site), "now": rows}
 
-
 def now_csv(snapshots, site, zone=UTC):
     """``orbits now`` as CSV, one row per satellite."""
     rows = now_json(snapshots, site, zone)["now"]
@@ -322,7 +342,6 @@ def now_csv(snapshots, site, zone=UTC):
     for r in rows:
         writer.writerow({k: ("" if r[k] is None else r[k]) for k in columns})
     return buffer.getvalue()
-
 
 def now_table(snapshots, site, zone):
     """Where each satellite is, as seen from ``site``; GEO rows give dish pointing."""
@@ -355,7 +374,6 @@ def now_table(snapshots, site, zone):
               f"({_age(s.tle_epoch, when):+.1f} days)" for s in snapshots]
     return "\n".join(lines) + "\n"
 
-
 # --------------------------------------------------------------------------
 # catalog
 # --------------------------------------------------------------------------
@@ -379,7 +397,6 @@ def catalog_json(entries, when):
         })
     return {"satellites": rows}
 
-
 def catalog_table(entries, when, zone, historic=()):
     """The satellites `orbits` knows, with their elements' epoch and age."""
     rows = catalog_json(entries, when)["satellites"]
@@ -398,7 +415,6 @@ def catalog_table(entries, when, zone, historic=()):
         lines += ["", "Asked about but not predictable:"] + [f"  {text}" for text in historic]
     return "\n".join(lines) + "\n"
 
-
 # --------------------------------------------------------------------------
 # element status
 # --------------------------------------------------------------------------
@@ -411,7 +427,6 @@ def status_json(rows, when):
         "query": where.query if where is not None else None,
         "fetched": _iso(where.fetched, UTC) if where is not None else None,
     } for n, name, epoch, where in rows]
-
 
 def status_table(rows, when, zone, cache):
     """Element epochs, ages and sources, then what the cache holds."""
@@ -434,14 +449,17 @@ def status_table(rows, when, zone, cache):
                   "'orbits tle update' fetches fresh ones."]
     return "\n".join(lines) + "\n"
 
-
 def json_text(data):
     """``data`` as JSON text: one line per top-level key, and one line per
     element of a top-level list (a pass, a satellite), so large outputs use
     the fast C encoder yet stay readable with ``grep`` and ``less``."""
     def block(value, indent):
         if isinstance(value, list) and value:
-            inner = ",\n".join(indent + "  " + json.dumps(v, ensure_ascii=False) for v in value)
+            if all(isinstance(v, RawJSON) for v in value):
+                texts = value
+            else:
+                texts = [v if isinstance(v, RawJSON) else json.dumps(v, ensure_ascii=False) for v in value]
+            inner = indent + "  " + f",\n{indent}  ".join(texts)
             return "[\n" + inner + "\n" + indent + "]"
         return json.dumps(value, ensure_ascii=False)
 

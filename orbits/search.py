@@ -78,10 +78,11 @@ def perigee_radius_km(elements):
 class PassSearch:
     """All passes of ``elements`` over ``site`` touching ``[start_s, end_s]``.
 
-    Times are POSIX seconds.  After :meth:`run`, ``passes`` holds tuples
-    ``(sat, rise_s, culmination_s, set_s, rise_known, set_known)``,
-    ``peak_el`` the elevation (deg) at each culmination, and the arrays
-    ``fail_s``, ``up_at_lo``, ``el_min`` ... one entry per satellite.
+    Times are POSIX seconds.  After :meth:`run`, the arrays ``sat``,
+    ``rise_s``, ``culmination_s``, ``set_s``, ``rise_known``, ``set_known``
+    and ``peak_el`` (deg) hold one entry per pass, ordered by satellite and
+    time (a rise or set not known lies at the search's margin); ``fail_s``,
+    ``up_at_lo``, ``el_min`` ... one entry per satellite.
     """
 
     def __init__(self, elements, site, start_s, end_s, horizon_deg=0.0, sky=None):
@@ -226,77 +227,92 @@ class PassSearch:
 
     # -- step 3: roots and pairing -------------------------------------------
     def run(self):
-        """Search; fills ``passes`` and the per-satellite summary arrays."""
+        """Search; fills the pass arrays and the per-satellite summary arrays."""
         self._grid()
         self._subdivide()
         sat, a, b, ga, gb = _joined(self._crossings, 5)
         sat = sat.astype(int)
         roots = newton_bracketed(self._g, sat, a, b, ga, gb) if len(sat) else a
-        rising = ga < 0
-        self.passes = self._pair(sat, roots, rising)
+        self._pair(sat, roots, ga < 0)
         self._culminate()
         return self
 
     def _pair(self, sat, roots, rising):
-        passes = []
+        """Rises and sets, per satellite in time order, into passes clipped to the window."""
         order = np.lexsort((roots, sat))
-        events = {}
-        for k in order:
-            events.setdefault(int(sat[k]), []).append((float(roots[k]), bool(rising[k])))
-        for s in range(len(self.elements)):
-            up = bool(self.up_at_lo[s])
-            rise, rise_known = (self.lo[s], False) if up else (None, False)
-            for when, is_rise in events.get(s, []):
-                if is_rise and not up:
-                    up, rise, rise_known = True, when, True
-                elif not is_rise and up:
-                    passes.append([s, rise, None, when, rise_known, True])
-                    up = False
-            if up and self.up_at_hi[s] and events.get(s):  # else always above: no pass
-                passes.append([s, rise, None, self.hi[s], rise_known, False])
-        return [p for p in passes if p[3] >= self.start_s and p[1] <= self.end_s]
+        s, t, r = sat[order], roots[order], rising[order]
+        first = np.r_[True, s[1:] != s[:-1]] if len(s) else np.array([], bool)
+        # A rise while up, or a set while down, changes nothing: drop it.
+        before = np.where(first, self.up_at_lo[s], np.r_[False, r[:-1]])
+        keep = r != before
+        had_events = np.zeros(len(self.elements), dtype=bool)
+        had_events[s] = True
+        s, t, r = s[keep], t[keep], r[keep]
+        first = np.r_[True, s[1:] != s[:-1]] if len(s) else np.array([], bool)
+        last = np.r_[s[1:] != s[:-1], True] if len(s) else np.array([], bool)
+        sets = np.flatnonzero(~r)
+        opened = ~first[sets]  # else the satellite was up at the search start
+        rise = np.where(opened, t[sets - 1], self.lo[s[sets]])
+        trailing = np.flatnonzero(r & last & self.up_at_hi[s])
+        # Up throughout, with only redundant events in between.
+        quiet = np.ones(len(self.elements), dtype=bool)
+        quiet[s] = False
+        whole = np.flatnonzero(quiet & had_events & self.up_at_lo & self.up_at_hi)
+        p_sat = np.concatenate([s[sets], s[trailing], whole])
+        p_rise = np.concatenate([rise, t[trailing], self.lo[whole]])
+        p_set = np.concatenate([t[sets], self.hi[s[trailing]], self.hi[whole]])
+        p_rise_known = np.concatenate([opened, np.ones(len(trailing), bool), np.zeros(len(whole), bool)])
+        p_set_known = np.concatenate([np.ones(len(sets), bool), np.zeros(len(trailing) + len(whole), bool)])
+        inside = (p_set >= self.start_s) & (p_rise <= self.end_s)
+        order = np.lexsort((p_rise[inside], p_sat[inside]))
+        self.sat = p_sat[inside][order]
+        self.rise_s = p_rise[inside][order]
+        self.set_s = p_set[inside][order]
+        self.rise_known = p_rise_known[inside][order]
+        self.set_known = p_set_known[inside][order]
 
     def _culminate(self):
-        self.peak_el = np.full(len(self.passes), np.nan)
-        if not self.passes:
+        """Culmination time and elevation of every pass: the highest of the
+        elevation maxima inside it (or of its ends when there is none)."""
+        n = len(self.sat)
+        self.culmination_s = np.full(n, np.nan)
+        self.peak_el = np.full(n, np.nan)
+        if not n:
             return
         psat, pa, pb = _joined(self._peaks, 3)
         psat = psat.astype(int)
-        by_sat = {}
-        for k in np.argsort(pa, kind="stable"):
-            by_sat.setdefault(int(psat[k]), []).append(k)
-        owner, lo, hi = [], [], []
-        for n, (s, rise, _, set_, _, _) in enumerate(self.passes):
-            found = False
-            for k in by_sat.get(s, []):
-                if pb[k] > rise and pa[k] < set_:
-                    owner.append(n)
-                    lo.append(max(pa[k], rise))
-                    hi.append(min(pb[k], set_))
-                    found = True
-            if not found:
-                owner.append(n)
-                lo.append(rise)
-                hi.append(set_)
-        owner = np.array(owner)
-        lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
-        sat = np.array([self.passes[n][0] for n in owner], dtype=int)
+        # Find the passes each peak bracket overlaps, with keys ordered by
+        # satellite, then time (passes of one satellite do not overlap).
+        t0 = min(self.lo.min(), pa.min() if len(pa) else np.inf)
+        span = max(self.hi.max(), pb.max() if len(pb) else -np.inf) - t0 + 1.0
+        rise_key = self.sat * span + (self.rise_s - t0)
+        set_key = self.sat * span + (self.set_s - t0)
+        first = np.searchsorted(set_key, psat * span + (pa - t0), "right")
+        last = np.searchsorted(rise_key, psat * span + (pb - t0), "left") - 1
+        count = np.maximum(last - first + 1, 0)
+        peak = np.repeat(np.arange(len(psat)), count)
+        owner = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        # Passes without a peak bracket: their highest point is one of their ends.
+        alone = np.setdiff1d(np.arange(n), owner)
+        owner = np.concatenate([owner, alone])
+        lo = np.concatenate([np.maximum(pa[peak], self.rise_s[owner[:len(peak)]]), self.rise_s[alone]])
+        hi = np.concatenate([np.minimum(pb[peak], self.set_s[owner[:len(peak)]]), self.set_s[alone]])
+        sat = self.sat[owner]
         ends = self._pairs(np.concatenate([sat, sat]), np.concatenate([lo, hi]))
         rate_lo, rate_hi = np.split(ends["elevation_rate_deg_s"], 2)
         el_lo, el_hi = np.split(ends["elevation_deg"], 2)
         brackets = (rate_lo > 0) & (rate_hi < 0)
         when = np.where(el_lo >= el_hi, lo, hi)
+        el = np.where(el_lo >= el_hi, el_lo, el_hi)
         if brackets.any():
             k = np.flatnonzero(brackets)
             when[k] = secant_bracketed(self._rate, sat[k], lo[k], hi[k], rate_lo[k], rate_hi[k], tol_s=1e-2)
-        el = self._pairs(sat, when)["elevation_deg"]
-        best = {}
-        for k, n in enumerate(owner):
-            if n not in best or el[k] > best[n][1]:
-                best[n] = (when[k], el[k])
-        for n, (t, peak) in best.items():
-            self.passes[n][2] = float(t)
-            self.peak_el[n] = peak
+            el[k] = self._pairs(sat[k], when[k])["elevation_deg"]
+        # The highest candidate of each pass (the earliest of equals).
+        best = np.lexsort((np.arange(len(owner)), -el, owner))
+        head = best[np.r_[True, owner[best][1:] != owner[best][:-1]]]
+        self.culmination_s[owner[head]] = when[head]
+        self.peak_el[owner[head]] = el[head]
 
 
 def _joined(parts, width):

@@ -1,0 +1,62 @@
+"""The JSON contract, written from the pass columns, says what the Pass objects say."""
+
+from datetime import timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import json
+
+import pytest
+
+from orbits import report
+from orbits.passes import predict_passes
+from orbits.times import PKT, UTC
+
+
+def _event(e, zone):
+    return {"time": e.time.astimezone(zone).isoformat(timespec="milliseconds"),
+            "azimuth": e.azimuth_deg, "elevation": e.elevation_deg}
+
+
+def _record(x, zone):
+    """The contract's pass record, built the slow way from a Pass object."""
+    w = x.visible_window
+    return {
+        "norad_id": x.norad_id, "name": x.name,
+        "rise": _event(x.rise, zone), "culmination": _event(x.culmination, zone), "set": _event(x.set, zone),
+        "visible": x.visible,
+        "visible_start": _event(w.start, zone) if w else None,
+        "visible_end": _event(w.end, zone) if w else None,
+        "visible_peak": _event(w.peak, zone) if w else None,
+        "visible_end_reason": w.end_reason if w else None,
+        "magnitude": x.magnitude,
+        "tle_epoch": x.tle_epoch.astimezone(UTC).isoformat(timespec="milliseconds"),
+        "in_progress_at_start": x.starts_before_window, "continues_after_end": x.ends_after_window,
+        "duration_s": round(x.duration.total_seconds(), 3),
+        "windows": [{"start": _event(v.start, zone), "peak": _event(v.peak, zone), "end": _event(v.end, zone),
+                     "start_reason": v.start_reason, "end_reason": v.end_reason, "magnitude": v.magnitude}
+                    for v in x.windows],
+    }
+
+
+@pytest.mark.parametrize("zone", [PKT, UTC, ZoneInfo("Europe/London")], ids=str)
+@pytest.mark.parametrize("visible_only", [True, False])
+def test_json_records_match_the_pass_objects(mission, islamabad, epoch_day, zone, visible_only):
+    prediction = predict_passes(list(mission.values()), islamabad, epoch_day, days=7)
+    rows = prediction.visible_passes if visible_only else prediction.passes
+    assert len(rows) > (20 if visible_only else 300)
+    data = report.passes_json(prediction, zone, visible_only)
+    assert data["passes"] == [_record(x, zone) for x in rows]
+    # The fast text form decodes to the same records.
+    text = report.json_text(report.passes_json(prediction, zone, visible_only, encoded=True))
+    assert json.loads(text) == data
+
+
+def test_iso_times_agree_with_datetime_at_millisecond_edges():
+    from orbits.times import from_posix
+
+    seconds = [1775779199.9995, 1775779199.9994999, 0.0004999, 1775779200.0, 1775800000.123456,
+               1775800000.9999996]
+    fixed = [timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-3, minutes=-30))]
+    for zone in (UTC, PKT, *fixed, ZoneInfo("Asia/Kolkata"), ZoneInfo("America/New_York")):
+        assert report.iso_times(seconds, zone) == [
+            from_posix(s).astimezone(zone).isoformat(timespec="milliseconds") for s in seconds]
