@@ -2,8 +2,8 @@
 
 The method, for all satellites at once:
 
-1. Sample each satellite on a grid (about 12 steps an orbit: 480 s for most
-   LEO, up to 1200 s for GEO; 45 an orbit for horizons other than 0) with
+1. Sample each satellite on a grid (about 8 steps an orbit: 720 s for most
+   LEO, up to 1800 s for GEO; 45 an orbit for horizons other than 0) with
    sgp4's array API: elevation ``el``, its rate, and
    ``u``, the satellite's height above the site's horizon plane (km).
 2. ``u`` has a bounded second derivative (|d2u/dt2| <= the satellite's
@@ -31,16 +31,17 @@ __all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2", "speed_bounds_k
 
 _MU = 398600.4418
 _OMEGA = 7.2921159e-5
-_STEPS_S = (60.0, 120.0, 180.0, 240.0, 300.0, 360.0, 480.0, 600.0, 900.0, 1200.0)
+_STEPS_S = (60.0, 120.0, 180.0, 240.0, 300.0, 360.0, 420.0, 480.0, 540.0, 600.0, 720.0, 900.0, 1200.0,
+            1800.0)
 _SPLIT = 8
 _FINEST_S = 1.0
 _SAMPLES_PER_CHUNK = 1_500_000
 _MAX_RELATIVE_SPEED = 12.0  # km/s, bound on d(range)/dt for any Earth orbit
 
 
-def grid_step_s(elements, per_orbit=12):
+def grid_step_s(elements, per_orbit=8):
     """Grid step (s) for a satellite: about 1/``per_orbit`` of its period, 60
-    to 1200 s.  The step only sets the cost: the curvature bound makes the
+    to 1800 s.  The step only sets the cost: the curvature bound makes the
     screening complete at any step (see the module docstring)."""
     h = elements.period_min * 60.0 / per_orbit
     return max([s for s in _STEPS_S if s <= h] or [_STEPS_S[0]])
@@ -94,7 +95,7 @@ class PassSearch:
         n = len(self.elements)
         # Horizon 0: intervals are proved free of dips too (see _scan), so a
         # coarse grid is safe; other horizons keep a fine grid.
-        per_orbit = 12 if self.horizon_deg == 0 else 45
+        per_orbit = 8 if self.horizon_deg == 0 else 45
         self.step = np.array([grid_step_s(e, per_orbit) for e in self.elements])
         self.bound = np.array([curvature_bound_km_s2(e) for e in self.elements])
         self.lo = np.array([self.start_s - margin_s(e) for e in self.elements])
