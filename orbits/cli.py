@@ -264,11 +264,13 @@ def _site(args):
 
 
 def _emit(args, text):
-    """Write to --output atomically (temp file + rename), else stdout."""
+    """Write ``text`` (a string or an iterable of pieces) to --output
+    atomically (temp file + rename), else to stdout."""
     if args.output:
         write_atomic(args.output, text)
     else:
-        sys.stdout.write(text)
+        for piece in [text] if isinstance(text, str) else text:
+            sys.stdout.write(piece)
 
 
 def _warn(messages):
@@ -313,7 +315,7 @@ def cmd_passes(args):
     _warn(prediction.warnings)
     visible_only = not args.all
     if args.format == "json":
-        text = report.json_text(report.passes_json(prediction, zone, visible_only, encoded=True))
+        text = report.json_chunks(report.passes_json(prediction, zone, visible_only, encoded=True))
     elif args.format == "csv":
         text = report.passes_csv(prediction, zone, visible_only)
     elif args.format == "ics":

@@ -15,7 +15,8 @@ __all__ = ["write_atomic"]
 
 
 def write_atomic(path, data):
-    """Write ``data`` (bytes or str, UTF-8) to ``path`` atomically.
+    """Write ``data`` (bytes or str, UTF-8, or an iterable of such pieces,
+    written as they come) to ``path`` atomically.
 
     The data is flushed to disk before the rename.  Raises
     :class:`~orbits.errors.OrbitsError` when the folder does not exist.
@@ -24,8 +25,7 @@ def write_atomic(path, data):
     folder = target.parent
     if not folder.is_dir():
         raise OrbitsError(f"{target}: the folder {folder} does not exist")
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+    pieces = [data] if isinstance(data, (str, bytes, bytearray)) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
         try:
@@ -36,7 +36,8 @@ def write_atomic(path, data):
             mode = 0o666 & ~umask  # as open() would create it
         os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in pieces:
+                f.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)

@@ -20,7 +20,8 @@ from .visibility import END_REASONS, START_REASONS
 
 __all__ = ["compass", "passes_table", "passes_json", "passes_csv", "passes_ics",
            "now_table", "now_json", "now_csv", "catalog_table", "catalog_json",
-           "status_table", "status_json", "json_text", "iso_times", "RawJSON"]
+           "status_table", "status_json", "json_text", "json_chunks", "iso_times", "RawJSON",
+           "RecordStream"]
 
 _POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
            "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
@@ -139,6 +140,17 @@ def _span(pair):
 class RawJSON(str):
     """Text that is already JSON; :func:`json_text` writes it as it is."""
 
+
+class RecordStream:
+    """A JSON list written in blocks as it is read: ``blocks()`` yields lists
+    of :class:`RawJSON` texts, so a large output never sits in memory whole."""
+
+    def __init__(self, blocks, count):
+        self.blocks, self.count = blocks, count
+
+    def __len__(self):
+        return self.count
+
 def iso_times(seconds, zone):
     """ISO 8601 texts (milliseconds, with offset) of POSIX seconds in ``zone``,
     the same as ``from_posix(s).astimezone(zone).isoformat(timespec="milliseconds")``."""
@@ -161,11 +173,21 @@ def _events_json(cols, name, zone, rows=None):
     return [f'{{"time": "{t}", "azimuth": {az!r}, "elevation": {el!r}}}' for t, az, el in
             zip(times, pick(cols[f"{name}_az"]).tolist(), pick(cols[f"{name}_el"]).tolist())]
 
-def _pass_lines(p, zone, visible_only):
-    """One JSON text per pass (the ``passes`` records of the contract), from the columns."""
+def _pass_lines(p, zone, visible_only, block=20_000):
+    """The ``passes`` records of the contract as a :class:`RecordStream` of
+    JSON texts, formatted from the columns ``block`` passes at a time."""
     table = p.table
     if visible_only:
         table = table.take(table.window_count() > 0)
+
+    def blocks():
+        for first in range(0, len(table), block):
+            yield _lines(table.take(np.arange(first, min(first + block, len(table)))), p.elements, zone)
+    return RecordStream(blocks, len(table))
+
+
+def _lines(table, elements, zone):
+    """JSON texts of the passes of ``table`` (see :func:`passes_json`)."""
     cols, w = table.passes, table.windows
     if not len(table):
         return []
@@ -189,7 +211,7 @@ def _pass_lines(p, zone, visible_only):
             cols["sat"].tolist(), cols["norad_id"].tolist(), cols["starts_before"].tolist(),
             cols["ends_after"].tolist())):
         if sat not in names:
-            e = p.elements[sat]
+            e = elements[sat]
             names[sat] = json.dumps(display_name(e), ensure_ascii=False)
             epochs[sat] = _iso(e.epoch, UTC)
         j = longest[k]
@@ -210,13 +232,14 @@ def _pass_lines(p, zone, visible_only):
 def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
     """The JSON contract: ``passes`` (list) plus ``site``, window, ``satellites``, ``warnings``.
 
-    With ``encoded`` the ``passes`` are :class:`RawJSON` texts (what
-    :func:`json_text` writes fast), else plain dicts.
+    With ``encoded`` the ``passes`` are a :class:`RecordStream` of JSON
+    texts (what :func:`json_text` / :func:`json_chunks` write fast, block by
+    block), else a list of plain dicts.
     """
     p = prediction
     out = _pass_lines(p, zone, visible_only)
     if not encoded:
-        out = [json.loads(line) for line in out]
+        out = [json.loads(line) for part in out.blocks() for line in part]
     return {
         "site": _site_json(p.site),
         "start": _iso(p.start, zone),
@@ -449,21 +472,41 @@ def status_table(rows, when, zone, cache):
                   "'orbits tle update' fetches fresh ones."]
     return "\n".join(lines) + "\n"
 
-def json_text(data):
-    """``data`` as JSON text: one line per top-level key, and one line per
-    element of a top-level list (a pass, a satellite), so large outputs use
-    the fast C encoder yet stay readable with ``grep`` and ``less``."""
+def json_chunks(data):
+    """``data`` as JSON text, in pieces: one line per top-level key, and one
+    line per element of a top-level list (a pass, a satellite), so large
+    outputs use the fast C encoder yet stay readable with ``grep`` and
+    ``less``.  A :class:`RecordStream` is written block by block."""
+    def listing(value, indent):
+        if isinstance(value, RecordStream):
+            parts = (texts for texts in value.blocks() if texts)
+        else:
+            parts = iter([[v if isinstance(v, RawJSON) else json.dumps(v, ensure_ascii=False) for v in value]])
+        yield "["
+        sep = "\n"
+        for texts in parts:
+            yield sep + indent + "  " + f",\n{indent}  ".join(texts)
+            sep = ",\n"
+        yield "\n" + indent + "]"
+
     def block(value, indent):
-        if isinstance(value, list) and value:
-            if all(isinstance(v, RawJSON) for v in value):
-                texts = value
-            else:
-                texts = [v if isinstance(v, RawJSON) else json.dumps(v, ensure_ascii=False) for v in value]
-            inner = indent + "  " + f",\n{indent}  ".join(texts)
-            return "[\n" + inner + "\n" + indent + "]"
-        return json.dumps(value, ensure_ascii=False)
+        if isinstance(value, RecordStream) or (isinstance(value, list) and value):
+            if not len(value):
+                return iter(["[]"])
+            return listing(value, indent)
+        return iter([json.dumps(value, ensure_ascii=False)])
 
     if isinstance(data, dict):
-        body = ",\n".join(f"  {json.dumps(k)}: {block(v, '  ')}" for k, v in data.items())
-        return "{\n" + body + "\n}\n"
-    return block(data, "") + "\n"
+        yield "{\n"
+        for n, (k, v) in enumerate(data.items()):
+            yield f"{',' if n else ''}{chr(10) if n else ''}  {json.dumps(k)}: "
+            yield from block(v, "  ")
+        yield "\n}\n"
+    else:
+        yield from block(data, "")
+        yield "\n"
+
+
+def json_text(data):
+    """``data`` as JSON text (see :func:`json_chunks`)."""
+    return "".join(json_chunks(data))

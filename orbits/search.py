@@ -35,7 +35,7 @@ _STEPS_S = (60.0, 120.0, 180.0, 240.0, 300.0, 360.0, 420.0, 480.0, 540.0, 600.0,
             1800.0)
 _SPLIT = 8
 _FINEST_S = 1.0
-_SAMPLES_PER_CHUNK = 1_500_000
+_SAMPLES_PER_CHUNK = 500_000
 _MAX_RELATIVE_SPEED = 12.0  # km/s, bound on d(range)/dt for any Earth orbit
 
 

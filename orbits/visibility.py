@@ -43,7 +43,7 @@ __all__ = ["visual_magnitude", "VisibilityRules", "visible_windows", "START_REAS
 
 _SAMPLE_S = 30.0        # samples in a pass's dark stretch
 _SUN_SAMPLE_S = 60.0    # samples of the Sun's altitude
-_BATCH_SAMPLES = 1_000_000  # samples evaluated at once: bounds memory for long windows
+_BATCH_SAMPLES = 500_000  # samples evaluated at once: bounds memory for long windows
 # Bound on how fast the Sun's altitude changes anywhere on Earth (deg/s):
 # 360 deg per sidereal day plus the Sun's own motion, with a margin.
 _SUN_RATE_DEG_S = 0.0045
