@@ -7,6 +7,7 @@ catalogue numbers, with helpful errors for historic or misspelt satellites.
 """
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 
 from .errors import OrbitsError
@@ -87,10 +88,16 @@ HISTORIC = {
 
 def known_by_id(norad_id):
     """The :class:`KnownSatellite` with this NORAD number (or module id), else ``None``."""
-    for sat in KNOWN:
-        if norad_id == sat.norad_id or norad_id in sat.extra_ids:
-            return sat
-    return None
+    return _by_id().get(norad_id)
+
+
+@functools.cache
+def _by_id():
+    table = {}
+    for sat in reversed(KNOWN):  # the first listed wins, as a scan in order would give
+        for n in (sat.norad_id, *sat.extra_ids):
+            table[n] = sat
+    return table
 
 
 def display_name(elements):

@@ -300,23 +300,26 @@ def _cache(args):
 
 def cmd_passes(args):
     from . import elements, report
-    from .passes import predict_passes
+    from .passes import PassStream, predict_passes
 
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     start = parse_instant(args.start, zone, "--start")
     sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
     progress = _progress() if len(sets) > 200 else None
-    prediction = predict_passes(sets, site, start, days=args.days, horizon_deg=args.horizon,
-                                min_elevation_deg=args.min_elevation,
-                                sun_altitude_deg=args.sun_altitude, progress=progress)
+    options = dict(days=args.days, horizon_deg=args.horizon, min_elevation_deg=args.min_elevation,
+                   sun_altitude_deg=args.sun_altitude, progress=progress)
+    visible_only = not args.all
+    if args.format == "json":  # written slice by slice as it is computed
+        stream = PassStream(sets, site, start, brighter_than=args.brighter_than, **options)
+        _emit(args, report.json_chunks(report.passes_json(stream, zone, visible_only, encoded=True)))
+        _warn(stream.finish().warnings)
+        return 0
+    prediction = predict_passes(sets, site, start, **options)
     if args.brighter_than is not None:
         prediction = prediction.brighter_than(args.brighter_than)
     _warn(prediction.warnings)
-    visible_only = not args.all
-    if args.format == "json":
-        text = report.json_chunks(report.passes_json(prediction, zone, visible_only, encoded=True))
-    elif args.format == "csv":
+    if args.format == "csv":
         text = report.passes_csv(prediction, zone, visible_only)
     elif args.format == "ics":
         text = report.passes_ics(prediction, zone)

@@ -19,16 +19,15 @@ from datetime import datetime, timedelta
 import numpy as np
 from sgp4.api import SGP4_ERRORS
 
-from .catalog import display_name, known_by_id
+from .catalog import display_name
 from .ephemeris import SkyTable
 from .errors import OrbitsError
-from .frames import subpoint
-from .search import PassSearch
+from .survey import Job, Summary, pass_duration_bound_s, survey
 from .table import Event, Pass, PassTable, VisibleWindow
 from .times import from_posix, to_posix
-from .visibility import VisibilityRules, visible_windows
+from .visibility import VisibilityRules
 
-__all__ = ["Event", "VisibleWindow", "Pass", "PassTable", "SatelliteReport", "Prediction",
+__all__ = ["Event", "VisibleWindow", "Pass", "PassTable", "PassStream", "SatelliteReport", "Prediction",
            "predict_passes", "display_name", "stale_warning", "STALE_DAYS"]
 
 #: Elements further than this from the prediction window draw a warning.
@@ -98,19 +97,166 @@ class Prediction:
         magnitude <= ``magnitude``).  Satellites with no known standard
         magnitude cannot be judged: their passes are left out and a warning
         says how many."""
-        visible = self.table.window_count() > 0
-        mag = self.table.magnitude()
-        unknown = int((visible & np.isnan(mag)).sum())
-        note = (f"{unknown} visible pass{'es' if unknown != 1 else ''} of satellites with no known standard "
-                f"magnitude left out by the brightness limit {magnitude:g}") if unknown else None
-        with np.errstate(invalid="ignore"):
-            keep = visible & (mag <= magnitude)
-        return replace(self, table=self.table.take(keep), warnings=self.warnings + ([note] if note else []))
+        table, unknown = self.table.brighter_than(magnitude)
+        note = _brightness_note(unknown, magnitude)
+        return replace(self, table=table, warnings=self.warnings + ([note] if note else []))
 
 
-def _standard_magnitude(elements):
-    known = known_by_id(elements.norad_id)
-    return known.standard_magnitude if known is not None else None
+def _brightness_note(unknown, magnitude):
+    if not unknown:
+        return None
+    return (f"{unknown} visible pass{'es' if unknown != 1 else ''} of satellites with no known standard "
+            f"magnitude left out by the brightness limit {magnitude:g}")
+
+
+#: Windows longer than this (s) are predicted slice by slice: memory stays
+#: bounded and output can be written while later slices are computed.
+SLICE_S = 86400.0
+
+
+class PassStream:
+    """A prediction computed one time slice after another (see :mod:`orbits.survey`).
+
+    Iterating gives one :class:`~orbits.table.PassTable` per slice, in time
+    order (its ``sat`` column indexes ``elements``); then :meth:`finish`
+    gives the :class:`Prediction` with the satellites' reports and the
+    warnings (its table is the one passed in, empty by default).  Arguments
+    as for :func:`predict_passes`.
+    """
+
+    def __init__(self, elements, site, start, end=None, *, days=7.0, horizon_deg=0.0,
+                 min_elevation_deg=10.0, sun_altitude_deg=-6.0, workers=None, progress=None,
+                 slice_s=SLICE_S, brighter_than=None):
+        self.elements = list(elements)
+        self.site = site
+        self.start_s = to_posix(start)
+        self.end_s = to_posix(end) if end is not None else self.start_s + float(days) * 86400.0
+        if not self.end_s > self.start_s:
+            raise OrbitsError("the prediction window is empty: the end must come after the start")
+        if not -5.0 <= horizon_deg < 90.0:
+            raise OrbitsError(f"horizon {horizon_deg} deg is out of range (-5 to 90)")
+        self.horizon_deg = float(horizon_deg)
+        self.rules = VisibilityRules(min_elevation_deg, sun_altitude_deg)
+        self.progress = progress
+        self.brighter_than = brighter_than
+        self._unjudged = 0  # visible passes left out by brighter_than for want of a magnitude
+        n = len(self.elements)
+        self.workers = workers if workers is not None else (min(2, os.cpu_count() or 1) if n >= 200 else 1)
+        edges = list(np.arange(self.start_s, self.end_s, float(slice_s))) + [self.end_s]
+        self.slices = list(zip(edges[:-1], edges[1:]))
+        sliced = np.array([len(self.slices) > 1 and pass_duration_bound_s(e, horizon_deg) <= 6 * 3600.0
+                           for e in self.elements], dtype=bool)
+        parts = max(1, self.workers) * 4 if self.workers > 1 else 1
+        self._whole = _split([self.elements[i] for i in np.flatnonzero(~sliced)], parts, np.flatnonzero(~sliced))
+        self._sliced = _split([self.elements[i] for i in np.flatnonzero(sliced)], parts, np.flatnonzero(sliced))
+        self.counts = np.zeros(n, dtype=int)
+        self.visible_counts = np.zeros(n, dtype=int)
+        self.peak_el = np.full(n, -np.inf)  # the highest culmination of each satellite
+        self._summary = None
+        self._finished = None
+        self._done = 0
+
+    def _jobs(self):
+        """(slice index, satellite indices, Job) in the order they are needed."""
+        sky = SkyTable(self.start_s - 7 * 3600.0, self.end_s + 7 * 3600.0)
+
+        def job(lo, hi):
+            return Job(self.site, self.start_s, self.end_s, lo, hi, self.horizon_deg, self.rules, sky)
+        whole = [(-1, rows, job(self.start_s, self.end_s)) for rows in self._whole]
+        return whole + [(k, rows, job(lo, hi)) for k, (lo, hi) in enumerate(self.slices) for rows in self._sliced]
+
+    def __iter__(self):
+        jobs = self._jobs()
+        self._total = len(jobs)
+        if not jobs:
+            return
+        if self.workers > 1 and len(jobs) > 1:
+            # Each worker gets the element sets once, at its start.
+            with ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
+                                     initargs=(self.elements,)) as pool:
+                yield from self._tables(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job),
+                                        lambda f: f.result())
+        else:
+            yield from self._tables(jobs, lambda rows, job: (rows, job),
+                                    lambda a: survey([self.elements[i] for i in a[0]], a[1]))
+
+    def _tables(self, jobs, start, result):
+        """Start jobs two slices ahead of the one being delivered; yield each slice's table."""
+        pending, summaries = {}, {}
+        queue = list(jobs)
+
+        def launch(until):
+            while queue and queue[0][0] <= until:
+                k, rows, job = queue.pop(0)
+                pending.setdefault(k, []).append((rows, start(rows, job)))
+
+        def collect(k):
+            tables, maps, parts = [], [], []
+            for rows, handle in pending.pop(k, []):
+                table, summary = result(handle)
+                tables.append(table)
+                maps.append(rows)
+                parts.append((rows, summary))
+                self._done += 1
+                if self.progress:
+                    self.progress(self._done, self._total)
+            for rows, summary in parts:
+                key = tuple(rows[:1])  # a chunk's rows are the same in every slice
+                summaries[key] = (rows, Summary.merge(summaries[key][1], summary) if key in summaries else summary)
+            return PassTable.join(tables, maps)
+
+        launch(1)
+        held = collect(-1)  # satellites surveyed over the whole window at once
+        for k in range(len(self.slices)):
+            launch(k + 2)
+            table = collect(k)
+            last = k == len(self.slices) - 1
+            due = np.ones(len(held), bool) if last else held.passes["rise_s"] < self.slices[k][1]
+            table = PassTable.join([table, held.take(due)], [np.arange(len(self.elements))] * 2).in_time_order()
+            held = held.take(~due)
+            np.add.at(self.counts, table.passes["sat"].astype(int), 1)
+            np.add.at(self.visible_counts, table.passes["sat"].astype(int), table.window_count() > 0)
+            np.maximum.at(self.peak_el, table.passes["sat"].astype(int), table.passes["culmination_el"])
+            if self.brighter_than is not None:
+                table, unknown = table.brighter_than(self.brighter_than)
+                self._unjudged += unknown
+            yield table
+        rows = [v[0] for v in summaries.values()]
+        self._summary = Summary.join([v[1] for v in summaries.values()], rows, len(self.elements))
+
+    def settings(self):
+        """A :class:`Prediction` with the settings only (no passes or reports yet)."""
+        return Prediction(self.site, from_posix(self.start_s), from_posix(self.end_s), self.horizon_deg,
+                          self.rules.min_elevation_deg, self.rules.sun_altitude_deg, elements=self.elements)
+
+    def finish(self, table=None):
+        """The :class:`Prediction` (after iterating), holding ``table`` if given."""
+        if self._finished is not None and table is None:
+            return self._finished
+        if self._summary is None:
+            self._summary = Summary.join([], [], len(self.elements))
+        prediction = Prediction(self.site, from_posix(self.start_s), from_posix(self.end_s), self.horizon_deg,
+                                self.rules.min_elevation_deg, self.rules.sun_altitude_deg,
+                                table if table is not None else PassTable.empty(), self.elements,
+                                _reports(self.elements, self._summary, self.counts, self.visible_counts,
+                                         self.peak_el, self.start_s, self.horizon_deg))
+        note = _brightness_note(self._unjudged, self.brighter_than)
+        prediction.warnings = _warnings(self.elements, prediction) + ([note] if note else [])
+        self._finished = prediction
+        return prediction
+
+
+# Worker processes keep the element sets they were started with (set once,
+# by the pool's initializer, in the worker only), so jobs send indices.
+_worker_elements = []
+
+
+def _start_worker(elements):
+    _worker_elements[:] = elements
+
+
+def _survey_rows(rows, job):
+    return survey([_worker_elements[i] for i in rows], job)
 
 
 def predict_passes(elements, site, start, end=None, *, days=7.0, horizon_deg=0.0,
@@ -120,56 +266,26 @@ def predict_passes(elements, site, start, end=None, *, days=7.0, horizon_deg=0.0
     ``start``/``end`` are aware datetimes (``end`` defaults to ``start +
     days``).  ``workers`` processes share the satellites (default: up to 2
     when there are many satellites).  ``progress(done, total)`` is called as
-    satellite chunks finish.  Returns a :class:`Prediction`.
+    chunks of work finish.  Returns a :class:`Prediction`; for very large
+    outputs, :class:`PassStream` gives the passes slice by slice.
     """
-    elements = list(elements)
-    start_s = to_posix(start)
-    end_s = to_posix(end) if end is not None else start_s + float(days) * 86400.0
-    if not end_s > start_s:
-        raise OrbitsError("the prediction window is empty: the end must come after the start")
-    if not -5.0 <= horizon_deg < 90.0:
-        raise OrbitsError(f"horizon {horizon_deg} deg is out of range (-5 to 90)")
-    rules = VisibilityRules(min_elevation_deg, sun_altitude_deg)
-    # The Sun and UT1 table, once for every worker (margins as in the search).
-    sky = SkyTable(start_s - 7 * 3600.0, end_s + 7 * 3600.0) if elements else None
-    settings = (site, start_s, end_s, float(horizon_deg), rules, sky)
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(elements) >= 200 else 1
-    chunks = _split(elements, max(1, workers) * 4 if workers > 1 else 1)
-    tables, reports = [None] * len(chunks), [None] * len(chunks)
-
-    def collect(k, result):
-        tables[k], reports[k] = result
-        if progress:
-            progress(sum(t is not None for t in tables), len(chunks))
-
-    if workers > 1 and len(chunks) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_predict_chunk, [elements[i] for i in chunk], settings) for chunk in chunks]
-            for k, future in enumerate(futures):
-                collect(k, future.result())
-    else:
-        for k, chunk in enumerate(chunks):
-            collect(k, _predict_chunk([elements[i] for i in chunk], settings))
-    table = PassTable.join(tables, chunks).in_time_order()
-    order = np.argsort(np.concatenate(chunks)) if chunks else []
-    reports = [r for part in reports for r in part]
-    prediction = Prediction(site, from_posix(start_s), from_posix(end_s), float(horizon_deg),
-                            rules.min_elevation_deg, rules.sun_altitude_deg, table, elements,
-                            [reports[k] for k in order])
-    prediction.warnings = _warnings(elements, prediction)
-    return prediction
+    stream = PassStream(elements, site, start, end, days=days, horizon_deg=horizon_deg,
+                        min_elevation_deg=min_elevation_deg, sun_altitude_deg=sun_altitude_deg,
+                        workers=workers, progress=progress)
+    tables = list(stream)
+    n = len(stream.elements)
+    return stream.finish(PassTable.join(tables, [np.arange(n)] * len(tables)))
 
 
-def _split(elements, parts):
-    """Split the indices of ``elements`` into ``parts`` chunks of similar work
-    (dealt out in order of mean motion)."""
+def _split(elements, parts, index):
+    """Split ``index`` (the positions of ``elements``) into ``parts`` chunks
+    of similar work (dealt out in order of mean motion)."""
     if not elements:
         return []
     if parts <= 1:
-        return [np.arange(len(elements))]
+        return [np.asarray(index)]
     order = np.argsort([e.mean_motion_rev_per_day for e in elements], kind="stable")
-    return [c for c in (order[k::parts] for k in range(parts)) if len(c)]
+    return [np.asarray(index)[c] for c in (order[k::parts] for k in range(parts)) if len(c)]
 
 
 def stale_warning(elements, start, end):
@@ -200,81 +316,33 @@ def _warnings(elements, prediction):
     return out
 
 
-def _predict_chunk(elements, settings):
-    """Search, refine and judge visibility for one chunk of satellites.
-
-    Returns a :class:`PassTable` (``sat`` indexes ``elements``) and the
-    list of :class:`SatelliteReport`.
-    """
-    site, start_s, end_s, horizon_deg, rules, sky = settings
-    if not elements:
-        return PassTable.empty(), []
-    search = PassSearch(elements, site, start_s, end_s, horizon_deg, sky).run()
-    tracker = search.tracker
-    sat, culm, rise_known, set_known = search.sat, search.culmination_s, search.rise_known, search.set_known
-    rise = np.where(rise_known, search.rise_s, np.maximum(search.rise_s, start_s))
-    set_ = np.where(set_known, search.set_s, np.minimum(search.set_s, end_s))
-    std = [_standard_magnitude(e) for e in elements]
-    w = visible_windows(tracker, rules, sat, rise, set_, std, search.peak_el)
-    # A window's peak is the culmination when it holds it, else its higher end
-    # (elevation has one maximum per pass between rise and set).
-    owner = w["pass"]
-    holds = (w["start_s"] <= culm[owner]) & (culm[owner] <= w["end_s"])
-    # Rise, culmination, set and every window edge, in one evaluation.
-    n, m = len(sat), len(owner)
-    times = np.concatenate([rise, culm, set_, w["start_s"], w["end_s"]])
-    look = tracker.look(times, np.concatenate([sat, sat, sat, sat[owner], sat[owner]])) \
-        if n else {"azimuth_deg": times, "elevation_deg": times}
-    az = np.round(look["azimuth_deg"], 3)
-    el = np.round(look["elevation_deg"], 4) + 0.0  # no -0.0
-    passes = {"sat": sat, "norad_id": np.array([elements[s].norad_id for s in sat.tolist()], dtype=int),
-              "starts_before": (rise < start_s) | ~rise_known, "ends_after": (set_ > end_s) | ~set_known}
-    for k, name in enumerate(("rise", "culmination", "set")):
-        part = slice(k * n, (k + 1) * n)
-        passes.update({f"{name}_s": times[part], f"{name}_az": az[part], f"{name}_el": el[part]})
-    windows = {"pass": owner, "start_reason": w["start_reason"], "end_reason": w["end_reason"],
-               "magnitude": w["magnitude"]}
-    for k, name in enumerate(("start", "end")):
-        part = slice(3 * n + k * m, 3 * n + (k + 1) * m)
-        windows.update({f"{name}_s": times[part], f"{name}_az": az[part], f"{name}_el": el[part]})
-    higher_end = np.where(windows["end_el"] > windows["start_el"], "end", "start")
-    for col in ("s", "az", "el"):
-        ends = np.where(higher_end == "end", windows[f"end_{col}"], windows[f"start_{col}"])
-        windows[f"peak_{col}"] = np.where(holds, passes[f"culmination_{col}"][owner], ends)
-    table = PassTable(passes, windows)
-    return table, _reports(search, table)
-
-
-def _reports(search, table):
+def _reports(elements, summary, counts, visible_counts, peak_el, start_s, horizon_deg):
+    """A :class:`SatelliteReport` per satellite from the merged slice summaries
+    (elevation ranges from the search grid, topped by the refined culminations)."""
     reports = []
-    start = np.array([search.start_s])
-    first = search.tracker.look(start)  # every satellite at the window start
-    lat, lon, _ = subpoint(first["r_ef"])
-    count = np.bincount(table.passes["sat"].astype(int), minlength=len(search.elements))
-    visible = np.bincount(table.passes["sat"].astype(int), weights=table.window_count() > 0,
-                          minlength=len(search.elements))
-    for k, e in enumerate(search.elements):
+    el_max = np.maximum(summary.el_max, peak_el)
+    for k, e in enumerate(elements):
         usable_until, message = None, ""
-        code = int(search.fail_code[k])
-        if np.isfinite(search.fail_s[k]):
-            usable_until = from_posix(search.fail_s[k])
+        fail_s, code = float(summary.fail_s[k]), int(summary.fail_code[k])
+        if np.isfinite(fail_s):
+            usable_until = from_posix(fail_s)
             why = SGP4_ERRORS.get(code, "the computed orbit is below 80 km: it has re-entered")
             decayed = code in (6, 99)
             message = (f"{'the satellite has decayed' if decayed else 'the elements are unusable'} "
                        f"after {usable_until:%Y-%m-%d %H:%M} UTC (SGP4: {why}); no predictions after that")
-        if np.isfinite(search.fail_s[k]) and search.fail_s[k] <= search.start_s:
+        if np.isfinite(fail_s) and fail_s <= start_s:
             status = "failed"
-        elif count[k]:
+        elif counts[k]:
             status = "passes"
-        elif search.up_at_lo[k] and search.el_min[k] >= search.horizon_deg:
+        elif summary.up_at_start[k] and summary.el_min[k] >= horizon_deg:
             status = "always_above"
         else:
             status = "never_rises"
-        has_range = np.isfinite(search.el_min[k])
+        has_range = np.isfinite(summary.el_min[k])
+        lon = summary.longitude_deg[k]
         reports.append(SatelliteReport(
-            e.norad_id, display_name(e), e.orbit_class, e.epoch, status, int(count[k]), int(visible[k]),
-            (round(float(search.az_min[k]), 3), round(float(search.az_max[k]), 3)) if has_range else (),
-            (round(float(search.el_min[k]), 3), round(float(search.el_max[k]), 3)) if has_range else (),
-            round(float(lon[k, 0]), 3) if first["error"][k, 0] == 0 else None,
-            usable_until, message, e.source))
+            e.norad_id, display_name(e), e.orbit_class, e.epoch, status, int(counts[k]), int(visible_counts[k]),
+            (round(float(summary.az_min[k]), 3), round(float(summary.az_max[k]), 3)) if has_range else (),
+            (round(float(summary.el_min[k]), 3), round(float(el_max[k]), 3)) if has_range else (),
+            round(float(lon), 3) if np.isfinite(lon) else None, usable_until, message, e.source))
     return reports

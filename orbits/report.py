@@ -145,11 +145,8 @@ class RecordStream:
     """A JSON list written in blocks as it is read: ``blocks()`` yields lists
     of :class:`RawJSON` texts, so a large output never sits in memory whole."""
 
-    def __init__(self, blocks, count):
-        self.blocks, self.count = blocks, count
-
-    def __len__(self):
-        return self.count
+    def __init__(self, blocks):
+        self.blocks = blocks
 
 def iso_times(seconds, zone):
     """ISO 8601 texts (milliseconds, with offset) of POSIX seconds in ``zone``,
@@ -173,21 +170,23 @@ def _events_json(cols, name, zone, rows=None):
     return [f'{{"time": "{t}", "azimuth": {az!r}, "elevation": {el!r}}}' for t, az, el in
             zip(times, pick(cols[f"{name}_az"]).tolist(), pick(cols[f"{name}_el"]).tolist())]
 
-def _pass_lines(p, zone, visible_only, block=20_000):
-    """The ``passes`` records of the contract as a :class:`RecordStream` of
-    JSON texts, formatted from the columns ``block`` passes at a time."""
-    table = p.table
-    if visible_only:
-        table = table.take(table.window_count() > 0)
-
+def _pass_lines(tables, elements, zone, visible_only, block=20_000):
+    """The ``passes`` records of the contract from ``tables`` (an iterable
+    of :class:`~orbits.table.PassTable`, in time order) as a
+    :class:`RecordStream` of JSON texts, ``block`` passes at a time."""
     def blocks():
-        for first in range(0, len(table), block):
-            yield _lines(table.take(np.arange(first, min(first + block, len(table)))), p.elements, zone)
-    return RecordStream(blocks, len(table))
+        memo = {}
+        for table in tables:
+            if visible_only:
+                table = table.take(table.window_count() > 0)
+            for first in range(0, len(table), block):
+                yield _lines(table.take(np.arange(first, min(first + block, len(table)))), elements, zone, memo)
+    return RecordStream(blocks)
 
 
-def _lines(table, elements, zone):
-    """JSON texts of the passes of ``table`` (see :func:`passes_json`)."""
+def _lines(table, elements, zone, memo):
+    """JSON texts of the passes of ``table`` (see :func:`passes_json`);
+    ``memo`` keeps each satellite's name and epoch texts."""
     cols, w = table.passes, table.windows
     if not len(table):
         return []
@@ -205,15 +204,14 @@ def _lines(table, elements, zone):
     micro = whole.astype(np.int64) * 1_000_000 + np.round(
         (np.concatenate([cols["rise_s"], cols["set_s"]]) - whole) * 1e6).astype(np.int64)
     duration = ((micro[len(table):] - micro[:len(table)]) / 1e6).tolist()
-    names, epochs = {}, {}
     lines = []
     for k, (sat, norad, before, after) in enumerate(zip(
             cols["sat"].tolist(), cols["norad_id"].tolist(), cols["starts_before"].tolist(),
             cols["ends_after"].tolist())):
-        if sat not in names:
+        if sat not in memo:
             e = elements[sat]
-            names[sat] = json.dumps(display_name(e), ensure_ascii=False)
-            epochs[sat] = _iso(e.epoch, UTC)
+            memo[sat] = (json.dumps(display_name(e), ensure_ascii=False), _iso(e.epoch, UTC))
+        name, epoch = memo[sat]
         j = longest[k]
         if j >= 0:
             vis = (f'true, "visible_start": {wev["start"][j]}, "visible_end": {wev["end"][j]}, '
@@ -222,9 +220,9 @@ def _lines(table, elements, zone):
             vis = 'false, "visible_start": null, "visible_end": null, "visible_peak": null, "visible_end_reason": null'
         mag = magnitude[k]
         lines.append(RawJSON(
-            f'{{"norad_id": {norad}, "name": {names[sat]}, "rise": {ev["rise"][k]}, "culmination": '
+            f'{{"norad_id": {norad}, "name": {name}, "rise": {ev["rise"][k]}, "culmination": '
             f'{ev["culmination"][k]}, "set": {ev["set"][k]}, "visible": {vis}, "magnitude": '
-            f'{"null" if mag != mag else repr(mag)}, "tle_epoch": "{epochs[sat]}", "in_progress_at_start": '
+            f'{"null" if mag != mag else repr(mag)}, "tle_epoch": "{epoch}", "in_progress_at_start": '
             f'{"true" if before else "false"}, "continues_after_end": {"true" if after else "false"}, '
             f'"duration_s": {round(duration[k], 3)!r}, "windows": [{", ".join(windows[k])}]}}'))
     return lines
@@ -232,36 +230,59 @@ def _lines(table, elements, zone):
 def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
     """The JSON contract: ``passes`` (list) plus ``site``, window, ``satellites``, ``warnings``.
 
-    With ``encoded`` the ``passes`` are a :class:`RecordStream` of JSON
-    texts (what :func:`json_text` / :func:`json_chunks` write fast, block by
-    block), else a list of plain dicts.
+    ``prediction`` is a :class:`~orbits.passes.Prediction`, or (with
+    ``encoded``) a :class:`~orbits.passes.PassStream` not yet read: its
+    passes are then formatted slice by slice as they are written, and the
+    satellites and warnings, known only at the end, come last.  With
+    ``encoded`` the lists are :class:`RecordStream` objects of JSON texts
+    (what :func:`json_chunks` writes fast, block by block), else plain lists.
     """
-    p = prediction
-    out = _pass_lines(p, zone, visible_only)
-    if not encoded:
-        out = [json.loads(line) for part in out.blocks() for line in part]
+    from .passes import PassStream
+
+    if isinstance(prediction, PassStream):
+        if not encoded:
+            raise ValueError("a PassStream is written as it is computed: use encoded=True")
+        stream = prediction
+        head = stream.settings()
+        passes = _pass_lines(stream, stream.elements, zone, visible_only)
+        satellites = RecordStream(lambda: [[RawJSON(json.dumps(_satellite_json(r), ensure_ascii=False))
+                                            for r in stream.finish().satellites]])
+        warnings = RecordStream(lambda: [[RawJSON(json.dumps(w, ensure_ascii=False))
+                                          for w in stream.finish().warnings]])
+    else:
+        head = prediction
+        passes = _pass_lines([prediction.table], prediction.elements, zone, visible_only)
+        satellites = [_satellite_json(r) for r in prediction.satellites]
+        warnings = list(prediction.warnings)
+        if not encoded:
+            passes = [json.loads(line) for part in passes.blocks() for line in part]
     return {
-        "site": _site_json(p.site),
-        "start": _iso(p.start, zone),
-        "end": _iso(p.end, zone),
-        "horizon": p.horizon_deg,
-        "min_elevation": p.min_elevation_deg,
-        "sun_altitude": p.sun_altitude_deg,
+        "site": _site_json(head.site),
+        "start": _iso(head.start, zone),
+        "end": _iso(head.end, zone),
+        "horizon": head.horizon_deg,
+        "min_elevation": head.min_elevation_deg,
+        "sun_altitude": head.sun_altitude_deg,
         "visible_only": visible_only,
-        "passes": out,
-        "satellites": [{
-            "norad_id": r.norad_id, "name": r.name, "orbit_class": r.orbit_class,
-            "tle_epoch": _iso(r.tle_epoch, UTC), "elements_source": r.source,
-            "status": r.status, "passes": r.pass_count,
-            "visible_passes": r.visible_count,
-            "azimuth_range": list(r.azimuth_deg) or None,
-            "elevation_range": list(r.elevation_deg) or None,
-            "longitude": r.longitude_deg,
-            "usable_until": _iso(r.usable_until, UTC) if r.usable_until else None,
-            "message": r.message or None,
-        } for r in p.satellites],
-        "warnings": list(p.warnings),
+        "passes": passes,
+        "satellites": satellites,
+        "warnings": warnings,
     }
+
+
+def _satellite_json(r):
+    return {
+        "norad_id": r.norad_id, "name": r.name, "orbit_class": r.orbit_class,
+        "tle_epoch": _iso(r.tle_epoch, UTC), "elements_source": r.source,
+        "status": r.status, "passes": r.pass_count,
+        "visible_passes": r.visible_count,
+        "azimuth_range": list(r.azimuth_deg) or None,
+        "elevation_range": list(r.elevation_deg) or None,
+        "longitude": r.longitude_deg,
+        "usable_until": _iso(r.usable_until, UTC) if r.usable_until else None,
+        "message": r.message or None,
+    }
+
 
 _CSV_EVENTS = ("rise", "culmination", "set", "visible_start", "visible_end")
 
@@ -477,29 +498,26 @@ def json_chunks(data):
     line per element of a top-level list (a pass, a satellite), so large
     outputs use the fast C encoder yet stay readable with ``grep`` and
     ``less``.  A :class:`RecordStream` is written block by block."""
-    def listing(value, indent):
-        if isinstance(value, RecordStream):
-            parts = (texts for texts in value.blocks() if texts)
-        else:
-            parts = iter([[v if isinstance(v, RawJSON) else json.dumps(v, ensure_ascii=False) for v in value]])
-        yield "["
-        sep = "\n"
+    def listing(parts, indent):
+        empty = True
         for texts in parts:
-            yield sep + indent + "  " + f",\n{indent}  ".join(texts)
-            sep = ",\n"
-        yield "\n" + indent + "]"
+            if texts:
+                yield ("[\n" if empty else ",\n") + indent + "  " + f",\n{indent}  ".join(texts)
+                empty = False
+        yield "[]" if empty else "\n" + indent + "]"
 
     def block(value, indent):
-        if isinstance(value, RecordStream) or (isinstance(value, list) and value):
-            if not len(value):
-                return iter(["[]"])
-            return listing(value, indent)
+        if isinstance(value, RecordStream):
+            return listing(value.blocks(), indent)
+        if isinstance(value, list):
+            return listing([[v if isinstance(v, RawJSON) else json.dumps(v, ensure_ascii=False)
+                             for v in value]], indent)
         return iter([json.dumps(value, ensure_ascii=False)])
 
     if isinstance(data, dict):
         yield "{\n"
         for n, (k, v) in enumerate(data.items()):
-            yield f"{',' if n else ''}{chr(10) if n else ''}  {json.dumps(k)}: "
+            yield f"{',' + chr(10) if n else ''}  {json.dumps(k)}: "
             yield from block(v, "  ")
         yield "\n}\n"
     else:

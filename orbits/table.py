@@ -122,7 +122,12 @@ class PassTable:
     @classmethod
     def empty(cls):
         """A table with no passes."""
-        return cls({k: np.array([]) for k in PASS_COLUMNS}, {k: np.array([]) for k in WINDOW_COLUMNS})
+        ints = ("sat", "norad_id", "pass", "start_reason", "end_reason")
+        flags = ("starts_before", "ends_after")
+
+        def column(k):
+            return np.array([], dtype=int if k in ints else bool if k in flags else float)
+        return cls({k: column(k) for k in PASS_COLUMNS}, {k: column(k) for k in WINDOW_COLUMNS})
 
     def __len__(self):
         return len(self.passes["sat"])
@@ -167,6 +172,15 @@ class PassTable:
         mag = np.where(np.isnan(self.windows["magnitude"]), np.inf, self.windows["magnitude"])
         np.minimum.at(out, self.windows["pass"].astype(int), mag)
         return np.where(np.isinf(out), np.nan, out)
+
+    def brighter_than(self, magnitude):
+        """The visible passes at least this bright (magnitude <= ``magnitude``),
+        and how many visible passes had no known magnitude to judge."""
+        visible = self.window_count() > 0
+        mag = self.magnitude()
+        with np.errstate(invalid="ignore"):
+            keep = visible & (mag <= magnitude)
+        return self.take(keep), int((visible & np.isnan(mag)).sum())
 
     def longest_window(self):
         """Row in ``windows`` of each pass's longest window (the first of equals), -1 without."""

@@ -232,6 +232,27 @@ _BLANKS1 = (1, 8, 17, 32, 43, 52, 61, 63)
 _BLANKS2 = (1, 7, 16, 25, 33, 42, 51)
 
 
+def _whole_line_pattern(fields, blanks):
+    """One pattern for a whole 69-column line that accepts exactly what the
+    field-by-field checks accept (each field pinned to its columns by a
+    lookahead on the columns left), the checksum digit included."""
+    spans = {a: (b, pattern.pattern) for (a, b), _, pattern in fields}
+    parts, col = [], 0
+    while col < 69:
+        if col in spans:
+            b, pattern = spans[col]
+            parts.append(f"(?:{pattern})(?=.{{{69 - b}}}$)")
+            col = b
+            continue
+        parts.append(" " if col in blanks else r"\d" if col == 68 else ".")
+        col += 1
+    return re.compile("".join(parts))
+
+
+_WHOLE1 = _whole_line_pattern(_LINE1, _BLANKS1)
+_WHOLE2 = _whole_line_pattern(_LINE2, _BLANKS2)
+
+
 # bytes -> checksum value: digits count as themselves, '-' as 1, all else 0
 _CHECKSUM_VALUES = bytes((c - 48) if 48 <= c <= 57 else (1 if c == 45 else 0) for c in range(256))
 
@@ -242,6 +263,9 @@ def tle_checksum(line):
 
 
 def _check_line(line, number, fields, blanks, source, lineno):
+    whole = _WHOLE1 if number == 1 else _WHOLE2
+    if line.isascii() and whole.fullmatch(line) and int(line[68]) == tle_checksum(line):
+        return  # the common case, in one match; else find what is wrong below
     if not line.isascii():
         bad = next(c for c in line if not c.isascii())
         raise ElementError(source, lineno, f"line {number}", f"non-ASCII character {bad!r} in a TLE line")

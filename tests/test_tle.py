@@ -227,3 +227,32 @@ def test_whole_catalogue_as_omm_json_keeps_line_numbers(shared_data):
     with pytest.raises(ElementError) as caught:
         parse_elements(text[:at] + "-1" + text[at:], "active.json")  # the last record's inclination < -100
     assert (caught.value.line, caught.value.field) == (again[-1].line, "INCLINATION")
+
+
+def test_whole_line_pattern_accepts_exactly_what_the_field_checks_accept(shared_data):
+    """The one-match fast path must never accept a line the field-by-field
+    checks refuse (nor refuse one they accept): random damage to real lines."""
+    import random
+
+    from orbits import tle
+
+    lines = [ln for ln in (shared_data / "active-2026-03-19.tle").read_text().splitlines()
+             if ln[:2] in ("1 ", "2 ")][:4000]
+    rng = random.Random(7)
+    alphabet = " 0123456789.+-ABCUSZIOabc_\t"
+    tried = accepted = 0
+    for line in lines:
+        for _ in range(3):
+            chars = list(line)
+            for _ in range(rng.choice((1, 1, 2))):
+                chars[rng.randrange(2, 68)] = rng.choice(alphabet)
+            damaged = "".join(chars)
+            number = int(damaged[0])
+            fields, blanks = (tle._LINE1, tle._BLANKS1) if number == 1 else (tle._LINE2, tle._BLANKS2)
+            fast = bool((tle._WHOLE1 if number == 1 else tle._WHOLE2).fullmatch(damaged))
+            slow = (all(damaged[c] == " " for c in blanks)
+                    and all(p.fullmatch(damaged[a:b]) for (a, b), _, p in fields) and damaged.isascii())
+            assert fast == slow, damaged
+            tried += 1
+            accepted += fast
+    assert tried == 3 * len(lines) and 0.05 < accepted / tried < 0.95  # both outcomes exercised

@@ -1,0 +1,191 @@
+"""One unit of work: a chunk of satellites over one slice of time.
+
+:func:`survey` runs the whole pipeline for it (search, culminations,
+visibility, the look angles of every event) and returns the passes that
+*rise* in the slice as a :class:`~orbits.table.PassTable`, with a
+:class:`Summary` of each satellite over the slice.  Long windows are cut
+into slices so that memory stays bounded and results can be written while
+later slices are computed (see :mod:`orbits.passes`).
+
+A pass rising near a slice's end is followed past it until it sets: the
+search reaches beyond the slice by a bound on how long a pass of that orbit
+can last.  Orbits whose passes may last for hours (high or near-synchronous
+ones) are not sliced: they are surveyed over the whole window at once.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalog import known_by_id
+from .frames import subpoint
+from .search import PassSearch, margin_s
+from .table import PassTable
+from .visibility import visible_windows
+
+__all__ = ["Job", "survey", "Summary", "pass_duration_bound_s"]
+
+_MU = 398600.4418
+_OMEGA = 7.2921159e-5
+_POLAR_RADIUS_KM = 6356.752
+
+
+def pass_duration_bound_s(elements, horizon_deg=0.0):
+    """An upper bound (s) on how long one pass of this orbit can last, or
+    ``inf`` when the orbit is too slow for a useful bound.
+
+    The satellite's direction, seen from the turning Earth, moves at least
+    at its angular rate at apogee minus the Earth's; a pass stays inside a
+    cap of angular radius ``arccos(R / r_apogee)`` (widened by a negative
+    horizon) around the site.  Twice the time to cross that cap.
+    """
+    a, e = elements.semi_major_axis_km, elements.eccentricity
+    ra = a * (1 + e)
+    n_apogee = math.sqrt(_MU * a * (1 - e * e)) / ra**2
+    if n_apogee < 2 * _OMEGA or ra <= _POLAR_RADIUS_KM:
+        return math.inf
+    cap = math.acos(_POLAR_RADIUS_KM / ra) + math.radians(max(-horizon_deg, 0.0))
+    return 2 * 2 * cap / (n_apogee - _OMEGA)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What :func:`survey` needs besides the satellites (times in POSIX s).
+
+    Passes rising in ``[slice_start_s, slice_end_s)`` are kept (in the first
+    slice also those in progress at its start; in the last, those rising at
+    its end).  ``start_s``/``end_s`` is the whole prediction window, which
+    decides the "in progress" flags and where unknown ends are cut.
+    """
+
+    site: object
+    start_s: float
+    end_s: float
+    slice_start_s: float
+    slice_end_s: float
+    horizon_deg: float
+    rules: object
+    sky: object
+
+    @property
+    def first(self):
+        return self.slice_start_s <= self.start_s
+
+    @property
+    def last(self):
+        return self.slice_end_s >= self.end_s
+
+
+@dataclass
+class Summary:
+    """Per-satellite facts over a slice (arrays, one entry per satellite).
+
+    ``fail_s``/``fail_code``: first time SGP4 failed (inf/0 if never);
+    ``up_at_start``: above the horizon at the slice start; ``el_min`` ...
+    ``az_max``: ranges over the grid samples in the slice (inf/-inf when
+    none); ``longitude_deg``: sub-satellite longitude at the slice start
+    (NaN when it cannot be propagated).
+    """
+
+    fail_s: np.ndarray
+    fail_code: np.ndarray
+    up_at_start: np.ndarray
+    el_min: np.ndarray
+    el_max: np.ndarray
+    az_min: np.ndarray
+    az_max: np.ndarray
+    longitude_deg: np.ndarray
+
+    @classmethod
+    def merge(cls, earlier, later):
+        """The summary of two consecutive slices of the same satellites."""
+        fail = later.fail_s < earlier.fail_s
+        return cls(np.where(fail, later.fail_s, earlier.fail_s),
+                   np.where(fail, later.fail_code, earlier.fail_code), earlier.up_at_start,
+                   np.minimum(earlier.el_min, later.el_min), np.maximum(earlier.el_max, later.el_max),
+                   np.minimum(earlier.az_min, later.az_min), np.maximum(earlier.az_max, later.az_max),
+                   earlier.longitude_deg)
+
+    def take(self, rows):
+        """The summary of satellites ``rows``."""
+        return Summary(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+    @classmethod
+    def join(cls, parts, sat_maps, n):
+        """One summary of ``n`` satellites from parts covering ``sat_maps``."""
+        out = cls(np.full(n, np.inf), np.zeros(n, int), np.zeros(n, bool), np.full(n, np.inf),
+                  np.full(n, -np.inf), np.full(n, np.inf), np.full(n, -np.inf), np.full(n, np.nan))
+        for part, rows in zip(parts, sat_maps):
+            for f in cls.__dataclass_fields__:
+                getattr(out, f)[rows] = getattr(part, f)
+        return out
+
+
+def _standard_magnitude(elements):
+    known = known_by_id(elements.norad_id)
+    return known.standard_magnitude if known is not None else None
+
+
+def survey(elements, job):
+    """Passes of ``elements`` rising in ``job``'s slice, and their :class:`Summary`.
+
+    The table's ``sat`` column indexes ``elements``.
+    """
+    if not elements:
+        return PassTable.empty(), Summary.join([], [], 0)
+    search = PassSearch(elements, job.site, job.slice_start_s, job.slice_end_s, job.horizon_deg, job.sky)
+    if not job.first:  # passes in progress at the slice start belong to the slice before
+        search.lo = np.full(len(elements), job.slice_start_s)
+    if not job.last:   # follow a pass rising before the slice end until it sets
+        reach = [max(margin_s(e), pass_duration_bound_s(e, job.horizon_deg)) for e in elements]
+        search.hi = job.slice_end_s + np.array(reach)
+    search.run()
+    keep = search.rise_s < job.slice_end_s if not job.last else np.ones(len(search.sat), bool)
+    if not job.first:
+        keep &= search.rise_known & (search.rise_s >= job.slice_start_s)
+    table = _table(elements, job, search, np.flatnonzero(keep))
+    start = np.array([job.slice_start_s])
+    first = search.tracker.look(start)  # every satellite at the slice start
+    _, lon, _ = subpoint(first["r_ef"])
+    summary = Summary(search.fail_s, search.fail_code, search.up_at_lo, search.el_min, search.el_max,
+                      search.az_min, search.az_max, np.where(first["error"][:, 0] == 0, lon[:, 0], np.nan))
+    return table, summary
+
+
+def _table(elements, job, search, rows):
+    """The kept passes ``rows`` of ``search`` with their visible windows, as a table."""
+    tracker = search.tracker
+    sat, culm = search.sat[rows], search.culmination_s[rows]
+    rise_known, set_known = search.rise_known[rows], search.set_known[rows]
+    rise = np.where(rise_known, search.rise_s[rows], np.maximum(search.rise_s[rows], job.start_s))
+    set_ = np.where(set_known, search.set_s[rows], np.minimum(search.set_s[rows], job.end_s))
+    std = [_standard_magnitude(e) for e in elements]
+    w = visible_windows(tracker, job.rules, sat, rise, set_, std, search.peak_el[rows])
+    # A window's peak is the culmination when it holds it, else its higher end
+    # (elevation has one maximum per pass between rise and set).
+    owner = w["pass"]
+    holds = (w["start_s"] <= culm[owner]) & (culm[owner] <= w["end_s"])
+    # Rise, culmination, set and every window edge, in one evaluation.
+    n, m = len(sat), len(owner)
+    times = np.concatenate([rise, culm, set_, w["start_s"], w["end_s"]])
+    look = tracker.look(times, np.concatenate([sat, sat, sat, sat[owner], sat[owner]])) \
+        if n else {"azimuth_deg": times, "elevation_deg": times}
+    az = np.round(look["azimuth_deg"], 3)
+    el = np.round(look["elevation_deg"], 4) + 0.0  # no -0.0
+    passes = {"sat": sat, "norad_id": np.array([elements[s].norad_id for s in sat.tolist()], dtype=int),
+              "starts_before": (rise < job.start_s) | ~rise_known,
+              "ends_after": (set_ > job.end_s) | ~set_known}
+    for k, name in enumerate(("rise", "culmination", "set")):
+        part = slice(k * n, (k + 1) * n)
+        passes.update({f"{name}_s": times[part], f"{name}_az": az[part], f"{name}_el": el[part]})
+    windows = {"pass": owner, "start_reason": w["start_reason"], "end_reason": w["end_reason"],
+               "magnitude": w["magnitude"]}
+    for k, name in enumerate(("start", "end")):
+        part = slice(3 * n + k * m, 3 * n + (k + 1) * m)
+        windows.update({f"{name}_s": times[part], f"{name}_az": az[part], f"{name}_el": el[part]})
+    higher_end = windows["end_el"] > windows["start_el"]
+    for col in ("s", "az", "el"):
+        ends = np.where(higher_end, windows[f"end_{col}"], windows[f"start_{col}"])
+        windows[f"peak_{col}"] = np.where(holds, passes[f"culmination_{col}"][owner], ends)
+    return PassTable(passes, windows)
