@@ -166,6 +166,19 @@ class PassStream:
         return whole + [(k, rows, job(lo, hi)) for k, (lo, hi) in enumerate(self.slices) for rows in self._sliced]
 
     def __iter__(self):
+        """One table per slice, in time order."""
+        tables = []
+        for part in self.parts():
+            if part is not None:
+                tables.append(part)
+                continue
+            yield PassTable.join(tables, [np.arange(len(self.elements))] * len(tables)).in_time_order()
+            tables = []
+
+    def parts(self):
+        """The passes as they are computed: a table per finished chunk of a
+        slice (in no particular order), then None when the slice is complete.
+        Consumers that can work on parts (formatting, say) need not wait."""
         jobs = self._jobs()
         self._total = len(jobs)
         if not jobs:
@@ -174,14 +187,14 @@ class PassStream:
             # Each worker gets the element sets once, at its start.
             with ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
                                      initargs=(self.elements,)) as pool:
-                yield from self._tables(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job),
-                                        lambda f: f.result())
+                yield from self._parts(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job),
+                                       lambda f: f.result())
         else:
-            yield from self._tables(jobs, lambda rows, job: (rows, job),
-                                    lambda a: survey([self.elements[i] for i in a[0]], a[1]))
+            yield from self._parts(jobs, lambda rows, job: (rows, job),
+                                   lambda a: survey([self.elements[i] for i in a[0]], a[1]))
 
-    def _tables(self, jobs, start, result):
-        """Start jobs two slices ahead of the one being delivered; yield each slice's table."""
+    def _parts(self, jobs, start, result):
+        """Start jobs two slices ahead of the one being delivered; yield parts as they finish."""
         pending, summaries = {}, {}
         queue = list(jobs)
 
@@ -191,38 +204,39 @@ class PassStream:
                 pending.setdefault(k, []).append((rows, start(rows, job)))
 
         def collect(k):
-            tables, maps, parts = [], [], []
             for rows, handle in pending.pop(k, []):
                 table, summary = result(handle)
-                tables.append(table)
-                maps.append(rows)
-                parts.append((rows, summary))
                 self._done += 1
                 if self.progress:
                     self.progress(self._done, self._total)
-            for rows, summary in parts:
                 key = tuple(rows[:1])  # a chunk's rows are the same in every slice
                 summaries[key] = (rows, Summary.merge(summaries[key][1], summary) if key in summaries else summary)
-            return PassTable.join(tables, maps)
+                yield PassTable.join([table], [rows])
 
         launch(1)
-        held = collect(-1)  # satellites surveyed over the whole window at once
+        whole = list(collect(-1))  # satellites surveyed over the whole window at once
+        held = PassTable.join(whole, [np.arange(len(self.elements))] * len(whole))
         for k in range(len(self.slices)):
             launch(k + 2)
-            table = collect(k)
             last = k == len(self.slices) - 1
             due = np.ones(len(held), bool) if last else held.passes["rise_s"] < self.slices[k][1]
-            table = PassTable.join([table, held.take(due)], [np.arange(len(self.elements))] * 2).in_time_order()
+            for table in [held.take(due), *collect(k)]:
+                yield self._counted(table)
             held = held.take(~due)
-            np.add.at(self.counts, table.passes["sat"].astype(int), 1)
-            np.add.at(self.visible_counts, table.passes["sat"].astype(int), table.window_count() > 0)
-            np.maximum.at(self.peak_el, table.passes["sat"].astype(int), table.passes["culmination_el"])
-            if self.brighter_than is not None:
-                table, unknown = table.brighter_than(self.brighter_than)
-                self._unjudged += unknown
-            yield table
+            yield None
         rows = [v[0] for v in summaries.values()]
         self._summary = Summary.join([v[1] for v in summaries.values()], rows, len(self.elements))
+
+    def _counted(self, table):
+        """Count a part's passes per satellite; apply the brightness limit."""
+        sat = table.passes["sat"].astype(int)
+        np.add.at(self.counts, sat, 1)
+        np.add.at(self.visible_counts, sat, table.window_count() > 0)
+        np.maximum.at(self.peak_el, sat, table.passes["culmination_el"])
+        if self.brighter_than is not None:
+            table, unknown = table.brighter_than(self.brighter_than)
+            self._unjudged += unknown
+        return table
 
     def settings(self):
         """A :class:`Prediction` with the settings only (no passes or reports yet)."""

@@ -170,17 +170,25 @@ def _events_json(cols, name, zone, rows=None):
     return [f'{{"time": "{t}", "azimuth": {az!r}, "elevation": {el!r}}}' for t, az, el in
             zip(times, pick(cols[f"{name}_az"]).tolist(), pick(cols[f"{name}_el"]).tolist())]
 
-def _pass_lines(tables, elements, zone, visible_only, block=20_000):
-    """The ``passes`` records of the contract from ``tables`` (an iterable
-    of :class:`~orbits.table.PassTable`, in time order) as a
-    :class:`RecordStream` of JSON texts, ``block`` passes at a time."""
+def _pass_lines(parts, elements, zone, visible_only):
+    """The ``passes`` records of the contract as a :class:`RecordStream` of
+    JSON texts.  ``parts`` yields :class:`~orbits.table.PassTable` parts and
+    None after the last part of each stretch of time (see
+    :meth:`orbits.passes.PassStream.parts`): parts are formatted as they
+    come, and each stretch is written in time order when complete."""
     def blocks():
-        memo = {}
-        for table in tables:
-            if visible_only:
-                table = table.take(table.window_count() > 0)
-            for first in range(0, len(table), block):
-                yield _lines(table.take(np.arange(first, min(first + block, len(table)))), elements, zone, memo)
+        memo, lines, keys = {}, [], []
+        for table in parts:
+            if table is not None:
+                if visible_only:
+                    table = table.take(table.window_count() > 0)
+                lines += _lines(table, elements, zone, memo)
+                keys.append((table.passes["rise_s"], table.passes["norad_id"]))
+                continue
+            if keys:
+                order = np.lexsort((np.concatenate([k[1] for k in keys]), np.concatenate([k[0] for k in keys])))
+                yield [lines[i] for i in order.tolist()]
+            lines, keys = [], []
     return RecordStream(blocks)
 
 
@@ -244,14 +252,14 @@ def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
             raise ValueError("a PassStream is written as it is computed: use encoded=True")
         stream = prediction
         head = stream.settings()
-        passes = _pass_lines(stream, stream.elements, zone, visible_only)
+        passes = _pass_lines(stream.parts(), stream.elements, zone, visible_only)
         satellites = RecordStream(lambda: [[RawJSON(json.dumps(_satellite_json(r), ensure_ascii=False))
                                             for r in stream.finish().satellites]])
         warnings = RecordStream(lambda: [[RawJSON(json.dumps(w, ensure_ascii=False))
                                           for w in stream.finish().warnings]])
     else:
         head = prediction
-        passes = _pass_lines([prediction.table], prediction.elements, zone, visible_only)
+        passes = _pass_lines([prediction.table, None], prediction.elements, zone, visible_only)
         satellites = [_satellite_json(r) for r in prediction.satellites]
         warnings = list(prediction.warnings)
         if not encoded:
