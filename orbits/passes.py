@@ -14,7 +14,7 @@ import functools
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 from sgp4.api import SGP4_ERRORS
@@ -109,9 +109,12 @@ def _brightness_note(unknown, magnitude):
             f"magnitude left out by the brightness limit {magnitude:g}")
 
 
-#: Windows longer than this (s) are predicted slice by slice: memory stays
-#: bounded and output can be written while later slices are computed.
-SLICE_S = 86400.0
+#: Long windows are predicted slice by slice, so memory stays bounded and
+#: output can be written while later slices are computed.  A slice holds
+#: about this many satellite-days of work (a day of a 15,000-satellite
+#: catalogue; a single slice for a few satellites, whose slices would only
+#: add overhead), and lasts at least a day.
+SLICE_SATELLITE_DAYS = 15_000.0
 
 
 class PassStream:
@@ -121,12 +124,14 @@ class PassStream:
     order (its ``sat`` column indexes ``elements``); then :meth:`finish`
     gives the :class:`Prediction` with the satellites' reports and the
     warnings (its table is the one passed in, empty by default).  Arguments
-    as for :func:`predict_passes`.
+    as for :func:`predict_passes`; ``slice_s`` overrides the slice length
+    (see :data:`SLICE_SATELLITE_DAYS`), ``brighter_than`` keeps only visible
+    passes at least that bright (see :meth:`Prediction.brighter_than`).
     """
 
     def __init__(self, elements, site, start, end=None, *, days=7.0, horizon_deg=0.0,
                  min_elevation_deg=10.0, sun_altitude_deg=-6.0, workers=None, progress=None,
-                 slice_s=SLICE_S, brighter_than=None):
+                 slice_s=None, brighter_than=None):
         self.elements = list(elements)
         self.site = site
         self.start_s = to_posix(start)
@@ -142,6 +147,8 @@ class PassStream:
         self._unjudged = 0  # visible passes left out by brighter_than for want of a magnitude
         n = len(self.elements)
         self.workers = workers if workers is not None else (min(2, os.cpu_count() or 1) if n >= 200 else 1)
+        if slice_s is None:
+            slice_s = 86400.0 * max(1.0, SLICE_SATELLITE_DAYS / max(n, 1))
         edges = list(np.arange(self.start_s, self.end_s, float(slice_s))) + [self.end_s]
         self.slices = list(zip(edges[:-1], edges[1:]))
         sliced = np.array([len(self.slices) > 1 and pass_duration_bound_s(e, horizon_deg) <= 6 * 3600.0

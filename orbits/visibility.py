@@ -173,16 +173,20 @@ def _windows_of(tracker, rules, sat, owner, lo, hi, lo_why, hi_why):
     t = lo[seg] + (hi - lo)[seg] * step / (counts - 1)[seg]
     elements = tracker.elements
     sats = np.unique(sat[owner])
+    # Per satellite: the curvature bound of the cone height w (km/s^2) and the
+    # rate bound of the shadow margin (km/s).
     curvature = np.zeros(len(elements))
     rate = np.zeros(len(elements))
-    near = np.ones(len(elements))
+    site_radius = np.linalg.norm(tracker.site.itrs_km())
     for s in sats.tolist():
         e = elements[s]
         v_inertial, v_rotating = speed_bounds_km_s(e)
-        rho_min = max(perigee_radius_km(e) - np.linalg.norm(tracker.site.itrs_km()), 50.0)
+        rho_min = max(perigee_radius_km(e) - site_radius, 50.0)
         m = curvature_bound_km_s2(e)
         curvature[s] = m + abs(math.sin(math.radians(rules.min_elevation_deg))) * (v_rotating**2 / rho_min + m)
-        rate[s] = v_inertial / 0.99 + 0.01  # the ellipsoid is stretched to a sphere
+        # The margin is measured with z stretched by 1/(1 - f) (under 1%); the
+        # Sun's own motion adds well under 0.01 km/s.
+        rate[s] = v_inertial / 0.99 + 0.01
     sin_min = math.sin(math.radians(rules.min_elevation_deg))
 
     seg_sat = sat[owner]

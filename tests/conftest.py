@@ -1,6 +1,5 @@
 """Shared fixtures.  Matplotlib runs headless; nothing here touches the network."""
 
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 

@@ -60,3 +60,28 @@ def test_iso_times_agree_with_datetime_at_millisecond_edges():
     for zone in (UTC, PKT, *fixed, ZoneInfo("Asia/Kolkata"), ZoneInfo("America/New_York")):
         assert report.iso_times(seconds, zone) == [
             from_posix(s).astimezone(zone).isoformat(timespec="milliseconds") for s in seconds]
+
+
+@pytest.mark.parametrize("visible_only", [True, False])
+def test_streamed_json_equals_the_whole_prediction(mission, islamabad, epoch_day, visible_only):
+    """`orbits passes --format json` writes a PassStream slice by slice; the
+    document is the one built from the finished prediction."""
+    import numpy as np
+
+    from orbits.passes import PassStream
+    from orbits.table import PassTable
+
+    def make_stream():  # three one-day slices
+        return PassStream(list(mission.values()), islamabad, epoch_day, days=3, slice_s=86400.0)
+
+    collected = make_stream()
+    tables = list(collected)
+    assert len(tables) == 3
+    n = len(collected.elements)
+    whole = report.passes_json(collected.finish(PassTable.join(tables, [np.arange(n)] * 3)), PKT, visible_only)
+    pieces = list(report.json_chunks(report.passes_json(make_stream(), PKT, visible_only, encoded=True)))
+    assert len(pieces) > 10  # written in pieces, not as one text
+    streamed = json.loads("".join(pieces))
+    assert streamed == whole
+    times = [p["rise"]["time"] for p in streamed["passes"]]
+    assert times == sorted(times) and len(times) > (5 if visible_only else 100)
