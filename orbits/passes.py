@@ -151,7 +151,8 @@ class PassStream:
             slice_s = 86400.0 * max(1.0, SLICE_SATELLITE_DAYS / max(n, 1))
         edges = list(np.arange(self.start_s, self.end_s, float(slice_s))) + [self.end_s]
         self.slices = list(zip(edges[:-1], edges[1:]))
-        sliced = np.array([len(self.slices) > 1 and pass_duration_bound_s(e, horizon_deg) <= 6 * 3600.0
+        # One slice: every satellite is "sliced" (its slice is the window).
+        sliced = np.array([len(self.slices) == 1 or pass_duration_bound_s(e, horizon_deg) <= 6 * 3600.0
                            for e in self.elements], dtype=bool)
         parts = max(1, self.workers) * 4 if self.workers > 1 else 1
         self._whole = _split([self.elements[i] for i in np.flatnonzero(~sliced)], parts, np.flatnonzero(~sliced))
@@ -192,10 +193,13 @@ class PassStream:
             return
         if self.workers > 1 and len(jobs) > 1:
             # Each worker gets the element sets once, at its start.
-            with ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
-                                     initargs=(self.elements,)) as pool:
+            pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
+                                       initargs=(self.elements,))
+            try:
                 yield from self._parts(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job),
                                        lambda f: f.result())
+            finally:  # the workers wind down while the caller goes on
+                pool.shutdown(wait=False, cancel_futures=True)
         else:
             yield from self._parts(jobs, lambda rows, job: (rows, job),
                                    lambda a: survey([self.elements[i] for i in a[0]], a[1]))
@@ -227,7 +231,8 @@ class PassStream:
             launch(k + 2)
             last = k == len(self.slices) - 1
             due = np.ones(len(held), bool) if last else held.passes["rise_s"] < self.slices[k][1]
-            for table in [held.take(due), *collect(k)]:
+            yield self._counted(held.take(due))
+            for table in collect(k):
                 yield self._counted(table)
             held = held.take(~due)
             yield None
@@ -340,30 +345,30 @@ def _warnings(elements, prediction):
 def _reports(elements, summary, counts, visible_counts, peak_el, start_s, horizon_deg):
     """A :class:`SatelliteReport` per satellite from the merged slice summaries
     (elevation ranges from the search grid, topped by the refined culminations)."""
+    has_range = np.isfinite(summary.el_min).tolist()
+
+    def rounded(values):  # Python's correctly rounded round(), as elsewhere in the output
+        return [round(x, 3) if x == x else None for x in values.tolist()]
+    az_min, az_max = rounded(summary.az_min), rounded(summary.az_max)
+    el_min, el_max = rounded(summary.el_min), rounded(np.maximum(summary.el_max, peak_el))
+    lon = rounded(summary.longitude_deg)
+    failed = np.isfinite(summary.fail_s)
+    status = np.where(failed & (summary.fail_s <= start_s), "failed",
+                      np.where(counts > 0, "passes",
+                               np.where(summary.up_at_start & (summary.el_min >= horizon_deg),
+                                        "always_above", "never_rises"))).tolist()
     reports = []
-    el_max = np.maximum(summary.el_max, peak_el)
     for k, e in enumerate(elements):
         usable_until, message = None, ""
-        fail_s, code = float(summary.fail_s[k]), int(summary.fail_code[k])
-        if np.isfinite(fail_s):
-            usable_until = from_posix(fail_s)
+        if failed[k]:
+            usable_until = from_posix(summary.fail_s[k])
+            code = int(summary.fail_code[k])
             why = SGP4_ERRORS.get(code, "the computed orbit is below 80 km: it has re-entered")
             decayed = code in (6, 99)
             message = (f"{'the satellite has decayed' if decayed else 'the elements are unusable'} "
                        f"after {usable_until:%Y-%m-%d %H:%M} UTC (SGP4: {why}); no predictions after that")
-        if np.isfinite(fail_s) and fail_s <= start_s:
-            status = "failed"
-        elif counts[k]:
-            status = "passes"
-        elif summary.up_at_start[k] and summary.el_min[k] >= horizon_deg:
-            status = "always_above"
-        else:
-            status = "never_rises"
-        has_range = np.isfinite(summary.el_min[k])
-        lon = summary.longitude_deg[k]
         reports.append(SatelliteReport(
-            e.norad_id, display_name(e), e.orbit_class, e.epoch, status, int(counts[k]), int(visible_counts[k]),
-            (round(float(summary.az_min[k]), 3), round(float(summary.az_max[k]), 3)) if has_range else (),
-            (round(float(summary.el_min[k]), 3), round(float(el_max[k]), 3)) if has_range else (),
-            round(float(lon), 3) if np.isfinite(lon) else None, usable_until, message, e.source))
+            e.norad_id, display_name(e), e.orbit_class, e.epoch, status[k], int(counts[k]), int(visible_counts[k]),
+            (az_min[k], az_max[k]) if has_range[k] else (), (el_min[k], el_max[k]) if has_range[k] else (),
+            lon[k], usable_until, message, e.source))
     return reports

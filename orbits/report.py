@@ -163,12 +163,14 @@ def iso_times(seconds, zone):
     text = np.datetime_as_string(local_ms.astype("datetime64[ms]"), unit="ms")
     return [t + suffix for t in text.tolist()]
 
+
 def _events_json(cols, name, zone, rows=None):
     """JSON texts of one event column group (``<name>_s``, ``_az``, ``_el``)."""
     pick = (lambda a: a) if rows is None else (lambda a: a[rows])
     times = iso_times(pick(cols[f"{name}_s"]), zone)
     return [f'{{"time": "{t}", "azimuth": {az!r}, "elevation": {el!r}}}' for t, az, el in
             zip(times, pick(cols[f"{name}_az"]).tolist(), pick(cols[f"{name}_el"]).tolist())]
+
 
 def _pass_lines(parts, elements, zone, visible_only):
     """The ``passes`` records of the contract as a :class:`RecordStream` of
@@ -253,17 +255,17 @@ def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
         stream = prediction
         head = stream.settings()
         passes = _pass_lines(stream.parts(), stream.elements, zone, visible_only)
-        satellites = RecordStream(lambda: [[RawJSON(json.dumps(_satellite_json(r), ensure_ascii=False))
-                                            for r in stream.finish().satellites]])
+        satellites = RecordStream(lambda: [_satellite_lines(stream.finish().satellites)])
         warnings = RecordStream(lambda: [[RawJSON(json.dumps(w, ensure_ascii=False))
                                           for w in stream.finish().warnings]])
     else:
         head = prediction
         passes = _pass_lines([prediction.table, None], prediction.elements, zone, visible_only)
-        satellites = [_satellite_json(r) for r in prediction.satellites]
+        satellites = _satellite_lines(prediction.satellites)
         warnings = list(prediction.warnings)
         if not encoded:
             passes = [json.loads(line) for part in passes.blocks() for line in part]
+            satellites = [json.loads(line) for line in satellites]
     return {
         "site": _site_json(head.site),
         "start": _iso(head.start, zone),
@@ -278,18 +280,26 @@ def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
     }
 
 
-def _satellite_json(r):
-    return {
-        "norad_id": r.norad_id, "name": r.name, "orbit_class": r.orbit_class,
-        "tle_epoch": _iso(r.tle_epoch, UTC), "elements_source": r.source,
-        "status": r.status, "passes": r.pass_count,
-        "visible_passes": r.visible_count,
-        "azimuth_range": list(r.azimuth_deg) or None,
-        "elevation_range": list(r.elevation_deg) or None,
-        "longitude": r.longitude_deg,
-        "usable_until": _iso(r.usable_until, UTC) if r.usable_until else None,
-        "message": r.message or None,
-    }
+def _satellite_lines(reports):
+    """The contract's records of satellite reports (:class:`~orbits.passes.SatelliteReport`), as JSON texts."""
+    memo = {None: "null"}  # classes, sources and messages repeat
+
+    def text(value):
+        if value not in memo:
+            memo[value] = json.dumps(value, ensure_ascii=False)
+        return memo[value]
+
+    def pair(values):
+        return f"[{values[0]!r}, {values[1]!r}]" if values else "null"
+
+    return [RawJSON(
+        f'{{"norad_id": {r.norad_id}, "name": {json.dumps(r.name, ensure_ascii=False)}, '
+        f'"orbit_class": {text(r.orbit_class)}, "tle_epoch": "{_iso(r.tle_epoch, UTC)}", '
+        f'"elements_source": {text(r.source)}, "status": "{r.status}", "passes": {r.pass_count}, '
+        f'"visible_passes": {r.visible_count}, "azimuth_range": {pair(r.azimuth_deg)}, '
+        f'"elevation_range": {pair(r.elevation_deg)}, "longitude": {text(r.longitude_deg)}, '
+        f'"usable_until": {text(_iso(r.usable_until, UTC) if r.usable_until else None)}, '
+        f'"message": {text(r.message or None)}}}') for r in reports]
 
 
 _CSV_EVENTS = ("rise", "culmination", "set", "visible_start", "visible_end")

@@ -85,3 +85,36 @@ def test_streamed_json_equals_the_whole_prediction(mission, islamabad, epoch_day
     assert streamed == whole
     times = [p["rise"]["time"] for p in streamed["passes"]]
     assert times == sorted(times) and len(times) > (5 if visible_only else 100)
+
+
+def test_satellite_records_say_what_the_reports_say(mission, islamabad, epoch_day):
+    """Every kind of satellite record: passes, always above (GEO), never rises,
+    decayed in the window (a Tiangong with an enormous drag term), and a
+    name that needs escaping."""
+    from orbits.sites import Site
+    from orbits.tle import parse_elements
+
+    from conftest import tle_line
+
+    css = mission[48274]
+    line1 = tle_line(css.line1[:2] + "99001" + css.line1[7:53] + "+50000+0" + css.line1[61:68])
+    line2 = tle_line(css.line2[:2] + "99001" + css.line2[7:68])
+    heavy, = parse_elements('DOOMED "X"\n' + f"{line1}\n{line2}\n", "doomed.tle")
+    cases = [predict_passes([heavy, *mission.values()], Site(80.0, 0.0, 0.0, "high Arctic"), epoch_day, days=7),
+             predict_passes([mission[37779]], islamabad, epoch_day, days=1)]
+    reports = [r for p in cases for r in p.satellites]
+    assert {"passes", "never_rises", "always_above"} <= {r.status for r in reports}
+    assert any(r.usable_until for r in reports) and any(r.longitude_deg for r in reports)
+    assert any('"' in r.name for r in reports)
+    for prediction in cases:
+        records = report.passes_json(prediction, UTC)["satellites"]
+        assert len(records) == len(prediction.satellites)
+        for r, record in zip(prediction.satellites, records):
+            assert record == {
+                "norad_id": r.norad_id, "name": r.name, "orbit_class": r.orbit_class,
+                "tle_epoch": r.tle_epoch.isoformat(timespec="milliseconds"), "elements_source": r.source,
+                "status": r.status, "passes": r.pass_count, "visible_passes": r.visible_count,
+                "azimuth_range": list(r.azimuth_deg) or None, "elevation_range": list(r.elevation_deg) or None,
+                "longitude": r.longitude_deg,
+                "usable_until": r.usable_until.isoformat(timespec="milliseconds") if r.usable_until else None,
+                "message": r.message or None}
