@@ -8,9 +8,10 @@ The method, for all satellites at once:
    ``u``, the satellite's height above the site's horizon plane (km).
 2. ``u`` has a bounded second derivative (|d2u/dt2| <= the satellite's
    acceleration in the rotating frame, bounded per orbit by gravity at
-   perigee plus Coriolis and centrifugal terms, ``M``).  Between two samples
-   ``u <= max(u_a, u_b) + M h^2 / 8``, so an interval whose bound stays below
-   the horizon plane certainly holds no pass.  Intervals that cannot be ruled
+   perigee plus Coriolis and centrifugal terms, ``M``).  With the rates at
+   both samples, ``u`` stays under two parabolas (:func:`envelope_km`;
+   never above ``max(u_a, u_b) + M h^2 / 8``), so an interval whose bound
+   stays below the horizon plane certainly holds no pass.  Intervals that cannot be ruled
    out, yet show no crossing at their ends, are subdivided (8 parts, down to
    one second), so short grazing passes between samples are not missed.
    Likewise ``u >= min(u_a, u_b) - M h^2 / 8`` proves a satellite up at both
@@ -27,7 +28,7 @@ import numpy as np
 from .positions import Tracker
 from .roots import newton_bracketed, secant_bracketed
 
-__all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2", "speed_bounds_km_s"]
+__all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2", "speed_bounds_km_s", "envelope_km"]
 
 _MU = 398600.4418
 _OMEGA = 7.2921159e-5
@@ -74,6 +75,31 @@ def speed_bounds_km_s(elements):
 def perigee_radius_km(elements):
     """Geocentric radius at perigee (km), not below 80 km above the equator."""
     return max(elements.semi_major_axis_km * (1 - elements.eccentricity), 6378.137 + 80.0)
+
+
+def envelope_km(u_a, u_b, rate_a, rate_b, bound, h):
+    """Bounds on ``u`` between two samples ``h`` seconds apart: ``(ceiling, floor)``.
+
+    From each end, ``|u''| <= bound`` confines ``u`` between two parabolas
+    (``u_a + rate_a t +- bound t^2 / 2`` and likewise back from ``b``).  The
+    upper parabolas differ linearly, so the lower of the two peaks where
+    they cross, or at an end; likewise the floor.  Usually much tighter
+    than the chord bound ``max(u_a, u_b) + bound h^2 / 8``, and never looser
+    (both are applied).
+    """
+    def extreme(sign):
+        # parabola from a minus parabola from b: c0 + c1 t
+        c0 = u_a - u_b + rate_b * h + sign * bound * h * h / 2
+        c1 = rate_a - rate_b - sign * bound * h
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.clip(np.where(c1 != 0, -c0 / c1, 0.0), 0.0, h)
+        return u_a + rate_a * t - sign * bound * t * t / 2
+
+    # The chord bound (no rates) is sometimes the tighter one: take both.
+    chord = bound * h * h / 8
+    ceiling = np.minimum(np.maximum(np.maximum(u_a, u_b), extreme(-1.0)), np.maximum(u_a, u_b) + chord)
+    floor = np.maximum(np.minimum(np.minimum(u_a, u_b), extreme(1.0)), np.minimum(u_a, u_b) - chord)
+    return ceiling, floor
 
 
 class PassSearch:
@@ -154,12 +180,11 @@ class PassSearch:
             reach = np.maximum(look["range_km"][:, 1:], look["range_km"][:, :-1])
             threshold = -math.sin(math.radians(-self.horizon_deg)) * (
                 reach + _MAX_RELATIVE_SPEED * h[:, None])
-        slack = self.bound[sat][:, None] * h[:, None] ** 2 / 8
-        ceiling = np.maximum(u[:, 1:], u[:, :-1]) + slack
+        ceiling, floor = envelope_km(u[:, :-1], u[:, 1:], look["up_rate_km_s"][:, :-1],
+                                     look["up_rate_km_s"][:, 1:], self.bound[sat][:, None], h[:, None])
         hidden = both & ~above[:, 1:] & ~above[:, :-1] & (ceiling >= threshold)
         if self.horizon_deg == 0:
             # up at both ends: could it set and rise again in between?
-            floor = np.minimum(u[:, 1:], u[:, :-1]) - slack
             hidden |= both & above[:, 1:] & above[:, :-1] & (floor < 0)
         rows, cols = np.nonzero(hidden & (h[:, None] > _FINEST_S))
         self._hidden.append((sat[rows], t[rows, cols], t[rows, cols + 1]))

@@ -220,3 +220,27 @@ def test_slicing_the_window_changes_nothing(mission, islamabad, epoch_day, slice
                (y.norad_id, y.status, y.pass_count, y.visible_count, y.longitude_deg)
         assert x.elevation_deg[1] == pytest.approx(y.elevation_deg[1], abs=0.01)  # refined peaks
         assert x.elevation_deg[0] == pytest.approx(y.elevation_deg[0], abs=3.0)   # grid-sampled lows
+
+
+def test_envelope_bounds_every_curve_with_bounded_curvature():
+    """The screening's proof: any u(t) with |u''| <= M stays between the
+    envelope's floor and ceiling, given u and u' at the two ends.  Random
+    piecewise-constant accelerations at the bound (the worst cases)."""
+    from orbits.search import envelope_km
+
+    rng = np.random.default_rng(1)
+    closest = np.inf
+    for _ in range(3000):
+        m, h = rng.uniform(0.001, 0.02), rng.uniform(10.0, 1500.0)
+        t = np.linspace(0.0, h, 2001)
+        edges = np.sort(rng.uniform(0.0, h, rng.integers(1, 6)))
+        accel = rng.choice([-m, m], len(edges) + 1)[np.searchsorted(edges, t)]
+        dt = t[1] - t[0]
+        v = rng.uniform(-8, 8) + np.concatenate([[0.0], np.cumsum((accel[1:] + accel[:-1]) / 2 * dt)])
+        u = rng.uniform(-3000, 500) + np.concatenate([[0.0], np.cumsum((v[1:] + v[:-1]) / 2 * dt)])
+        bound = m * (1 + 1e-6)  # the integration above is not exact to the last digit
+        ceiling, floor = envelope_km(u[0], u[-1], v[0], v[-1], bound, h)
+        assert floor - 1e-6 <= u.min() and u.max() <= ceiling + 1e-6
+        assert ceiling <= max(u[0], u[-1]) + bound * h * h / 8 + 1e-6  # never looser than the chord bound
+        closest = min(closest, ceiling - u.max())
+    assert closest < 1.0  # and tight: some curve comes within 1 km of the ceiling
