@@ -115,6 +115,9 @@ def _brightness_note(unknown, magnitude):
 #: catalogue; a single slice for a few satellites, whose slices would only
 #: add overhead), and lasts at least a day.
 SLICE_SATELLITE_DAYS = 15_000.0
+#: Orbits whose passes may last longer than this (s) are not sliced: they
+#: are surveyed over the whole window at once (MEO, GEO, HEO).
+LONGEST_SLICED_PASS_S = 6 * 3600.0
 
 
 class PassStream:
@@ -152,26 +155,27 @@ class PassStream:
         edges = list(np.arange(self.start_s, self.end_s, float(slice_s))) + [self.end_s]
         self.slices = list(zip(edges[:-1], edges[1:]))
         # One slice: every satellite is "sliced" (its slice is the window).
-        sliced = np.array([len(self.slices) == 1 or pass_duration_bound_s(e, horizon_deg) <= 6 * 3600.0
+        sliced = np.array([len(self.slices) == 1 or pass_duration_bound_s(e, horizon_deg) <= LONGEST_SLICED_PASS_S
                            for e in self.elements], dtype=bool)
         parts = max(1, self.workers) * 4 if self.workers > 1 else 1
-        self._whole = _split([self.elements[i] for i in np.flatnonzero(~sliced)], parts, np.flatnonzero(~sliced))
-        self._sliced = _split([self.elements[i] for i in np.flatnonzero(sliced)], parts, np.flatnonzero(sliced))
+        self._whole = _split(self.elements, np.flatnonzero(~sliced), parts)
+        self._sliced = _split(self.elements, np.flatnonzero(sliced), parts)
         self.counts = np.zeros(n, dtype=int)
         self.visible_counts = np.zeros(n, dtype=int)
         self.peak_el = np.full(n, -np.inf)  # the highest culmination of each satellite
         self._summary = None
         self._finished = None
-        self._done = 0
+        self._done = self._total = 0
 
     def _jobs(self):
-        """(slice index, satellite indices, Job) in the order they are needed."""
+        """(slice index, chunk, satellite indices, Job) in the order they are needed."""
         sky = SkyTable(self.start_s - 7 * 3600.0, self.end_s + 7 * 3600.0)
 
         def job(lo, hi):
             return Job(self.site, self.start_s, self.end_s, lo, hi, self.horizon_deg, self.rules, sky)
-        whole = [(-1, rows, job(self.start_s, self.end_s)) for rows in self._whole]
-        return whole + [(k, rows, job(lo, hi)) for k, (lo, hi) in enumerate(self.slices) for rows in self._sliced]
+        whole = [(-1, c, rows, job(self.start_s, self.end_s)) for c, rows in enumerate(self._whole)]
+        return whole + [(k, len(self._whole) + c, rows, job(lo, hi))
+                        for k, (lo, hi) in enumerate(self.slices) for c, rows in enumerate(self._sliced)]
 
     def __iter__(self):
         """One table per slice, in time order."""
@@ -180,7 +184,7 @@ class PassStream:
             if part is not None:
                 tables.append(part)
                 continue
-            yield PassTable.join(tables, [np.arange(len(self.elements))] * len(tables)).in_time_order()
+            yield PassTable.join(tables).in_time_order()
             tables = []
 
     def parts(self):
@@ -211,22 +215,22 @@ class PassStream:
 
         def launch(until):
             while queue and queue[0][0] <= until:
-                k, rows, job = queue.pop(0)
-                pending.setdefault(k, []).append((rows, start(rows, job)))
+                k, chunk, rows, job = queue.pop(0)
+                pending.setdefault(k, []).append((chunk, rows, start(rows, job)))
 
         def collect(k):
-            for rows, handle in pending.pop(k, []):
+            for chunk, rows, handle in pending.pop(k, []):
                 table, summary = result(handle)
                 self._done += 1
                 if self.progress:
                     self.progress(self._done, self._total)
-                key = tuple(rows[:1])  # a chunk's rows are the same in every slice
-                summaries[key] = (rows, Summary.merge(summaries[key][1], summary) if key in summaries else summary)
+                earlier = summaries.get(chunk)
+                summaries[chunk] = (rows, Summary.merge(earlier[1], summary) if earlier else summary)
                 yield PassTable.join([table], [rows])
 
         launch(1)
         whole = list(collect(-1))  # satellites surveyed over the whole window at once
-        held = PassTable.join(whole, [np.arange(len(self.elements))] * len(whole))
+        held = PassTable.join(whole)
         for k in range(len(self.slices)):
             launch(k + 2)
             last = k == len(self.slices) - 1
@@ -298,20 +302,16 @@ def predict_passes(elements, site, start, end=None, *, days=7.0, horizon_deg=0.0
     stream = PassStream(elements, site, start, end, days=days, horizon_deg=horizon_deg,
                         min_elevation_deg=min_elevation_deg, sun_altitude_deg=sun_altitude_deg,
                         workers=workers, progress=progress)
-    tables = list(stream)
-    n = len(stream.elements)
-    return stream.finish(PassTable.join(tables, [np.arange(n)] * len(tables)))
+    return stream.finish(PassTable.join(stream))
 
 
-def _split(elements, parts, index):
-    """Split ``index`` (the positions of ``elements``) into ``parts`` chunks
-    of similar work (dealt out in order of mean motion)."""
-    if not elements:
+def _split(elements, index, parts):
+    """Split ``index`` (positions in ``elements``) into ``parts`` chunks of
+    similar work (dealt out in order of mean motion)."""
+    if not len(index):
         return []
-    if parts <= 1:
-        return [np.asarray(index)]
-    order = np.argsort([e.mean_motion_rev_per_day for e in elements], kind="stable")
-    return [np.asarray(index)[c] for c in (order[k::parts] for k in range(parts)) if len(c)]
+    order = np.argsort([elements[i].mean_motion_rev_per_day for i in index], kind="stable")
+    return [index[c] for c in (order[k::parts] for k in range(parts)) if len(c)]
 
 
 def stale_warning(elements, start, end):

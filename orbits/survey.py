@@ -107,10 +107,6 @@ class Summary:
                    np.minimum(earlier.az_min, later.az_min), np.maximum(earlier.az_max, later.az_max),
                    earlier.longitude_deg)
 
-    def take(self, rows):
-        """The summary of satellites ``rows``."""
-        return Summary(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
-
     @classmethod
     def join(cls, parts, sat_maps, n):
         """One summary of ``n`` satellites from parts covering ``sat_maps``."""

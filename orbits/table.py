@@ -133,14 +133,16 @@ class PassTable:
         return len(self.passes["sat"])
 
     @classmethod
-    def join(cls, tables, sat_maps):
-        """One table from several; ``sat_maps[k]`` maps table k's ``sat`` to the joint index."""
+    def join(cls, tables, sat_maps=None):
+        """One table from several.  ``sat_maps[k]`` maps table k's ``sat`` to
+        the joint index; without it the tables already share one."""
         tables = list(tables)
         if not tables:
             return cls.empty()
         passes = {k: np.concatenate([t.passes[k] for t in tables]) for k in PASS_COLUMNS}
-        passes["sat"] = np.concatenate([np.asarray(m, int)[t.passes["sat"].astype(int)]
-                                        for t, m in zip(tables, sat_maps)])
+        if sat_maps is not None:
+            passes["sat"] = np.concatenate([np.asarray(m, int)[t.passes["sat"].astype(int)]
+                                            for t, m in zip(tables, sat_maps)])
         offsets = np.cumsum([0] + [len(t) for t in tables[:-1]])
         windows = {k: np.concatenate([t.windows[k] for t in tables]) for k in WINDOW_COLUMNS}
         windows["pass"] = np.concatenate([t.windows["pass"].astype(int) + o for t, o in zip(tables, offsets)])
