@@ -87,10 +87,10 @@ class Prediction:
         """Every pass, in time order (a list of :class:`Pass`)."""
         return self.table.to_passes(self.elements)
 
-    @property
+    @functools.cached_property
     def visible_passes(self):
-        """The passes with at least one visible window."""
-        return [p for p in self.passes if p.visible]
+        """The passes with at least one visible window (built without the others)."""
+        return self.table.take(self.table.window_count() > 0).to_passes(self.elements)
 
     def brighter_than(self, magnitude):
         """A copy keeping the visible passes at least this bright (visual
