@@ -26,9 +26,10 @@ __all__ = ["Tracker", "Snapshot", "observe", "shadow_margin_km", "sun_elevation_
 #: re-entered even when SGP4 reports no error (SGP4 flags only < 1 Earth radius).
 DECAY_RADIUS_KM = WGS84_A_KM + 80.0
 _POLAR_STRETCH = 1.0 / (1.0 - WGS84_F)
+_OMEGA_EARTH = 7.2921159e-5  # rad/s
 
 
-def shadow_margin_km(r_sat_km, r_sun_km):
+def shadow_margin_km(r_sat_km, r_sun_km, v_sat_km_s=None):
     """How far (km) the line from each satellite to the Sun's centre clears the Earth.
 
     Positive: sunlit; negative: in the Earth's shadow (geometric umbra of the
@@ -36,6 +37,15 @@ def shadow_margin_km(r_sat_km, r_sun_km):
     becomes a sphere of the equatorial radius).  Both inputs in the same
     Earth-centred frame whose z axis is the rotation axis (TEME or
     Earth-fixed).  Continuous in time, so its zero crossings can be refined.
+
+    With the satellite's Earth-fixed velocity ``v_sat_km_s`` (positions then
+    Earth-fixed too), returns ``(margin_km, rate_km_s)``: the rate counts the
+    satellite's motion and the Sun's apparent turn about the axis; the Sun's
+    own motion (1 deg a day) and the parallax are left out: under
+    ``2.2e-7 rad/s`` times the satellite's distance from the centre, plus
+    0.001 km/s (0.0025 km/s for LEO, 0.01 for GEO).
+    The margin has a continuous rate, also where the satellite crosses the
+    plane through the Earth's centre square to the Sun.
     """
     r = np.array(r_sat_km, dtype=float, copy=True)
     s = np.array(r_sun_km, dtype=float, copy=True)
@@ -45,8 +55,20 @@ def shadow_margin_km(r_sat_km, r_sun_km):
     d /= np.linalg.norm(d, axis=-1, keepdims=True)
     along = np.einsum("...i,...i->...", r, d)
     rr = np.einsum("...i,...i->...", r, r)
-    closest = np.sqrt(np.maximum(rr - np.where(along < 0, along * along, 0.0), 0.0))
-    return closest - WGS84_A_KM
+    night = along < 0
+    closest = np.sqrt(np.maximum(rr - np.where(night, along * along, 0.0), 0.0))
+    margin = closest - WGS84_A_KM
+    if v_sat_km_s is None:
+        return margin
+    v = np.array(v_sat_km_s, dtype=float, copy=True)
+    v[..., 2] *= _POLAR_STRETCH
+    # A direction fixed in space turns by -omega z x d seen from the turning Earth.
+    d_dot = np.stack([_OMEGA_EARTH * d[..., 1], -_OMEGA_EARTH * d[..., 0], np.zeros(d.shape[:-1])], axis=-1)
+    along_dot = np.einsum("...i,...i->...", v, d) + np.einsum("...i,...i->...", r, d_dot)
+    p = r - np.where(night, along, 0.0)[..., None] * d
+    p_dot = v - np.where(night, 1.0, 0.0)[..., None] * (along_dot[..., None] * d + along[..., None] * d_dot)
+    rate = np.einsum("...i,...i->...", p, p_dot) / np.maximum(closest, 1e-9)
+    return margin, rate
 
 
 def sun_elevation_deg(sun_ef_km, site):

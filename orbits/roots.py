@@ -8,7 +8,7 @@ never a Python loop over time steps.
 
 import numpy as np
 
-__all__ = ["newton_bracketed", "secant_bracketed", "sign_brackets"]
+__all__ = ["newton_bracketed", "secant_bracketed", "sign_brackets", "envelope_km"]
 
 
 def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50):
@@ -86,21 +86,27 @@ def secant_bracketed(fun, index, a, b, fa, fb, tol_s=1e-3, max_iter=60):
     return x
 
 
-def sign_brackets(fun, index, owner, t, f, slack, finest_s=0.5, split=4):
+def sign_brackets(fun, index, owner, t, f, bound, rates=None, rate_error=0.0, finest_s=0.5, split=4):
     """Bracket every sign change of sampled functions, proving none is missed.
 
     ``t`` (n,) are sample times, grouped in runs by ``owner`` (n,) and
     increasing within a run; ``f`` (k, n) holds k functions sampled there
-    and ``index`` (n,) what ``fun(index, t) -> (k, m)`` needs to evaluate
-    them elsewhere.  ``slack(index, h) -> (k, m)`` bounds how far each
-    function can stray between two samples ``h`` seconds apart beyond the
-    nearer of its end values (``L h / 2`` for a rate bound ``L``,
-    ``M h^2 / 8`` for a curvature bound ``M``).  An interval whose ends share
-    a sign but come within that slack of zero is split in ``split`` parts,
-    again and again, down to ``finest_s``.
+    and ``index`` (n,) what ``fun(index, t)`` needs to evaluate them
+    elsewhere.  Two kinds of proof:
 
-    Returns one tuple ``(index, a, b, fa, fb)`` of arrays per function: the
-    brackets, each holding one sign change.
+    * without ``rates``, ``fun`` returns ``f`` (k, m) and ``bound(index, h,
+      fa, fb) -> (k, m)`` bounds each function's rate (``|f'| <= L``): an
+      interval is decided when the nearer end value clears ``L h / 2``;
+    * with ``rates`` (k, n), ``fun`` returns ``(f, rates)`` and ``bound``
+      bounds each function's curvature (``|f''| <= M``, may depend on the
+      end values): an interval is decided by :func:`envelope_km`, the rates
+      known to within ``rate_error`` (a number, or ``rate_error(index)``
+      broadcasting against (k, m)).
+
+    An interval whose ends share a sign but cannot be decided (or whose
+    bound is not finite) is split in ``split`` parts, again and again, down
+    to ``finest_s``.  Returns one tuple ``(index, a, b, fa, fb)`` of arrays
+    per function: the brackets, each holding one sign change.
     """
     k = len(f)
     found = [[] for _ in range(k)]
@@ -110,8 +116,16 @@ def sign_brackets(fun, index, owner, t, f, slack, finest_s=0.5, split=4):
         a, b, fa, fb = t[:-1], t[1:], f[:, :-1], f[:, 1:]
         side = (fa >= 0) == (fb >= 0)
         h = b - a
-        doubt = (same & (h > finest_s)
-                 & (side & (np.minimum(np.abs(fa), np.abs(fb)) <= slack(index[:-1], h))).any(axis=0))
+        m = bound(index[:-1], h, fa, fb)
+        if rates is None:
+            unsure = np.minimum(np.abs(fa), np.abs(fb)) <= m * h / 2
+        else:
+            err = rate_error(index[:-1]) if callable(rate_error) else rate_error
+            with np.errstate(invalid="ignore"):
+                ceiling, floor = envelope_km(fa, fb, rates[:, :-1], rates[:, 1:], m, h, err)
+                unsure = np.where(fa >= 0, ~(floor >= 0), ~(ceiling < 0))
+        unsure |= ~np.isfinite(m)
+        doubt = same & (h > finest_s) & (side & unsure).any(axis=0)
         for c in range(k):
             j = np.flatnonzero(same & ~side[c] & ~doubt)
             found[c].append((index[j], a[j], b[j], fa[c, j], fb[c, j]))
@@ -121,6 +135,38 @@ def sign_brackets(fun, index, owner, t, f, slack, finest_s=0.5, split=4):
         t = (a[j, None] + h[j, None] * frac).ravel()
         owner = np.repeat(np.arange(len(j)), split + 1)
         index = np.repeat(index[j], split + 1)
-        f = np.asarray(fun(index, t))
+        if rates is None:
+            f = np.asarray(fun(index, t))
+        else:
+            f, rates = (np.asarray(x) for x in fun(index, t))
     empty = (np.array([], dtype=int),) + tuple(np.array([]) for _ in range(4))
     return [tuple(np.concatenate(col) for col in zip(*parts)) if parts else empty for parts in found]
+
+
+def envelope_km(u_a, u_b, rate_a, rate_b, bound, h, rate_error=0.0):
+    """Bounds on ``u`` between two samples ``h`` seconds apart: ``(ceiling, floor)``.
+
+    From each end, ``|u''| <= bound`` confines ``u`` between two parabolas
+    (``u_a + rate_a t +- bound t^2 / 2`` and likewise back from ``b``).  The
+    upper parabolas differ linearly, so the lower of the two peaks where
+    they cross, or at an end; likewise the floor.  Usually much tighter
+    than the chord bound ``max(u_a, u_b) + bound h^2 / 8``, and never looser
+    (both are applied).  ``rate_error`` widens both for rates known only to
+    within that much.  Any unit works (km for the screening).
+    """
+    def extreme(sign):
+        ra, rb = rate_a - sign * rate_error, rate_b + sign * rate_error
+        # parabola from a minus parabola from b: c0 + c1 t
+        c0 = u_a - u_b + rb * h + sign * bound * h * h / 2
+        c1 = ra - rb - sign * bound * h
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.clip(np.where(c1 != 0, -c0 / c1, 0.0), 0.0, h)
+        return u_a + ra * t - sign * bound * t * t / 2
+
+    # The chord bound (no rates) is sometimes the tighter one: take both.
+    chord = bound * h * h / 8
+    ceiling = np.minimum(np.maximum(np.maximum(u_a, u_b), extreme(-1.0)), np.maximum(u_a, u_b) + chord)
+    floor = np.maximum(np.minimum(np.minimum(u_a, u_b), extreme(1.0)), np.minimum(u_a, u_b) - chord)
+    return ceiling, floor
+
+

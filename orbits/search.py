@@ -26,9 +26,9 @@ import math
 import numpy as np
 
 from .positions import Tracker
-from .roots import newton_bracketed, secant_bracketed
+from .roots import envelope_km, newton_bracketed, secant_bracketed
 
-__all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2", "speed_bounds_km_s", "envelope_km"]
+__all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2", "speed_bounds_km_s"]
 
 _MU = 398600.4418
 _OMEGA = 7.2921159e-5
@@ -75,31 +75,6 @@ def speed_bounds_km_s(elements):
 def perigee_radius_km(elements):
     """Geocentric radius at perigee (km), not below 80 km above the equator."""
     return max(elements.semi_major_axis_km * (1 - elements.eccentricity), 6378.137 + 80.0)
-
-
-def envelope_km(u_a, u_b, rate_a, rate_b, bound, h):
-    """Bounds on ``u`` between two samples ``h`` seconds apart: ``(ceiling, floor)``.
-
-    From each end, ``|u''| <= bound`` confines ``u`` between two parabolas
-    (``u_a + rate_a t +- bound t^2 / 2`` and likewise back from ``b``).  The
-    upper parabolas differ linearly, so the lower of the two peaks where
-    they cross, or at an end; likewise the floor.  Usually much tighter
-    than the chord bound ``max(u_a, u_b) + bound h^2 / 8``, and never looser
-    (both are applied).
-    """
-    def extreme(sign):
-        # parabola from a minus parabola from b: c0 + c1 t
-        c0 = u_a - u_b + rate_b * h + sign * bound * h * h / 2
-        c1 = rate_a - rate_b - sign * bound * h
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.clip(np.where(c1 != 0, -c0 / c1, 0.0), 0.0, h)
-        return u_a + rate_a * t - sign * bound * t * t / 2
-
-    # The chord bound (no rates) is sometimes the tighter one: take both.
-    chord = bound * h * h / 8
-    ceiling = np.minimum(np.maximum(np.maximum(u_a, u_b), extreme(-1.0)), np.maximum(u_a, u_b) + chord)
-    floor = np.maximum(np.minimum(np.minimum(u_a, u_b), extreme(1.0)), np.minimum(u_a, u_b) - chord)
-    return ceiling, floor
 
 
 class PassSearch:

@@ -14,12 +14,15 @@ How the windows are found, for all passes at once, without missing any:
    every minute over the whole window and its crossings of the threshold
    refined, giving the dark intervals.  Each pass that reaches the minimum
    elevation is cut to them.
-2. Each dark stretch of a pass is sampled every 30 s.  Two margins are
-   bracketed there: ``w = u - rho sin(min_el)`` (height above the cone of the
-   minimum elevation, same sign as elevation minus the minimum; its second
-   derivative is bounded by the orbit) and the shadow margin (km; its rate
-   is bounded by the satellite's speed).  Those bounds prove that no
-   crossing hides between samples, or the interval is split until it does.
+2. Each dark stretch of a pass is sampled every 60 s.  Two margins are
+   bracketed there, with their rates: ``w = u - rho sin(min_el)`` (height
+   above the cone of the minimum elevation, same sign as elevation minus
+   the minimum) and the shadow margin (km).  Both have bounded second
+   derivatives (from the orbit; for the shadow margin, while the line to
+   the Sun stays well clear of the Earth's centre), so between two samples
+   each lies between two parabolas (:func:`~orbits.roots.envelope_km`):
+   that proves no crossing hides there, or the interval is split until it
+   does.
 3. Crossings are refined to a millisecond (Newton on the elevation rate,
    secant steps on the shadow margin); the state between consecutive crossings
    is tested at their midpoint, and visible stretches become windows, each
@@ -38,15 +41,17 @@ import numpy as np
 from .positions import shadow_margin_km, sun_elevation_deg
 from .roots import newton_bracketed, secant_bracketed, sign_brackets
 from .search import curvature_bound_km_s2, perigee_radius_km, speed_bounds_km_s
+from .sites import WGS84_A_KM
 
 __all__ = ["visual_magnitude", "VisibilityRules", "visible_windows", "START_REASONS", "END_REASONS"]
 
-_SAMPLE_S = 30.0        # samples in a pass's dark stretch
+_SAMPLE_S = 60.0        # samples in a pass's dark stretch
 _SUN_SAMPLE_S = 60.0    # samples of the Sun's altitude
 _BATCH_SAMPLES = 500_000  # samples evaluated at once: bounds memory for long windows
 # Bound on how fast the Sun's altitude changes anywhere on Earth (deg/s):
 # 360 deg per sidereal day plus the Sun's own motion, with a margin.
 _SUN_RATE_DEG_S = 0.0045
+_OMEGA = 7.2921159e-5  # the Earth's rotation, rad/s
 _RISE, _ELEVATION, _SHADOW, _TWILIGHT = range(4)
 #: Why a window starts / ends, by reason code (the ``start_reason`` and
 #: ``end_reason`` columns of :func:`visible_windows`).
@@ -99,7 +104,7 @@ def dark_intervals(tracker, rules, start_s, end_s):
     zeros = np.zeros(n, dtype=int)
     f = twilight(zeros, t)
     (_, a, b, fa, fb), = sign_brackets(twilight, zeros, zeros, t, f,
-                                    lambda _, h: (_SUN_RATE_DEG_S * h / 2)[None])
+                                       lambda _, h, fa, fb: np.full_like(fa, _SUN_RATE_DEG_S))
     cross = np.sort(secant_bracketed(lambda _, x: twilight(_, x)[0], np.zeros(len(a), int), a, b, fa, fb,
                              tol_s=1e-3))
     edges = np.concatenate([[start_s], cross, [end_s]])
@@ -173,41 +178,52 @@ def _windows_of(tracker, rules, sat, owner, lo, hi, lo_why, hi_why):
     t = lo[seg] + (hi - lo)[seg] * step / (counts - 1)[seg]
     elements = tracker.elements
     sats = np.unique(sat[owner])
-    # Per satellite: the curvature bound of the cone height w (km/s^2) and the
-    # rate bound of the shadow margin (km/s).
+    # Per satellite: the curvature bound of the cone height w (km/s^2); for
+    # the shadow margin, its speed and acceleration bounds and how well its
+    # rate is known (see positions.shadow_margin_km).
     curvature = np.zeros(len(elements))
-    rate = np.zeros(len(elements))
+    speed, accel, rate_error = np.zeros(len(elements)), np.zeros(len(elements)), np.zeros(len(elements))
     site_radius = np.linalg.norm(tracker.site.itrs_km())
     for s in sats.tolist():
         e = elements[s]
-        v_inertial, v_rotating = speed_bounds_km_s(e)
+        _, v_rotating = speed_bounds_km_s(e)
         rho_min = max(perigee_radius_km(e) - site_radius, 50.0)
         m = curvature_bound_km_s2(e)
         curvature[s] = m + abs(math.sin(math.radians(rules.min_elevation_deg))) * (v_rotating**2 / rho_min + m)
-        # The margin is measured with z stretched by 1/(1 - f) (under 1%); the
-        # Sun's own motion adds well under 0.01 km/s.
-        rate[s] = v_inertial / 0.99 + 0.01
+        r_apogee = e.semi_major_axis_km * (1 + e.eccentricity)
+        # the margin is measured with z stretched by 1/(1 - f): 1.01 covers it
+        speed[s] = 1.01 * v_rotating + 2 * _OMEGA * r_apogee
+        accel[s] = 1.01 * m + 2 * _OMEGA * speed[s] + 3 * _OMEGA**2 * r_apogee
+        rate_error[s] = 2.2e-7 * r_apogee + 0.001
     sin_min = math.sin(math.radians(rules.min_elevation_deg))
-
     seg_sat = sat[owner]
 
     def margins(segment, x):
         look = tracker.look(x, seg_sat[segment])
-        sun = tracker.sun_earth_fixed(x)
-        return np.stack([look["up_km"] - sin_min * look["range_km"], shadow_margin_km(look["r_ef"], sun)])
+        shadow, shadow_rate = shadow_margin_km(look["r_ef"], tracker.sun_earth_fixed(x), look["v_ef"])
+        w = look["up_km"] - sin_min * look["range_km"]
+        w_rate = look["up_rate_km_s"] - sin_min * look["range_rate_km_s"]
+        return np.stack([w, shadow]), np.stack([w_rate, shadow_rate])
 
     def elevation(segment, x):
         look = tracker.look(x, seg_sat[segment])
         return look["elevation_deg"] - rules.min_elevation_deg, look["elevation_rate_deg_s"]
 
-    def slack(segment, h):
+    def bound(segment, h, fa, fb):
+        """Curvature bounds (km/s^2): the cone height's, and the shadow
+        margin's (|p|'' <= |p'|^2 / |p| + |p''|, with |p| = margin + R kept
+        above its lower bound over the interval)."""
         s = seg_sat[segment]
-        return np.stack([curvature[s] * h * h / 8, rate[s] * h / 2])
+        low = WGS84_A_KM + np.minimum(fa[1], fb[1]) - speed[s] * h / 2
+        shadow = np.where(low > 0.3 * WGS84_A_KM, speed[s] ** 2 / np.maximum(low, 1.0) + accel[s], np.inf)
+        return np.stack([curvature[s], shadow])
 
-    f = margins(seg, t)
-    (e_seg, e_a, e_b, e_fa, e_fb), (s_seg, s_a, s_b, s_fa, s_fb) = sign_brackets(margins, seg, seg, t, f, slack)
+    (f, rates) = margins(seg, t)
+    (e_seg, e_a, e_b, e_fa, e_fb), (s_seg, s_a, s_b, s_fa, s_fb) = sign_brackets(
+        margins, seg, seg, t, f, bound, rates=rates,
+        rate_error=lambda segment: np.stack([np.zeros(len(segment)), rate_error[seg_sat[segment]]]))
     e_x = newton_bracketed(elevation, e_seg, e_a, e_b, e_fa, e_fb, tol_s=1e-3) if len(e_seg) else e_a
-    s_x = secant_bracketed(lambda i, y: margins(i, y)[1], s_seg, s_a, s_b, s_fa, s_fb, tol_s=1e-3) \
+    s_x = secant_bracketed(lambda i, y: margins(i, y)[0][1], s_seg, s_a, s_b, s_fa, s_fb, tol_s=1e-3) \
         if len(s_seg) else s_a
     # Breakpoints per segment: its two ends and every crossing, in time order.
     b_seg = np.concatenate([np.arange(n_seg), np.arange(n_seg), e_seg, s_seg])
@@ -218,7 +234,7 @@ def _windows_of(tracker, rules, sat, owner, lo, hi, lo_why, hi_why):
     # State of each piece between consecutive breakpoints, from its midpoint.
     piece = np.flatnonzero((b_seg[1:] == b_seg[:-1]) & (b_t[1:] > b_t[:-1]))
     mid = 0.5 * (b_t[piece] + b_t[piece + 1])
-    good = piece[(margins(b_seg[piece], mid) >= 0).all(axis=0)]
+    good = piece[(margins(b_seg[piece], mid)[0] >= 0).all(axis=0)]
     if not len(good):
         return [np.array([], int), np.array([]), np.array([]), np.array([], int), np.array([], int),
                 np.array([])]

@@ -225,7 +225,7 @@ def test_envelope_bounds_every_curve_with_bounded_curvature():
     """The screening's proof: any u(t) with |u''| <= M stays between the
     envelope's floor and ceiling, given u and u' at the two ends.  Random
     piecewise-constant accelerations at the bound (the worst cases)."""
-    from orbits.search import envelope_km
+    from orbits.roots import envelope_km
 
     rng = np.random.default_rng(1)
     closest = np.inf
@@ -243,3 +243,25 @@ def test_envelope_bounds_every_curve_with_bounded_curvature():
         assert ceiling <= max(u[0], u[-1]) + bound * h * h / 8 + 1e-6  # never looser than the chord bound
         closest = min(closest, ceiling - u.max())
     assert closest < 1.0  # and tight: some curve comes within 1 km of the ceiling
+
+
+def test_shadow_margin_rate_matches_its_numerical_derivative(mission, islamabad, epoch_day):
+    """The visibility proof takes the shadow margin's rate to within
+    2.2e-7/s times the distance from the centre plus 0.001 km/s."""
+    from orbits.positions import shadow_margin_km
+
+    sats = [mission[48274], mission[43530], mission[37779]]  # Tiangong, PRSS-1, PakSat-1R (GEO)
+    tracker = Tracker(sats, islamabad)
+    t = to_posix(epoch_day) + np.arange(0.0, 86400.0, 41.0)
+    dt = 0.05
+    for k in range(len(sats)):
+        index = np.full(len(t), k)
+        look = tracker.look(t, index)
+        margin, rate = shadow_margin_km(look["r_ef"], tracker.sun_earth_fixed(t), look["v_ef"])
+        ahead, behind = (shadow_margin_km(tracker.look(t + s, index)["r_ef"], tracker.sun_earth_fixed(t + s))
+                         for s in (dt, -dt))
+        numeric = (ahead - behind) / (2 * dt)
+        allowed = 2.2e-7 * np.linalg.norm(look["r_ef"], axis=-1) + 0.001
+        assert (np.abs(rate - numeric) <= allowed).all()
+        if k < 2:  # LEO: in and out of the shadow, the margin changing fast
+            assert (margin < 0).any() and (margin > 0).any() and np.abs(rate).max() > 1.0
