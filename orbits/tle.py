@@ -11,6 +11,7 @@ naming the file, the line and the field.
 """
 
 import csv
+import functools
 import io
 import json
 import math
@@ -91,7 +92,7 @@ class ElementSet:
         """Apogee height above the equatorial radius, km."""
         return self.semi_major_axis_km * (1 + self.eccentricity) - _EARTH_RADIUS_KM
 
-    @property
+    @functools.cached_property
     def orbit_class(self):
         """``"LEO"``, ``"SSO"`` (sun-synchronous LEO), ``"MEO"``, ``"GEO"`` or ``"HEO"``."""
         n, e = self.mean_motion_rev_per_day, self.eccentricity
@@ -363,8 +364,7 @@ def _tle_record(name, line1, line2, source, lineno1, lineno2):
     if not 1.0 <= day < 367.0:
         raise ElementError(source, lineno1, "epoch day (columns 21-32)",
                            f"{day} is not a day of the year (1 to 366.99...)")
-    epoch = datetime(year, 1, 1, tzinfo=timezone.utc) + timedelta(days=day - 1.0)
-    epoch = epoch.replace(microsecond=epoch.microsecond)  # already rounded by timedelta
+    epoch = datetime(year, 1, 1, tzinfo=timezone.utc) + timedelta(days=day - 1.0)  # rounded to 1 us
     fields = dict(
         name=name or str(num1),
         norad_id=num1,
@@ -380,10 +380,9 @@ def _tle_record(name, line1, line2, source, lineno1, lineno2):
         nddot=_exp_field(line1[44:52]),
         intl_designator=line1[9:17].strip(),
     )
-    lines = {"inclination_deg": lineno2, "raan_deg": lineno2, "eccentricity": lineno2,
-             "arg_perigee_deg": lineno2, "mean_anomaly_deg": lineno2,
-             "mean_motion_rev_per_day": lineno2, "bstar": lineno1}
-    _check_ranges(fields, source, lines, _TLE_FIELD_NAMES)
+    if not _in_ranges(fields):  # find which field, and say so
+        lines = {key: lineno1 if key == "bstar" else lineno2 for key in _RANGES}
+        _check_ranges(fields, source, lines, _TLE_FIELD_NAMES)
     elements = ElementSet(source=source, line=lineno1, line1=line1, line2=line2, **fields)
     _check_propagates(elements, source, lineno1)
     return elements
@@ -409,6 +408,15 @@ _RANGES = {
     "mean_motion_rev_per_day": (0.0, 20.0, False, False),
     "bstar": (-10.0, 10.0, False, False),  # real catalogues hold |B*| up to ~1.4
 }
+
+
+def _in_ranges(f):
+    """True when every field of ``_RANGES`` is in its range: the common case,
+    written out for speed (a test holds it to ``_RANGES``)."""
+    return (0.0 <= f["inclination_deg"] <= 180.0 and 0.0 <= f["raan_deg"] < 360.0
+            and 0.0 <= f["eccentricity"] < 1.0 and 0.0 <= f["arg_perigee_deg"] < 360.0
+            and 0.0 <= f["mean_anomaly_deg"] < 360.0 and 0.0 < f["mean_motion_rev_per_day"] < 20.0
+            and -10.0 < f["bstar"] < 10.0)
 
 
 def _check_ranges(fields, source, lines, names):
