@@ -11,18 +11,21 @@ import numpy as np
 __all__ = ["newton_bracketed", "secant_bracketed", "sign_brackets", "envelope_km"]
 
 
-def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50):
+def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, start=None):
     """Roots of ``f`` in ``[a, b]`` where ``f(a)`` and ``f(b)`` differ in sign.
 
-    ``fun(index, t)`` returns ``(f, dfdt)``.  Newton steps from the secant
-    estimate (the midpoint without ``fb``), falling back to bisection
+    ``fun(index, t)`` returns ``(f, dfdt)``.  Newton steps from ``start``
+    if given, else the secant estimate (the midpoint without ``fb``),
+    falling back to bisection
     whenever a step would leave the bracket; the bracket always holds the
     root.  Converged when a step is under ``tol_s`` seconds.
     """
     a, b = np.array(a, dtype=float), np.array(b, dtype=float)
     neg_at_a = np.asarray(fa) < 0
     x = 0.5 * (a + b)
-    if fb is not None:
+    if start is not None:  # a better first guess, kept inside the bracket
+        x = np.where((start > a) & (start < b), start, x)
+    elif fb is not None:
         fa_, fb_ = np.asarray(fa, float), np.asarray(fb, float)
         with np.errstate(divide="ignore", invalid="ignore"):
             secant = a + (b - a) * fa_ / (fa_ - fb_)

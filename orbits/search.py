@@ -110,8 +110,8 @@ class PassSearch:
         self.az_min = np.full(n, np.inf)
         self.az_max = np.full(n, -np.inf)
         self.samples = 0
-        self._crossings = []    # (sat, a, b, g_a) arrays
-        self._peaks = []        # (sat, a, b) arrays, elevation rate + to -
+        self._crossings = []    # (sat, a, b, g_a, g_b, w_a, w_b, w'_a, w'_b) arrays
+        self._peaks = []        # (sat, a, b, rate_a, rate_b, el_a, el_b): elevation rate + to -
         self._hidden = []       # (sat, a, b) arrays
 
     # -- evaluation helpers --------------------------------------------------
@@ -145,10 +145,17 @@ class PassSearch:
         above = g >= 0
         cross = both & (above[:, 1:] != above[:, :-1])
         rows, cols = np.nonzero(cross)
-        self._crossings.append((sat[rows], t[rows, cols], t[rows, cols + 1], g[rows, cols], g[rows, cols + 1]))
+        # the height above the horizon cone and its rate, for Newton's start
+        sin_h = math.sin(math.radians(self.horizon_deg))
+        w = u - sin_h * look["range_km"]
+        w_rate = look["up_rate_km_s"] - sin_h * look["range_rate_km_s"]
+        self._crossings.append((sat[rows], t[rows, cols], t[rows, cols + 1], g[rows, cols], g[rows, cols + 1],
+                                w[rows, cols], w[rows, cols + 1], w_rate[rows, cols], w_rate[rows, cols + 1]))
         peak = both & (rate[:, :-1] > 0) & (rate[:, 1:] <= 0) & (above[:, :-1] | above[:, 1:])
         rows, cols = np.nonzero(peak)
-        self._peaks.append((sat[rows], t[rows, cols], t[rows, cols + 1]))
+        el = look["elevation_deg"]
+        self._peaks.append((sat[rows], t[rows, cols], t[rows, cols + 1], rate[rows, cols], rate[rows, cols + 1],
+                            el[rows, cols], el[rows, cols + 1]))
         if self.horizon_deg >= 0:
             threshold = 0.0
         else:
@@ -231,9 +238,10 @@ class PassSearch:
         """Search; fills the pass arrays and the per-satellite summary arrays."""
         self._grid()
         self._subdivide()
-        sat, a, b, ga, gb = _joined(self._crossings, 5)
+        sat, a, b, ga, gb, wa, wb, ra, rb = _joined(self._crossings, 9)
         sat = sat.astype(int)
-        roots = newton_bracketed(self._g, sat, a, b, ga, gb) if len(sat) else a
+        start = hermite_root(a, b, wa, wb, ra, rb)
+        roots = newton_bracketed(self._g, sat, a, b, ga, gb, start=start) if len(sat) else a
         self._pair(sat, roots, ga < 0)
         self._culminate()
         return self
@@ -280,7 +288,7 @@ class PassSearch:
         self.peak_el = np.full(n, np.nan)
         if not n:
             return
-        psat, pa, pb = _joined(self._peaks, 3)
+        psat, pa, pb, p_rate_a, p_rate_b, p_el_a, p_el_b = _joined(self._peaks, 7)
         psat = psat.astype(int)
         # Find the passes each peak bracket overlaps, with keys ordered by
         # satellite, then time (passes of one satellite do not overlap).
@@ -295,13 +303,22 @@ class PassSearch:
         owner = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
         # Passes without a peak bracket: their highest point is one of their ends.
         alone = np.setdiff1d(np.arange(n), owner)
+        lo = np.concatenate([np.maximum(pa[peak], self.rise_s[owner]), self.rise_s[alone]])
+        hi = np.concatenate([np.minimum(pb[peak], self.set_s[owner]), self.set_s[alone]])
         owner = np.concatenate([owner, alone])
-        lo = np.concatenate([np.maximum(pa[peak], self.rise_s[owner[:len(peak)]]), self.rise_s[alone]])
-        hi = np.concatenate([np.minimum(pb[peak], self.set_s[owner[:len(peak)]]), self.set_s[alone]])
         sat = self.sat[owner]
-        ends = self._pairs(np.concatenate([sat, sat]), np.concatenate([lo, hi]))
-        rate_lo, rate_hi = np.split(ends["elevation_rate_deg_s"], 2)
-        el_lo, el_hi = np.split(ends["elevation_deg"], 2)
+        # Bracket ends that are grid samples have their rate and elevation
+        # already; the others (cut by a rise or set, or a pass alone) are computed.
+        nan = np.full(len(alone), np.nan)
+        rate_lo = np.concatenate([np.where(lo[:len(peak)] == pa[peak], p_rate_a[peak], np.nan), nan])
+        rate_hi = np.concatenate([np.where(hi[:len(peak)] == pb[peak], p_rate_b[peak], np.nan), nan])
+        el_lo = np.concatenate([p_el_a[peak], nan])
+        el_hi = np.concatenate([p_el_b[peak], nan])
+        for rate, el, at in ((rate_lo, el_lo, lo), (rate_hi, el_hi, hi)):
+            k = np.flatnonzero(np.isnan(rate))
+            if len(k):
+                look = self._pairs(sat[k], at[k])
+                rate[k], el[k] = look["elevation_rate_deg_s"], look["elevation_deg"]
         brackets = (rate_lo > 0) & (rate_hi < 0)
         when = np.where(el_lo >= el_hi, lo, hi)
         el = np.where(el_lo >= el_hi, el_lo, el_hi)
@@ -314,6 +331,26 @@ class PassSearch:
         head = best[np.r_[True, owner[best][1:] != owner[best][:-1]]]
         self.culmination_s[owner[head]] = when[head]
         self.peak_el[owner[head]] = el[head]
+
+
+def hermite_root(a, b, f_a, f_b, rate_a, rate_b, rounds=4):
+    """Where the cubic through ``(a, f_a)``, ``(b, f_b)`` with slopes
+    ``rate_a``, ``rate_b`` crosses zero (``f_a``, ``f_b`` of opposite signs):
+    a few safeguarded Newton steps on the cubic from the secant point.  A
+    starting point for refining roots of smooth functions, no more."""
+    h = b - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.clip(f_a / (f_a - f_b), 0.0, 1.0)
+        m_a, m_b = rate_a * h, rate_b * h  # slopes per unit of the interval
+        for _ in range(rounds):
+            x2, x3 = x * x, x * x * x
+            value = ((2 * x3 - 3 * x2 + 1) * f_a + (x3 - 2 * x2 + x) * m_a
+                     + (-2 * x3 + 3 * x2) * f_b + (x3 - x2) * m_b)
+            slope = ((6 * x2 - 6 * x) * f_a + (3 * x2 - 4 * x + 1) * m_a
+                     + (-6 * x2 + 6 * x) * f_b + (3 * x2 - 2 * x) * m_b)
+            step = np.where(slope != 0, value / slope, 0.0)
+            x = np.clip(np.where(np.isfinite(step), x - step, x), 0.0, 1.0)
+    return a + h * x
 
 
 def _joined(parts, width):
