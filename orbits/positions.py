@@ -16,7 +16,7 @@ from sgp4.api import SGP4_ERRORS, SatrecArray
 from .catalog import display_name
 from .ephemeris import SkyTable
 from .frames import gmst82, look_angles, subpoint, teme_to_earth_fixed
-from .sites import WGS84_A_KM, WGS84_F
+from .sites import EARTH_ROTATION_RAD_S as _OMEGA_EARTH, WGS84_A_KM, WGS84_F
 from .times import sgp4_jd, to_posix, from_posix
 
 __all__ = ["Tracker", "Snapshot", "observe", "shadow_margin_km", "sun_elevation_deg",
@@ -26,7 +26,6 @@ __all__ = ["Tracker", "Snapshot", "observe", "shadow_margin_km", "sun_elevation_
 #: re-entered even when SGP4 reports no error (SGP4 flags only < 1 Earth radius).
 DECAY_RADIUS_KM = WGS84_A_KM + 80.0
 _POLAR_STRETCH = 1.0 / (1.0 - WGS84_F)
-_OMEGA_EARTH = 7.2921159e-5  # rad/s
 
 
 def shadow_margin_km(r_sat_km, r_sun_km, v_sat_km_s=None):

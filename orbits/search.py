@@ -27,11 +27,10 @@ import numpy as np
 
 from .positions import Tracker
 from .roots import envelope_km, newton_bracketed, secant_bracketed
+from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM
 
 __all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2", "speed_bounds_km_s"]
 
-_MU = 398600.4418
-_OMEGA = 7.2921159e-5
 _STEPS_S = (60.0, 120.0, 180.0, 240.0, 300.0, 360.0, 420.0, 480.0, 540.0, 600.0, 720.0, 900.0, 1200.0,
             1800.0)
 _SPLIT = 8
@@ -57,24 +56,26 @@ def margin_s(elements):
 def curvature_bound_km_s2(elements):
     """Upper bound on |d2u/dt2| (km/s^2) for this orbit, with a 25% safety factor."""
     a, e = elements.semi_major_axis_km, elements.eccentricity
-    rp = max(a * (1 - e), 6378.137 + 80.0)
-    ra = a * (1 + e)
-    vp = math.sqrt(max(_MU * (2.0 / rp - 1.0 / a), 0.0))
+    rp, ra = perigee_radius_km(elements), a * (1 + e)
+    vp = _perigee_speed_km_s(elements)
     return 1.25 * (_MU / rp**2 + 2 * _OMEGA * (vp + _OMEGA * ra) + _OMEGA**2 * ra)
 
 
 def speed_bounds_km_s(elements):
     """Upper bounds on the satellite's speed (km/s): inertial, and relative
     to the rotating Earth; with a 10% safety factor."""
-    a, e = elements.semi_major_axis_km, elements.eccentricity
-    rp = max(a * (1 - e), 6378.137 + 80.0)
-    vp = math.sqrt(max(_MU * (2.0 / rp - 1.0 / a), 0.0))
-    return 1.1 * vp, 1.1 * (vp + _OMEGA * a * (1 + e))
+    vp = _perigee_speed_km_s(elements)
+    return 1.1 * vp, 1.1 * (vp + _OMEGA * elements.semi_major_axis_km * (1 + elements.eccentricity))
 
 
 def perigee_radius_km(elements):
     """Geocentric radius at perigee (km), not below 80 km above the equator."""
-    return max(elements.semi_major_axis_km * (1 - elements.eccentricity), 6378.137 + 80.0)
+    return max(elements.semi_major_axis_km * (1 - elements.eccentricity), WGS84_A_KM + 80.0)
+
+
+def _perigee_speed_km_s(elements):
+    a = elements.semi_major_axis_km
+    return math.sqrt(max(_MU * (2.0 / perigee_radius_km(elements) - 1.0 / a), 0.0))
 
 
 class PassSearch:

@@ -12,10 +12,14 @@ import numpy as np
 
 from .errors import OrbitsError
 
-__all__ = ["Site", "SITES", "site_named", "WGS84_A_KM", "WGS84_F"]
+__all__ = ["Site", "SITES", "site_named", "WGS84_A_KM", "WGS84_F", "EARTH_MU_KM3_S2", "EARTH_ROTATION_RAD_S"]
 
 WGS84_A_KM = 6378.137
 WGS84_F = 1.0 / 298.257223563
+#: The Earth's gravitational parameter and rotation rate (for bounds on
+#: orbital motion; SGP4 itself uses WGS72 values).
+EARTH_MU_KM3_S2 = 398600.4418
+EARTH_ROTATION_RAD_S = 7.2921159e-5
 
 
 @dataclass(frozen=True)

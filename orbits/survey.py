@@ -21,13 +21,12 @@ import numpy as np
 from .catalog import known_by_id
 from .frames import subpoint
 from .search import PassSearch, margin_s
+from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA
 from .table import PassTable
 from .visibility import visible_windows
 
 __all__ = ["Job", "survey", "Summary", "pass_duration_bound_s"]
 
-_MU = 398600.4418
-_OMEGA = 7.2921159e-5
 _POLAR_RADIUS_KM = 6356.752
 
 

@@ -41,7 +41,7 @@ import numpy as np
 from .positions import shadow_margin_km, sun_elevation_deg
 from .roots import newton_bracketed, secant_bracketed, sign_brackets
 from .search import curvature_bound_km_s2, perigee_radius_km, speed_bounds_km_s
-from .sites import WGS84_A_KM
+from .sites import EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM
 
 __all__ = ["visual_magnitude", "VisibilityRules", "visible_windows", "START_REASONS", "END_REASONS"]
 
@@ -51,7 +51,6 @@ _BATCH_SAMPLES = 500_000  # samples evaluated at once: bounds memory for long wi
 # Bound on how fast the Sun's altitude changes anywhere on Earth (deg/s):
 # 360 deg per sidereal day plus the Sun's own motion, with a margin.
 _SUN_RATE_DEG_S = 0.0045
-_OMEGA = 7.2921159e-5  # the Earth's rotation, rad/s
 _RISE, _ELEVATION, _SHADOW, _TWILIGHT = range(4)
 #: Why a window starts / ends, by reason code (the ``start_reason`` and
 #: ``end_reason`` columns of :func:`visible_windows`).
@@ -73,14 +72,6 @@ class VisibilityRules:
     def __init__(self, min_elevation_deg=10.0, sun_altitude_deg=-6.0):
         self.min_elevation_deg = float(min_elevation_deg)
         self.sun_altitude_deg = float(sun_altitude_deg)
-
-    def margins(self, tracker, sat, t):
-        """Margins (rows: elevation deg, shadow km, twilight deg) and the look dict."""
-        look = tracker.look(t, sat)
-        sun = tracker.sun_earth_fixed(t)
-        shadow = shadow_margin_km(look["r_ef"], sun)
-        twilight = self.sun_altitude_deg - sun_elevation_deg(sun, tracker.site)
-        return np.stack([look["elevation_deg"] - self.min_elevation_deg, shadow, twilight]), look, sun
 
 
 def phase_angle_rad(r_ef, sun_ef, site):
