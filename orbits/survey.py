@@ -21,13 +21,13 @@ import numpy as np
 from .catalog import known_by_id
 from .frames import subpoint
 from .search import PassSearch, margin_s
-from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA
+from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM, WGS84_F
 from .table import PassTable
 from .visibility import visible_windows
 
 __all__ = ["Job", "survey", "Summary", "pass_duration_bound_s"]
 
-_POLAR_RADIUS_KM = 6356.752
+_POLAR_RADIUS_KM = WGS84_A_KM * (1 - WGS84_F)
 
 
 def pass_duration_bound_s(elements, horizon_deg=0.0):
@@ -83,8 +83,8 @@ class Summary:
     ``fail_s``/``fail_code``: first time SGP4 failed (inf/0 if never);
     ``up_at_start``: above the horizon at the slice start; ``el_min`` ...
     ``az_max``: ranges over the grid samples in the slice (inf/-inf when
-    none); ``longitude_deg``: sub-satellite longitude at the slice start
-    (NaN when it cannot be propagated).
+    none); ``longitude_deg``: sub-satellite longitude at the window start,
+    in the first slice only (NaN otherwise, or when it cannot be propagated).
     """
 
     fail_s: np.ndarray
@@ -140,11 +140,12 @@ def survey(elements, job):
     if not job.first:
         keep &= search.rise_known & (search.rise_s >= job.slice_start_s)
     table = _table(elements, job, search, np.flatnonzero(keep))
-    start = np.array([job.slice_start_s])
-    first = search.tracker.look(start)  # every satellite at the slice start
-    _, lon, _ = subpoint(first["r_ef"])
+    lon = np.full(len(elements), np.nan)
+    if job.first:  # the slot longitude is reported at the window start only
+        first = search.tracker.look(np.array([job.slice_start_s]))
+        lon = np.where(first["error"][:, 0] == 0, subpoint(first["r_ef"])[1][:, 0], np.nan)
     summary = Summary(search.fail_s, search.fail_code, search.up_at_lo, search.el_min, search.el_max,
-                      search.az_min, search.az_max, np.where(first["error"][:, 0] == 0, lon[:, 0], np.nan))
+                      search.az_min, search.az_max, lon)
     return table, summary
 
 

@@ -96,8 +96,8 @@ def dark_intervals(tracker, rules, start_s, end_s):
     f = twilight(zeros, t)
     (_, a, b, fa, fb), = sign_brackets(twilight, zeros, zeros, t, f,
                                        lambda _, h, fa, fb: np.full_like(fa, _SUN_RATE_DEG_S))
-    cross = np.sort(secant_bracketed(lambda _, x: twilight(_, x)[0], np.zeros(len(a), int), a, b, fa, fb,
-                             tol_s=1e-3))
+    cross = np.sort(secant_bracketed(lambda _, x: twilight(_, x)[0], np.zeros(len(a), int),
+                                     a, b, fa, fb, tol_s=1e-3))
     edges = np.concatenate([[start_s], cross, [end_s]])
     dark_first = f[0, 0] >= 0
     lo, hi = edges[:-1], edges[1:]
@@ -143,7 +143,7 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
     segments = (owner[keep], lo[keep], hi[keep], lo_why[keep], hi_why[keep])
     counts = np.ceil((segments[2] - segments[1]) / _SAMPLE_S).astype(int) + 1
     batch = np.cumsum(counts) // _BATCH_SAMPLES
-    parts = [_windows_of(tracker, rules, sat, *(col[batch == b] for col in segments))
+    parts = [_windows_of(tracker, rules, sat, counts[batch == b], *(col[batch == b] for col in segments))
              for b in np.unique(batch)]
     parts = [p for p in parts if len(p[0])]
     if not parts:
@@ -160,10 +160,10 @@ def _columns(owner, start, end, start_why, end_why, magnitude):
             "end_reason": np.asarray(end_why, dtype=int), "magnitude": np.asarray(magnitude, float)}
 
 
-def _windows_of(tracker, rules, sat, owner, lo, hi, lo_why, hi_why):
-    """Windows inside the dark stretches ``[lo, hi]`` of passes ``owner``."""
+def _windows_of(tracker, rules, sat, counts, owner, lo, hi, lo_why, hi_why):
+    """Windows inside the dark stretches ``[lo, hi]`` of passes ``owner``,
+    each sampled ``counts`` times."""
     n_seg = len(owner)
-    counts = np.ceil((hi - lo) / _SAMPLE_S).astype(int) + 1
     seg = np.repeat(np.arange(n_seg), counts)
     step = np.arange(len(seg)) - np.repeat(np.cumsum(counts) - counts, counts)
     t = lo[seg] + (hi - lo)[seg] * step / (counts - 1)[seg]
