@@ -163,7 +163,8 @@ class PassStream:
         self.counts = np.zeros(n, dtype=int)
         self.visible_counts = np.zeros(n, dtype=int)
         self.peak_el = np.full(n, -np.inf)  # the highest culmination of each satellite
-        self._summary = None
+        self._jobs_left = np.zeros(n, dtype=int)
+        self._reports = [None] * n  # each built as the satellite's last job comes in
         self._finished = None
         self._done = self._total = 0
 
@@ -187,28 +188,37 @@ class PassStream:
             yield PassTable.join(tables).in_time_order()
             tables = []
 
-    def parts(self):
+    def parts(self, present=None):
         """The passes as they are computed: a table per finished chunk of a
         slice (in no particular order), then None when the slice is complete.
-        Consumers that can work on parts (formatting, say) need not wait."""
+        Consumers that can work on parts (formatting, say) need not wait.
+
+        ``present(table, elements)``, if given (a picklable function, e.g. a
+        module-level one), is run on each part where it was computed, in the
+        worker processes, so presentation shares the cores; parts then come
+        as ``(table, present(table, elements))`` pairs.
+        """
         jobs = self._jobs()
         self._total = len(jobs)
+        for job in jobs:
+            self._jobs_left[job[2]] += 1
         if not jobs:
             return
+        bright = self.brighter_than
         if self.workers > 1 and len(jobs) > 1:
             # Each worker gets the element sets once, at its start.
             pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
                                        initargs=(self.elements,))
             try:
-                yield from self._parts(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job),
-                                       lambda f: f.result())
+                yield from self._parts(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job, bright, present),
+                                       lambda f: f.result(), present)
             finally:  # the workers wind down while the caller goes on
                 pool.shutdown(wait=False, cancel_futures=True)
         else:
             yield from self._parts(jobs, lambda rows, job: (rows, job),
-                                   lambda a: survey([self.elements[i] for i in a[0]], a[1]))
+                                   lambda a: _survey(self.elements, a[0], a[1], bright, present), present)
 
-    def _parts(self, jobs, start, result):
+    def _parts(self, jobs, start, result, present):
         """Start jobs two slices ahead of the one being delivered; yield parts as they finish."""
         pending, summaries = {}, {}
         queue = list(jobs)
@@ -220,39 +230,52 @@ class PassStream:
 
         def collect(k):
             for chunk, rows, handle in pending.pop(k, []):
-                table, summary = result(handle)
+                table, summary, shown = result(handle)
                 self._done += 1
                 if self.progress:
                     self.progress(self._done, self._total)
                 earlier = summaries.get(chunk)
-                summaries[chunk] = (rows, Summary.merge(earlier[1], summary) if earlier else summary)
-                yield PassTable.join([table], [rows])
+                summary = Summary.merge(earlier[1], summary) if earlier else summary
+                summaries[chunk] = (rows, summary)
+                self._count(table)
+                self._jobs_left[rows] -= 1
+                if not self._jobs_left[rows].any():
+                    self._report(rows, summary)
+                yield table, shown
+
+        def part(table, shown=None):
+            table, unknown = _bright(table, self.brighter_than)
+            self._unjudged += unknown
+            if present is None:
+                return table
+            return table, (shown if shown is not None else present(table, self.elements))
 
         launch(1)
-        whole = list(collect(-1))  # satellites surveyed over the whole window at once
-        held = PassTable.join(whole)
+        # Satellites surveyed over the whole window at once: their passes
+        # are held and handed out with the slice they rise in.
+        held = PassTable.join([table for table, _ in collect(-1)])
         for k in range(len(self.slices)):
             launch(k + 2)
             last = k == len(self.slices) - 1
             due = np.ones(len(held), bool) if last else held.passes["rise_s"] < self.slices[k][1]
-            yield self._counted(held.take(due))
-            for table in collect(k):
-                yield self._counted(table)
+            yield part(held.take(due))
+            for table, shown in collect(k):
+                yield part(table, shown)
             held = held.take(~due)
             yield None
-        rows = [v[0] for v in summaries.values()]
-        self._summary = Summary.join([v[1] for v in summaries.values()], rows, len(self.elements))
 
-    def _counted(self, table):
-        """Count a part's passes per satellite; apply the brightness limit."""
+    def _count(self, table):
+        """Count a part's passes per satellite (before any brightness limit)."""
         sat = table.passes["sat"].astype(int)
         np.add.at(self.counts, sat, 1)
         np.add.at(self.visible_counts, sat, table.window_count() > 0)
         np.maximum.at(self.peak_el, sat, table.passes["culmination_el"])
-        if self.brighter_than is not None:
-            table, unknown = table.brighter_than(self.brighter_than)
-            self._unjudged += unknown
-        return table
+
+    def _report(self, rows, summary):
+        """Reports of satellites ``rows`` whose jobs are all done (``summary``: theirs, merged)."""
+        for i, r in zip(rows.tolist(), _reports(self.elements, rows, summary, self.counts, self.visible_counts,
+                                                self.peak_el, self.start_s, self.horizon_deg)):
+            self._reports[i] = r
 
     def settings(self):
         """A :class:`Prediction` with the settings only (no passes or reports yet)."""
@@ -263,13 +286,14 @@ class PassStream:
         """The :class:`Prediction` (after iterating), holding ``table`` if given."""
         if self._finished is not None and table is None:
             return self._finished
-        if self._summary is None:
-            self._summary = Summary.join([], [], len(self.elements))
+        missing = np.array([r is None for r in self._reports], dtype=bool)
+        if missing.any():  # not computed (an empty window, or not iterated)
+            rows = np.flatnonzero(missing)
+            self._report(rows, Summary.join([], [], len(rows)))
         prediction = Prediction(self.site, from_posix(self.start_s), from_posix(self.end_s), self.horizon_deg,
                                 self.rules.min_elevation_deg, self.rules.sun_altitude_deg,
                                 table if table is not None else PassTable.empty(), self.elements,
-                                _reports(self.elements, self._summary, self.counts, self.visible_counts,
-                                         self.peak_el, self.start_s, self.horizon_deg))
+                                list(self._reports))
         note = _brightness_note(self._unjudged, self.brighter_than)
         prediction.warnings = _warnings(self.elements, prediction) + ([note] if note else [])
         self._finished = prediction
@@ -285,8 +309,23 @@ def _start_worker(elements):
     _worker_elements[:] = elements
 
 
-def _survey_rows(rows, job):
-    return survey([_worker_elements[i] for i in rows], job)
+def _survey_rows(rows, job, brighter_than, present):
+    return _survey(_worker_elements, rows, job, brighter_than, present)
+
+
+def _survey(elements, rows, job, brighter_than, present):
+    """Survey ``elements[rows]``: the (whole) table, its sat column indexing
+    ``elements``, the summary, and ``present`` of the table kept by the
+    brightness limit (None without ``present``)."""
+    table, summary = survey([elements[i] for i in rows], job)
+    table = PassTable.join([table], [rows])
+    shown = present(_bright(table, brighter_than)[0], elements) if present is not None else None
+    return table, summary, shown
+
+
+def _bright(table, brighter_than):
+    """(table, passes left out) after the brightness limit, if there is one."""
+    return table.brighter_than(brighter_than) if brighter_than is not None else (table, 0)
 
 
 def predict_passes(elements, site, start, end=None, *, days=7.0, horizon_deg=0.0,
@@ -342,9 +381,12 @@ def _warnings(elements, prediction):
     return out
 
 
-def _reports(elements, summary, counts, visible_counts, peak_el, start_s, horizon_deg):
-    """A :class:`SatelliteReport` per satellite from the merged slice summaries
-    (elevation ranges from the search grid, topped by the refined culminations)."""
+def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, horizon_deg):
+    """A :class:`SatelliteReport` for each satellite ``elements[rows]`` from
+    their merged slice ``summary`` and their entries in the pass counts and
+    highest culminations (elevation ranges from the search grid, topped by
+    the refined culminations)."""
+    counts, visible_counts, peak_el = counts[rows], visible_counts[rows], peak_el[rows]
     has_range = np.isfinite(summary.el_min).tolist()
 
     def rounded(values):  # Python's correctly rounded round(), as elsewhere in the output
@@ -358,7 +400,7 @@ def _reports(elements, summary, counts, visible_counts, peak_el, start_s, horizo
                                np.where(summary.up_at_start & (summary.el_min >= horizon_deg),
                                         "always_above", "never_rises"))).tolist()
     reports = []
-    for k, e in enumerate(elements):
+    for k, e in enumerate(elements[i] for i in rows.tolist()):
         usable_until, message = None, ""
         if failed[k]:
             usable_until = from_posix(summary.fail_s[k])

@@ -9,6 +9,7 @@ scripting contract documented in the README.
 import csv
 import io
 import json
+import functools
 from datetime import datetime, timezone
 
 import numpy as np
@@ -137,13 +138,18 @@ def _span(pair):
     lo, hi = pair
     return f"{lo:.1f}°" if abs(hi - lo) < 0.05 else f"{lo:.1f}°–{hi:.1f}°"
 
+#: A string as JSON text, non-ASCII kept (``json.dumps(text, ensure_ascii=False)``, faster).
+_json_string = json.encoder.encode_basestring
+
+
 class RawJSON(str):
     """Text that is already JSON; :func:`json_text` writes it as it is."""
 
 
 class RecordStream:
     """A JSON list written in blocks as it is read: ``blocks()`` yields lists
-    of :class:`RawJSON` texts, so a large output never sits in memory whole."""
+    of JSON texts (plain ``str``: they cross from worker processes, and a
+    ``str`` subclass pickles slowly), so a large output never sits in memory whole."""
 
     def __init__(self, blocks):
         self.blocks = blocks
@@ -172,26 +178,33 @@ def _events_json(cols, name, zone, rows=None):
             zip(times, pick(cols[f"{name}_az"]).tolist(), pick(cols[f"{name}_el"]).tolist())]
 
 
-def _pass_lines(parts, elements, zone, visible_only):
+def _pass_lines(parts):
     """The ``passes`` records of the contract as a :class:`RecordStream` of
-    JSON texts.  ``parts`` yields :class:`~orbits.table.PassTable` parts and
-    None after the last part of each stretch of time (see
-    :meth:`orbits.passes.PassStream.parts`): parts are formatted as they
-    come, and each stretch is written in time order when complete."""
+    JSON texts.  ``parts`` yields ``(table, texts)`` pairs, ``texts`` from
+    :func:`_part_lines`, and None after the last part of each stretch of
+    time (see :meth:`orbits.passes.PassStream.parts`): each stretch is
+    written in time order when complete."""
     def blocks():
-        memo, lines, keys = {}, [], []
-        for table in parts:
-            if table is not None:
-                if visible_only:
-                    table = table.take(table.window_count() > 0)
-                lines += _lines(table, elements, zone, memo)
-                keys.append((table.passes["rise_s"], table.passes["norad_id"]))
+        lines, keys = [], []
+        for part in parts:
+            if part is not None:
+                texts, rise_s, norad_id = part[1]
+                lines += texts
+                keys.append((rise_s, norad_id))
                 continue
             if keys:
                 order = np.lexsort((np.concatenate([k[1] for k in keys]), np.concatenate([k[0] for k in keys])))
                 yield [lines[i] for i in order.tolist()]
             lines, keys = [], []
     return RecordStream(blocks)
+
+
+def _part_lines(table, elements, zone, visible_only):
+    """(JSON texts, rise times, NORAD ids) of the passes of one part (see
+    :func:`passes_json`); run where the part is computed."""
+    if visible_only:
+        table = table.take(table.window_count() > 0)
+    return _lines(table, elements, zone, {}), table.passes["rise_s"], table.passes["norad_id"]
 
 
 def _lines(table, elements, zone, memo):
@@ -220,7 +233,7 @@ def _lines(table, elements, zone, memo):
             cols["ends_after"].tolist())):
         if sat not in memo:
             e = elements[sat]
-            memo[sat] = (json.dumps(display_name(e), ensure_ascii=False), _iso(e.epoch, UTC))
+            memo[sat] = (_json_string(display_name(e)), _iso(e.epoch, UTC))
         name, epoch = memo[sat]
         j = longest[k]
         if j >= 0:
@@ -229,7 +242,7 @@ def _lines(table, elements, zone, memo):
         else:
             vis = 'false, "visible_start": null, "visible_end": null, "visible_peak": null, "visible_end_reason": null'
         mag = magnitude[k]
-        lines.append(RawJSON(
+        lines.append((
             f'{{"norad_id": {norad}, "name": {name}, "rise": {ev["rise"][k]}, "culmination": '
             f'{ev["culmination"][k]}, "set": {ev["set"][k]}, "visible": {vis}, "magnitude": '
             f'{"null" if mag != mag else repr(mag)}, "tle_epoch": "{epoch}", "in_progress_at_start": '
@@ -254,13 +267,15 @@ def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
             raise ValueError("a PassStream is written as it is computed: use encoded=True")
         stream = prediction
         head = stream.settings()
-        passes = _pass_lines(stream.parts(), stream.elements, zone, visible_only)
+        present = functools.partial(_part_lines, zone=zone, visible_only=visible_only)
+        passes = _pass_lines(stream.parts(present))
         satellites = RecordStream(lambda: [_satellite_lines(stream.finish().satellites)])
         warnings = RecordStream(lambda: [[RawJSON(json.dumps(w, ensure_ascii=False))
                                           for w in stream.finish().warnings]])
     else:
         head = prediction
-        passes = _pass_lines([prediction.table, None], prediction.elements, zone, visible_only)
+        table = prediction.table
+        passes = _pass_lines([(table, _part_lines(table, prediction.elements, zone, visible_only)), None])
         satellites = _satellite_lines(prediction.satellites)
         warnings = list(prediction.warnings)
         if not encoded:
@@ -292,14 +307,15 @@ def _satellite_lines(reports):
     def pair(values):
         return f"[{values[0]!r}, {values[1]!r}]" if values else "null"
 
+    epochs = iso_times([r.tle_epoch.timestamp() for r in reports], UTC)
     return [RawJSON(
-        f'{{"norad_id": {r.norad_id}, "name": {json.dumps(r.name, ensure_ascii=False)}, '
-        f'"orbit_class": {text(r.orbit_class)}, "tle_epoch": "{_iso(r.tle_epoch, UTC)}", '
+        f'{{"norad_id": {r.norad_id}, "name": {_json_string(r.name)}, '
+        f'"orbit_class": {text(r.orbit_class)}, "tle_epoch": "{epoch}", '
         f'"elements_source": {text(r.source)}, "status": "{r.status}", "passes": {r.pass_count}, '
         f'"visible_passes": {r.visible_count}, "azimuth_range": {pair(r.azimuth_deg)}, '
         f'"elevation_range": {pair(r.elevation_deg)}, "longitude": {text(r.longitude_deg)}, '
         f'"usable_until": {text(_iso(r.usable_until, UTC) if r.usable_until else None)}, '
-        f'"message": {text(r.message or None)}}}') for r in reports]
+        f'"message": {text(r.message or None)}}}') for r, epoch in zip(reports, epochs)]
 
 
 _CSV_EVENTS = ("rise", "culmination", "set", "visible_start", "visible_end")
@@ -517,10 +533,11 @@ def json_chunks(data):
     outputs use the fast C encoder yet stay readable with ``grep`` and
     ``less``.  A :class:`RecordStream` is written block by block."""
     def listing(parts, indent):
-        empty = True
+        empty, comma = True, f",\n{indent}  "
         for texts in parts:
-            if texts:
-                yield ("[\n" if empty else ",\n") + indent + "  " + f",\n{indent}  ".join(texts)
+            for k in range(0, len(texts), 2000):  # a few MB at a time
+                yield ("[\n" if empty else ",\n") + indent + "  "
+                yield comma.join(texts[k:k + 2000])
                 empty = False
         yield "[]" if empty else "\n" + indent + "]"
 
