@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 
+from .planes import possible_intervals
 from .positions import Tracker
 from .roots import envelope_km, newton_bracketed, secant_bracketed
 from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM
@@ -177,33 +178,60 @@ class PassSearch:
             members = np.flatnonzero(self.step == h)
             lo, hi = self.lo[members].min(), self.hi[members].max()
             t = lo + h * np.arange(int(np.ceil((hi - lo) / h)) + 1)
+            inside = (t[None, :] >= self.lo[members, None]) & (t[None, :] <= self.hi[members, None])
+            # Sample only around intervals that may hold a pass (see orbits.planes).
+            possible = possible_intervals(self.tracker, members, t, self.horizon_deg)
+            need = inside & (np.pad(possible, ((0, 0), (1, 0))) | np.pad(possible, ((0, 0), (0, 1))))
+            # Sampled one by one where that saves work; on the common grid the
+            # rest, and those never near (so reports still give their highest).
+            window = (t >= self.start_s) & (t <= self.end_s)
+            sparse = (need.mean(axis=1) < 0.8) & need[:, window].any(axis=1)
+            if sparse.any():
+                self._grid_rows(members[sparse], t, self._sparse_look(members[sparse], t, need[sparse]), h,
+                                need[sparse])
+            dense = members[~sparse]
             per_chunk = max(1, _SAMPLES_PER_CHUNK // len(t))
-            for first in range(0, len(members), per_chunk):
-                sats = members[first:first + per_chunk]
+            for first in range(0, len(dense), per_chunk):
+                sats = dense[first:first + per_chunk]
                 sub = Tracker([self.elements[k] for k in sats], self.site, self.tracker.sky,
                               satrecs=[self.tracker.satrecs[k] for k in sats])
                 look = sub.look(t)
                 self.tracker.sky = sub.sky
                 self.samples += look["error"].size
-                self._grid_rows(sats, t, look, h)
+                self._grid_rows(sats, t, look, h, np.ones(look["error"].shape, bool))
 
-    def _grid_rows(self, sats, t, look, h):
+    def _sparse_look(self, sats, t, need):
+        """Look angles at the samples ``need`` (rows of ``sats`` by ``t``),
+        NaN elsewhere, as arrays shaped like the common grid's."""
+        rows, cols = np.nonzero(need)
+        look = self._pairs(sats[rows], t[cols])
+        out = {}
+        for key, val in look.items():
+            full = np.full(need.shape + val.shape[1:], 0 if key == "error" else np.nan, dtype=val.dtype)
+            full[rows, cols] = val
+            out[key] = full
+        return out
+
+    def _grid_rows(self, sats, t, look, h, sampled):
+        """Screen rows of grid samples (``sampled``: where they were taken)."""
         n_t = len(t)
         inside = (t[None, :] >= self.lo[sats, None]) & (t[None, :] <= self.hi[sats, None])
-        bad = (look["error"] != 0) & inside
+        bad = (look["error"] != 0) & inside & sampled
         first_bad = np.where(bad.any(axis=1), bad.argmax(axis=1), n_t)
         for row, k in enumerate(sats):
             if first_bad[row] < n_t:
                 self.fail_s[k] = t[first_bad[row]]
                 self.fail_code[k] = look["error"][row, first_bad[row]]
-        valid = inside & (np.arange(n_t)[None, :] < first_bad[:, None])
+        valid = inside & sampled & (np.arange(n_t)[None, :] < first_bad[:, None])
         el = look["elevation_deg"]
-        first_valid = valid.argmax(axis=1)
-        last_valid = n_t - 1 - valid[:, ::-1].argmax(axis=1)
+        # Up at the ends of the search (not where a sample was left out:
+        # the satellite is certainly below the horizon there).
+        first_in = inside.argmax(axis=1)
+        last_in = n_t - 1 - inside[:, ::-1].argmax(axis=1)
         rows = np.arange(len(sats))
-        self.up_at_lo[sats] = valid[rows, first_valid] & (el[rows, first_valid] >= self.horizon_deg)
+        self.up_at_lo[sats] = valid[rows, first_in] & (el[rows, first_in] >= self.horizon_deg)
         # "up at the end" only when the search reached its end (not cut by an SGP4 failure).
-        self.up_at_hi[sats] = (valid[rows, last_valid] & (el[rows, last_valid] >= self.horizon_deg)
+        self.up_at_hi[sats] = (valid[rows, last_in] & (el[rows, last_in] >= self.horizon_deg)
                                & (first_bad == n_t))
         window = valid & (t[None, :] >= self.start_s) & (t[None, :] <= self.end_s)
         self.el_min[sats] = np.where(window, el, np.inf).min(axis=1)

@@ -14,7 +14,7 @@ How the windows are found, for all passes at once, without missing any:
    every minute over the whole window and its crossings of the threshold
    refined, giving the dark intervals.  Each pass that reaches the minimum
    elevation is cut to them.
-2. Each dark stretch of a pass is sampled every 60 s.  Two margins are
+2. Each dark stretch of a pass is sampled every 120 s.  Two margins are
    bracketed there, with their rates: ``w = u - rho sin(min_el)`` (height
    above the cone of the minimum elevation, same sign as elevation minus
    the minimum) and the shadow margin (km).  Both have bounded second
@@ -45,7 +45,7 @@ from .sites import EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM
 
 __all__ = ["visual_magnitude", "VisibilityRules", "visible_windows", "START_REASONS", "END_REASONS"]
 
-_SAMPLE_S = 60.0        # samples in a pass's dark stretch
+_SAMPLE_S = 120.0       # samples in a pass's dark stretch (only the cost depends on it)
 _SUN_SAMPLE_S = 60.0    # samples of the Sun's altitude
 _BATCH_SAMPLES = 500_000  # samples evaluated at once: bounds memory for long windows
 # Bound on how fast the Sun's altitude changes anywhere on Earth (deg/s):

@@ -1,0 +1,70 @@
+"""The orbit-plane screen (orbits.planes): it may rule out time only where a
+dense scan shows the satellite below the horizon, it must rule out a good
+part of a low orbit's day (else it saves nothing), and its margin for the
+plane's drift must hold on the real catalogues."""
+
+import numpy as np
+import pytest
+
+from orbits.planes import PLANE_MARGIN_DEG, plane_normals, possible_intervals
+from orbits.positions import Tracker
+from orbits.sites import Site
+from orbits.times import to_posix
+from orbits.tle import load_elements
+
+
+@pytest.mark.parametrize("horizon_deg", [0.0, -5.0, 10.0])
+def test_screen_rules_out_only_time_below_the_horizon(mission, islamabad, epoch_day, horizon_deg):
+    sets = list(mission.values())
+    tracker = Tracker(sets, islamabad)
+    t0 = to_posix(epoch_day)
+    t = t0 + np.arange(0.0, 2 * 86400.0 + 1, 600.0)
+    possible = possible_intervals(tracker, np.arange(len(sets)), t, horizon_deg)
+    fine = t0 + np.arange(0.0, 2 * 86400.0, 5.0)
+    look = tracker.look(fine)
+    up = (look["error"] == 0) & (look["elevation_deg"] >= horizon_deg)
+    interval = np.minimum(((fine - t0) // 600.0).astype(int), len(t) - 2)
+    for k, e in enumerate(sets):
+        hidden = up[k] & ~possible[k, interval]
+        assert not hidden.any(), f"{e.name}: above {horizon_deg} deg at {fine[hidden][0]:.0f} in a ruled-out interval"
+    low = [k for k, e in enumerate(sets) if e.period_min < 225.0]
+    deep = [k for k, e in enumerate(sets) if e.period_min >= 225.0]
+    assert possible[deep].all()  # GEO and other deep-space orbits are not screened
+    if horizon_deg == 0.0:
+        # Tiangong and the Pakistani LEO satellites: the site is far from
+        # the plane for about half the day.
+        assert 0.3 < 1 - possible[low].mean() < 0.7
+
+
+def test_a_site_far_from_every_plane_is_ruled_out_all_day(mission, epoch_day):
+    css = mission[48274]  # Tiangong, inclined 41.5 deg: never near the pole
+    tracker = Tracker([css], Site(89.0, 0.0, 0.0, "near the pole"))
+    t = to_posix(epoch_day) + np.arange(0.0, 86400.0 + 1, 720.0)
+    assert not possible_intervals(tracker, [0], t, 0.0).any()
+
+
+def test_plane_model_stays_within_its_margin_on_the_catalogues(shared_data, islamabad):
+    """The margin rests on this measurement: over +-1.5 days around the
+    newest epoch, SGP4's own orbit plane strays from the model (one state's
+    plane turned at the node rate) by at most half the margin, for every
+    near-Earth satellite of both catalogues."""
+    for name in ("active-2026-03-19.tle", "active-2026-04-10.tle"):
+        sets = load_elements(shared_data / name)
+        tracker = Tracker(sets, islamabad)
+        near = np.array([s.method == "n" for s in tracker.satrecs])
+        sats = np.flatnonzero(near)
+        t0 = max(e.epoch for e in sets).timestamp()
+        t = t0 + np.arange(-1.5 * 86400, 1.5 * 86400, 1999.0)  # out of step with the orbits
+        model = plane_normals(tracker, sats, t0, t)
+        err, r, v = tracker.teme(np.broadcast_to(t, (len(sats), len(t))).ravel(), np.repeat(sats, len(t)))
+        r_ef, v_ef = tracker.earth_fixed(np.tile(t, len(sats)), r, v)
+        # The plane in the Earth-fixed frame is the plane of r and the inertial
+        # velocity; v_ef lacks omega x r, which lies in the equator plane.
+        inertial = v_ef + np.cross([0.0, 0.0, 7.2921158553e-5], r_ef)
+        h = np.cross(r_ef, inertial)
+        h /= np.linalg.norm(h, axis=-1)[:, None]
+        angle = np.degrees(np.arccos(np.clip((h * model.reshape(-1, 3)).sum(axis=-1), -1.0, 1.0)))
+        ok = (err == 0) & np.isfinite(angle)
+        assert ok.mean() > 0.98
+        worst = angle[ok].max()
+        assert 0.05 < worst < PLANE_MARGIN_DEG / 2, f"{name}: the plane strays {worst:.3f} deg from the model"
