@@ -6,6 +6,8 @@ The method, for all satellites at once:
    LEO, up to 1800 s for GEO; 45 an orbit for horizons other than 0) with
    sgp4's array API: elevation ``el``, its rate, and
    ``u``, the satellite's height above the site's horizon plane (km).
+   Low orbits are sampled only around the times the site is near the
+   orbit plane (:mod:`orbits.planes`); elsewhere no pass can happen.
 2. ``u`` has a bounded second derivative (|d2u/dt2| <= the satellite's
    acceleration in the rotating frame, bounded per orbit by gravity at
    perigee plus Coriolis and centrifugal terms, ``M``).  With the rates at
@@ -17,7 +19,9 @@ The method, for all satellites at once:
    Likewise ``u >= min(u_a, u_b) - M h^2 / 8`` proves a satellite up at both
    ends stayed up; intervals where it cannot be proved are subdivided.
 3. Sign changes of ``el - horizon`` bracket rises and sets; Newton steps on
-   the analytic elevation rate refine them to 0.1 ms.  Sign changes of the
+   the height above the horizon cone and its analytic rate refine them until
+   a step is under 1 ms (converging quadratically, the root is then good to
+   microseconds; a bisection ends within 1 ms).  Sign changes of the
    elevation rate bracket culminations, refined by safeguarded secant steps.
 """
 
@@ -270,7 +274,7 @@ class PassSearch:
         sat, a, b, ga, gb, wa, wb, ra, rb = _joined(self._crossings, 9)
         sat = sat.astype(int)
         start = hermite_root(a, b, wa, wb, ra, rb)
-        roots = newton_bracketed(self._g, sat, a, b, ga, gb, start=start) if len(sat) else a
+        roots = newton_bracketed(self._g, sat, a, b, ga, gb, start=start, tol_s=1e-3) if len(sat) else a
         self._pair(sat, roots, ga < 0)
         self._culminate()
         return self
