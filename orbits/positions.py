@@ -109,22 +109,25 @@ class Tracker:
         shape = seconds.shape
         index = np.asarray(index).ravel()
         n = index.size
-        order = np.argsort(index, kind="stable")
-        ordered = index[order]
+        # Grouped by satellite (most callers already give them so).
+        order = None if n < 2 or (index[1:] >= index[:-1]).all() else np.argsort(index, kind="stable")
+        ordered = index if order is None else index[order]
         cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
         starts = np.concatenate([[0], cuts]).tolist() if n else []
         ends = np.concatenate([cuts, [n]]).tolist() if n else []
-        jd_s = np.ascontiguousarray(jd.ravel()[order], dtype=float)
-        fr_s = np.ascontiguousarray(fr.ravel()[order], dtype=float)
+        jd_s, fr_s = (jd.ravel(), fr.ravel()) if order is None else (jd.ravel()[order], fr.ravel()[order])
+        jd_s, fr_s = np.ascontiguousarray(jd_s, dtype=float), np.ascontiguousarray(fr_s, dtype=float)
         err_s = np.empty(n, dtype=np.uint8)
         r_s, v_s = np.empty((n, 3)), np.empty((n, 3))
         # One sgp4 call per satellite, straight into slices of the output
         # (what Satrec.sgp4_array does, without its per-call allocations).
         for sat, lo, hi in zip(ordered[starts].tolist(), starts, ends):
             self.satrecs[sat]._sgp4(jd_s[lo:hi], fr_s[lo:hi], err_s[lo:hi], r_s[lo:hi], v_s[lo:hi])
-        err, r, v = np.empty_like(err_s), np.empty_like(r_s), np.empty_like(v_s)
-        err[order], r[order], v[order] = err_s, r_s, v_s
-        return err.reshape(shape), r.reshape(shape + (3,)), v.reshape(shape + (3,))
+        if order is not None:
+            err, r, v = np.empty_like(err_s), np.empty_like(r_s), np.empty_like(v_s)
+            err[order], r[order], v[order] = err_s, r_s, v_s
+            err_s, r_s, v_s = err, r, v
+        return err_s.reshape(shape), r_s.reshape(shape + (3,)), v_s.reshape(shape + (3,))
 
     def earth_fixed(self, seconds, r_teme, v_teme=None):
         """Rotate TEME vectors at ``seconds`` (broadcastable) to Earth-fixed."""
