@@ -165,6 +165,7 @@ class PassStream:
         self.peak_el = np.full(n, -np.inf)  # the highest culmination of each satellite
         self._jobs_left = np.zeros(n, dtype=int)
         self._reports = [None] * n  # each built as the satellite's last job comes in
+        self._fresh = []            # (index, report) built since finished_reports() last ran
         self._finished = None
         self._done = self._total = 0
 
@@ -276,6 +277,14 @@ class PassStream:
         for i, r in zip(rows.tolist(), _reports(self.elements, rows, summary, self.counts, self.visible_counts,
                                                 self.peak_el, self.start_s, self.horizon_deg)):
             self._reports[i] = r
+            self._fresh.append((i, r))
+
+    def finished_reports(self):
+        """``(index, SatelliteReport)`` pairs completed since the last call
+        (reports are built as each satellite's last job comes in), so a
+        consumer can present them while the rest is computed."""
+        fresh, self._fresh = self._fresh, []
+        return fresh
 
     def settings(self):
         """A :class:`Prediction` with the settings only (no passes or reports yet)."""

@@ -268,8 +268,26 @@ def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
         stream = prediction
         head = stream.settings()
         present = functools.partial(_part_lines, zone=zone, visible_only=visible_only)
-        passes = _pass_lines(stream.parts(present))
-        satellites = RecordStream(lambda: [_satellite_lines(stream.finish().satellites)])
+        texts = [None] * len(stream.elements)
+
+        def take_reports():  # format the reports completed so far
+            fresh = stream.finished_reports()
+            if fresh:
+                rows, reports = zip(*fresh)
+                for i, text in zip(rows, _satellite_lines(reports)):
+                    texts[i] = text
+
+        def parts():
+            for part in stream.parts(present):
+                yield part
+                take_reports()
+
+        def satellites():
+            stream.finish()
+            take_reports()
+            return [texts]
+        passes = _pass_lines(parts())
+        satellites = RecordStream(satellites)
         warnings = RecordStream(lambda: [[RawJSON(json.dumps(w, ensure_ascii=False))
                                           for w in stream.finish().warnings]])
     else:
