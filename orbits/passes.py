@@ -239,7 +239,7 @@ class PassStream:
                 summary = Summary.merge(earlier[1], summary) if earlier else summary
                 summaries[chunk] = (rows, summary)
                 self._count(table)
-                self._jobs_left[rows] -= 1
+                self._jobs_left[rows] -= 1  # a chunk's satellites share all their jobs
                 if not self._jobs_left[rows].any():
                     self._report(rows, summary)
                 yield table, shown

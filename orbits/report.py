@@ -7,9 +7,9 @@ scripting contract documented in the README.
 """
 
 import csv
+import functools
 import io
 import json
-import functools
 from datetime import datetime, timezone
 
 import numpy as np
@@ -242,12 +242,12 @@ def _lines(table, elements, zone, memo):
         else:
             vis = 'false, "visible_start": null, "visible_end": null, "visible_peak": null, "visible_end_reason": null'
         mag = magnitude[k]
-        lines.append((
+        lines.append(
             f'{{"norad_id": {norad}, "name": {name}, "rise": {ev["rise"][k]}, "culmination": '
             f'{ev["culmination"][k]}, "set": {ev["set"][k]}, "visible": {vis}, "magnitude": '
             f'{"null" if mag != mag else repr(mag)}, "tle_epoch": "{epoch}", "in_progress_at_start": '
             f'{"true" if before else "false"}, "continues_after_end": {"true" if after else "false"}, '
-            f'"duration_s": {round(duration[k], 3)!r}, "windows": [{", ".join(windows[k])}]}}'))
+            f'"duration_s": {round(duration[k], 3)!r}, "windows": [{", ".join(windows[k])}]}}')
     return lines
 
 def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
