@@ -21,7 +21,7 @@ Margins (each wide, as the screen must never hide a pass):
   the secular node rate (``Satrec.nodedot``).  Short-period terms, drag
   and the osculating/mean difference move the true plane from the model by
   at most 0.29 deg over +-1.5 days across both CelesTrak catalogues of
-  2026 (15,000 satellites each; ``tests/test_catalogue.py`` keeps that
+  2026 (15,000 satellites each; ``tests/test_planes.py`` keeps that
   measurement); the margin is :data:`PLANE_MARGIN_DEG`;
 * the highest point is taken 50 km above the mean apogee;
 * elevations are geodetic, ``beta`` geocentric: they differ by under 0.2 deg.
@@ -34,13 +34,15 @@ import math
 
 import numpy as np
 
+from .sites import EARTH_ROTATION_RAD_S
+
 __all__ = ["possible_intervals", "plane_normals", "PLANE_MARGIN_DEG"]
 
 #: How far (deg) the true orbit plane may stray from the model (measured: 0.29).
 PLANE_MARGIN_DEG = 1.0
 _GEODETIC_DEG = 0.2       # geodetic vs geocentric vertical (at most 0.19 deg)
 _APOGEE_MARGIN_KM = 50.0  # above the mean apogee radius
-_EARTH_TURN_RAD_S = 7.2921158553e-5 * 1.01  # the sidereal rate, with 1% to spare
+_EARTH_TURN_RAD_S = EARTH_ROTATION_RAD_S * 1.01  # with 1% to spare
 
 
 def plane_normals(tracker, sats, t0, t):
@@ -55,12 +57,16 @@ def plane_normals(tracker, sats, t0, t):
     h = np.cross(r, v)
     n0 = h / np.linalg.norm(h, axis=-1)[:, None]
     n0[err != 0] = np.nan
-    node_rate = np.array([tracker.satrecs[s].nodedot for s in sats.tolist()]) / 60.0  # rad/s
-    psi = node_rate[:, None] * (np.asarray(t, float) - t0)[None, :]
+    psi = _node_rate_rad_s(tracker, sats)[:, None] * (np.asarray(t, float) - t0)[None, :]
     c, s = np.cos(psi), np.sin(psi)
     turned = np.stack([c * n0[:, None, 0] - s * n0[:, None, 1], s * n0[:, None, 0] + c * n0[:, None, 1],
                        np.broadcast_to(n0[:, None, 2], psi.shape)], axis=-1)
     return tracker.earth_fixed(np.asarray(t, float)[None, :], turned)[0]
+
+
+def _node_rate_rad_s(tracker, sats):
+    """SGP4's secular node rate of each satellite (rad/s)."""
+    return np.array([tracker.satrecs[s].nodedot for s in np.asarray(sats).tolist()], dtype=float) / 60.0
 
 
 def possible_intervals(tracker, sats, t, horizon_deg):
@@ -91,7 +97,7 @@ def possible_intervals(tracker, sats, t, horizon_deg):
         return out
     normals = plane_normals(tracker, sats[rows], t[len(t) // 2], t)
     x = np.abs(normals @ (site / site_radius))  # |sin beta|, NaN where the model failed
-    node_rate = np.abs([tracker.satrecs[s].nodedot / 60.0 for s in sats[rows].tolist()])
+    node_rate = np.abs(_node_rate_rad_s(tracker, sats[rows]))
     slack = (_EARTH_TURN_RAD_S + 1.01 * node_rate)[:, None] * np.diff(t)[None, :] / 2
     lowest = (x[:, 1:] + x[:, :-1]) / 2 - slack  # a lower bound of |sin beta| over each interval
     out[rows] = ~(lowest > limit[rows, None])     # NaN compares False: kept

@@ -8,7 +8,7 @@ import pytest
 
 from orbits.planes import PLANE_MARGIN_DEG, plane_normals, possible_intervals
 from orbits.positions import Tracker
-from orbits.sites import Site
+from orbits.sites import EARTH_ROTATION_RAD_S, Site
 from orbits.times import to_posix
 from orbits.tle import load_elements
 
@@ -60,7 +60,7 @@ def test_plane_model_stays_within_its_margin_on_the_catalogues(shared_data, isla
         r_ef, v_ef = tracker.earth_fixed(np.tile(t, len(sats)), r, v)
         # The plane in the Earth-fixed frame is the plane of r and the inertial
         # velocity; v_ef lacks omega x r, which lies in the equator plane.
-        inertial = v_ef + np.cross([0.0, 0.0, 7.2921158553e-5], r_ef)
+        inertial = v_ef + np.cross([0.0, 0.0, EARTH_ROTATION_RAD_S], r_ef)
         h = np.cross(r_ef, inertial)
         h /= np.linalg.norm(h, axis=-1)[:, None]
         angle = np.degrees(np.arccos(np.clip((h * model.reshape(-1, 3)).sum(axis=-1), -1.0, 1.0)))
