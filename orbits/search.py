@@ -190,11 +190,12 @@ class PassSearch:
             # rest, and those never near (so reports still give their highest).
             window = (t >= self.start_s) & (t <= self.end_s)
             sparse = (need.mean(axis=1) < 0.8) & need[:, window].any(axis=1)
-            if sparse.any():
-                self._grid_rows(members[sparse], t, self._sparse_look(members[sparse], t, need[sparse]), h,
-                                need[sparse])
+            per_chunk = max(1, _SAMPLES_PER_CHUNK // len(t))  # rows at once: bounds memory
+            rows = np.flatnonzero(sparse)
+            for first in range(0, len(rows), per_chunk):
+                k = rows[first:first + per_chunk]
+                self._grid_rows(members[k], t, self._sparse_look(members[k], t, need[k]), h, need[k])
             dense = members[~sparse]
-            per_chunk = max(1, _SAMPLES_PER_CHUNK // len(t))
             for first in range(0, len(dense), per_chunk):
                 sats = dense[first:first + per_chunk]
                 sub = Tracker([self.elements[k] for k in sats], self.site, self.tracker.sky,
