@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 from sgp4.api import SGP4_ERRORS, WGS72, Satrec
 
 from .errors import ElementError
@@ -309,45 +310,130 @@ def _exp_field(text):
 
 def _parse_tle(text, source):
     lines = text.split("\n")
-    sets = []
+    records = []  # (name, line 1, line 2, line number of line 1, of line 2)
     name, name_line = None, 0
     i = 0
-    while i < len(lines):
-        raw = lines[i].rstrip()
-        lineno = i + 1
-        i += 1
-        if not raw.strip():
-            continue
-        if raw.startswith("1 "):
-            j = i
-            while j < len(lines) and not lines[j].strip():
-                j += 1
-            if j >= len(lines):
-                raise ElementError(source, lineno, "line 2", "the file ends after line 1: line 2 is missing")
-            second = lines[j].rstrip()
-            if not second.startswith("2 "):
-                raise ElementError(source, j + 1, "line 2",
-                                   f"expected line 2 of the element set begun at line {lineno}, "
-                                   f"found {second[:20]!r}")
-            sets.append(_tle_record(name, raw, second, source, lineno, j + 1))
-            name = None
-            i = j + 1
-        elif raw.startswith("2 "):
-            raise ElementError(source, lineno, "line 2",
-                               "a line 2 with no line 1 before it (lines swapped or missing?)")
-        else:
-            if name is not None:
-                raise ElementError(source, lineno, "line 1",
-                                   f"expected line 1 after the name {name!r} on line {name_line}, "
-                                   f"found {raw.strip()[:24]!r}")
-            name = raw.strip()
-            if name.startswith("0 "):
-                name = name[2:].strip()
-            name_line = lineno
-    if name is not None:
-        raise ElementError(source, name_line, "line 1",
-                           f"the file ends after the name {name!r}: its element lines are missing")
+    try:
+        while i < len(lines):
+            raw = lines[i].rstrip()
+            lineno = i + 1
+            i += 1
+            if not raw.strip():
+                continue
+            if raw.startswith("1 "):
+                j = i
+                while j < len(lines) and not lines[j].strip():
+                    j += 1
+                if j >= len(lines):
+                    raise ElementError(source, lineno, "line 2", "the file ends after line 1: line 2 is missing")
+                second = lines[j].rstrip()
+                if not second.startswith("2 "):
+                    raise ElementError(source, j + 1, "line 2",
+                                       f"expected line 2 of the element set begun at line {lineno}, "
+                                       f"found {second[:20]!r}")
+                records.append((name, raw, second, lineno, j + 1))
+                name = None
+                i = j + 1
+            elif raw.startswith("2 "):
+                raise ElementError(source, lineno, "line 2",
+                                   "a line 2 with no line 1 before it (lines swapped or missing?)")
+            else:
+                if name is not None:
+                    raise ElementError(source, lineno, "line 1",
+                                       f"expected line 1 after the name {name!r} on line {name_line}, "
+                                       f"found {raw.strip()[:24]!r}")
+                name = raw.strip()
+                if name.startswith("0 "):
+                    name = name[2:].strip()
+                name_line = lineno
+        if name is not None:
+            raise ElementError(source, name_line, "line 1",
+                               f"the file ends after the name {name!r}: its element lines are missing")
+    except ElementError:
+        _tle_records(records, source)  # a bad record before this point is the first problem
+        raise
+    return _tle_records(records, source)
+
+
+def _tle_records(records, source):
+    """Element sets of ``(name, line1, line2, lineno1, lineno2)`` records.
+
+    Whole columns are checked at once (:func:`_tle_columns`); when anything
+    is wrong, the records are read one by one so that the error names the
+    first bad one, its line and field.
+    """
+    sets = _tle_columns(records, source)
+    if sets is None:
+        sets = [_tle_record(name, l1, l2, source, n1, n2) for name, l1, l2, n1, n2 in records]
     return sets
+
+
+_CHECKSUM_ARRAY = np.frombuffer(_CHECKSUM_VALUES, dtype=np.uint8)
+
+
+def _tle_columns(records, source):
+    """The fast path of :func:`_tle_records`: every check of
+    :func:`_tle_record`, field by field over all records, giving the same
+    element sets; None when any record fails a check (the slow path then
+    finds and names it)."""
+    if not records:
+        return []
+    names, l1, l2, n1, n2 = zip(*records)
+    j1, j2 = "".join(l1), "".join(l2)
+    if not (j1.isascii() and j2.isascii() and all(map(_WHOLE1.fullmatch, l1))
+            and all(map(_WHOLE2.fullmatch, l2))):
+        return None
+    for joined in (j1, j2):  # every line has 69 columns now
+        cols = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 69)
+        if not (_CHECKSUM_ARRAY[cols[:, :68]].sum(axis=1) % 10 == cols[:, 68] - 48).all():
+            return None
+    num1 = [int(s[2:7]) if s[2] in _DIGIT_OR_BLANK else _catalogue_number(s[2:7], source, n)
+            for s, n in zip(l1, n1)]
+    num2 = [int(s[2:7]) if s[2] in _DIGIT_OR_BLANK else _catalogue_number(s[2:7], source, n)
+            for s, n in zip(l2, n2)]
+    day = [float(s[20:32]) for s in l1]
+    fields = dict(
+        inclination_deg=[float(s[8:16]) for s in l2],
+        raan_deg=[float(s[17:25]) for s in l2],
+        eccentricity=[float("0." + s[26:33]) for s in l2],
+        arg_perigee_deg=[float(s[34:42]) for s in l2],
+        mean_anomaly_deg=[float(s[43:51]) for s in l2],
+        mean_motion_rev_per_day=[float(s[52:63]) for s in l2],
+        bstar=[_exp_field(s[53:61]) for s in l1],
+    )
+    if num1 != num2 or not all(1.0 <= d < 367.0 for d in day) or not _columns_in_ranges(fields):
+        return None
+    year_start = {}
+    for s in l1:
+        yy = int(s[18:20])
+        if yy not in year_start:
+            year_start[yy] = datetime(1900 + yy if yy >= 57 else 2000 + yy, 1, 1, tzinfo=timezone.utc)
+    epochs = [year_start[int(s[18:20])] + timedelta(days=d - 1.0) for s, d in zip(l1, day)]  # as _tle_record
+    ndot = [float(s[33:43].replace(" ", "")) for s in l1]
+    nddot = [_exp_field(s[44:52]) for s in l1]
+    sets = []
+    for k, (name, line1, line2, lineno1) in enumerate(zip(names, l1, l2, n1)):
+        elements = ElementSet(
+            name or str(num1[k]), num1[k], epochs[k], fields["inclination_deg"][k], fields["raan_deg"][k],
+            fields["eccentricity"][k], fields["arg_perigee_deg"][k], fields["mean_anomaly_deg"][k],
+            fields["mean_motion_rev_per_day"][k], fields["bstar"][k], ndot[k], nddot[k], line1[9:17].strip(),
+            source, lineno1, line1, line2)
+        _check_propagates(elements, source, lineno1)
+        sets.append(elements)
+    return sets
+
+
+_DIGIT_OR_BLANK = frozenset(" 0123456789")
+
+
+def _columns_in_ranges(fields):
+    """:func:`_in_ranges` for columns of values (lists), all at once."""
+    for key, (low, high, low_in, high_in) in _RANGES.items():
+        v = np.array(fields[key])
+        ok = np.isfinite(v) & ((v >= low) if low_in else (v > low)) & ((v <= high) if high_in else (v < high))
+        if not ok.all():
+            return False
+    return True
 
 
 def _tle_record(name, line1, line2, source, lineno1, lineno2):
