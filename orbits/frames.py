@@ -48,15 +48,16 @@ def teme_to_earth_fixed(r_teme_km, v_teme_km_s, theta, theta_dot):
     return r, v
 
 
-def look_angles(r_km, v_km_s, site):
+def look_angles(r_km, v_km_s, site, a_km_s2=None):
     """Topocentric geometry of Earth-fixed positions seen from ``site``.
 
     Returns a dict of arrays: ``azimuth_deg`` (from north through east),
     ``elevation_deg`` (geometric, no refraction), ``range_km``,
     ``range_rate_km_s`` and, when velocities are given,
-    ``elevation_rate_deg_s``.  Also ``up_km``: the height of the satellite
-    above the site's horizon plane (km), smooth and fast to screen on, and
-    with velocities its rate ``up_rate_km_s``.
+    ``elevation_rate_deg_s`` and ``azimuth_rate_deg_s``.  Also ``up_km``:
+    the height of the satellite above the site's horizon plane (km), smooth
+    and fast to screen on, and with velocities its rate ``up_rate_km_s``.
+    With Earth-fixed accelerations ``a_km_s2`` too, ``elevation_accel_deg_s2``.
     """
     enu = site.enu_matrix()
     rho = r_km - site.itrs_km()
@@ -70,12 +71,24 @@ def look_angles(r_km, v_km_s, site):
         "up_km": u,
     }
     if v_km_s is not None:
-        du = v_km_s @ enu[2]
-        drng = (e * (v_km_s @ enu[0]) + n * (v_km_s @ enu[1]) + u * du) / rng
+        de, dn, du = (v_km_s @ enu[k] for k in range(3))
+        drng = (e * de + n * dn + u * du) / rng
         cos_el = np.sqrt(np.maximum(1.0 - sin_el * sin_el, 1e-30))
         out["range_rate_km_s"] = drng
         out["up_rate_km_s"] = du
-        out["elevation_rate_deg_s"] = np.degrees((du * rng - u * drng) / (rng * rng) / cos_el)
+        el_rate = (du * rng - u * drng) / (rng * rng) / cos_el  # rad/s
+        out["elevation_rate_deg_s"] = np.degrees(el_rate)
+        flat2 = np.maximum(e * e + n * n, 1e-30)
+        out["azimuth_rate_deg_s"] = np.degrees((de * n - e * dn) / flat2)
+        if a_km_s2 is not None:
+            # el = atan2(u, h), h the horizontal distance: differentiate twice.
+            ae, an, au = (a_km_s2 @ enu[k] for k in range(3))
+            h = np.sqrt(flat2)
+            dh = (e * de + n * dn) / h
+            ddh = (de * de + dn * dn + e * ae + n * an) / h - dh * dh / h
+            rng2 = rng * rng
+            out["elevation_accel_deg_s2"] = np.degrees(
+                (au * h - u * ddh) / rng2 - 2.0 * el_rate * (rng * drng) / rng2)
     return out
 
 

@@ -16,7 +16,7 @@ from sgp4.api import SGP4_ERRORS, SatrecArray
 from .catalog import display_name
 from .ephemeris import SkyTable
 from .frames import gmst82, look_angles, subpoint, teme_to_earth_fixed
-from .sites import EARTH_ROTATION_RAD_S as _OMEGA_EARTH, WGS84_A_KM, WGS84_F
+from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA_EARTH, WGS84_A_KM, WGS84_F
 from .times import sgp4_jd, to_posix, from_posix
 
 __all__ = ["Tracker", "Snapshot", "observe", "shadow_margin_km", "sun_elevation_deg",
@@ -142,19 +142,29 @@ class Tracker:
         sun = sky.sun_teme_km(seconds)
         return self.earth_fixed(seconds, sun)[0]
 
-    def look(self, seconds, index=None):
+    def look(self, seconds, index=None, accel=False):
         """Look angles of satellites at times (see :meth:`teme` for shapes).
 
         Returns a dict: everything from :func:`orbits.frames.look_angles` plus
         ``error`` (SGP4 code, 0 good; 99 = re-entered or not finite),
-        ``r_ef`` and ``v_ef`` (Earth-fixed km, km/s).
+        ``r_ef`` and ``v_ef`` (Earth-fixed km, km/s).  With ``accel``, also
+        ``elevation_accel_deg_s2`` from the two-body acceleration seen in
+        the turning frame (SGP4's perturbations, J2 above all, left out: it
+        is good to about 0.2%, for Newton steps on the elevation rate).
         """
         seconds = np.asarray(seconds, dtype=float)
         err, r, v = self.teme(seconds, index)
         t = seconds if index is not None else seconds[None, :]
         r_ef, v_ef = self.earth_fixed(t, r, v)
-        out = look_angles(r_ef, v_ef, self.site)
-        bad = ~np.isfinite(r).all(axis=-1) | (np.linalg.norm(r, axis=-1) < DECAY_RADIUS_KM)
+        radius = np.linalg.norm(r, axis=-1)
+        a_ef = None
+        if accel:
+            w = _OMEGA_EARTH
+            a_ef = r_ef * (-_MU / radius**3)[..., None]
+            a_ef[..., 0] += 2 * w * v_ef[..., 1] + w * w * r_ef[..., 0]
+            a_ef[..., 1] += -2 * w * v_ef[..., 0] + w * w * r_ef[..., 1]
+        out = look_angles(r_ef, v_ef, self.site, a_ef)
+        bad = ~np.isfinite(r).all(axis=-1) | (radius < DECAY_RADIUS_KM)
         out["error"] = np.where((err == 0) & bad, 99, err)
         out["r_ef"], out["v_ef"] = r_ef, v_ef
         return out

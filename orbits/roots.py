@@ -11,7 +11,7 @@ import numpy as np
 __all__ = ["newton_bracketed", "secant_bracketed", "sign_brackets", "envelope_km"]
 
 
-def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, start=None):
+def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, start=None, last=False):
     """Roots of ``f`` in ``[a, b]`` where ``f(a)`` and ``f(b)`` differ in sign.
 
     ``fun(index, t)`` returns ``(f, dfdt)``.  Newton steps from ``start``
@@ -19,6 +19,12 @@ def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, sta
     falling back to bisection
     whenever a step would leave the bracket; the bracket always holds the
     root.  Converged when a step is under ``tol_s`` seconds.
+
+    With ``last``, ``fun`` returns ``(f, dfdt, extra)``, ``extra`` an array
+    ``(c, m)`` of anything computed with ``f``, and the result is ``(roots,
+    t_last, extra_last)``: where each root was last evaluated (within
+    ``tol_s`` of it) and what ``fun`` gave there, so callers can take values
+    at the roots from there instead of evaluating again.
     """
     a, b = np.array(a, dtype=float), np.array(b, dtype=float)
     neg_at_a = np.asarray(fa) < 0
@@ -32,11 +38,17 @@ def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, sta
         inside = np.isfinite(secant) & (secant > a) & (secant < b)
         x = np.where(inside, secant, x)
     active = np.ones(a.shape, dtype=bool)
+    t_last, extra_last = np.full(a.shape, np.nan), None
     for _ in range(max_iter):
         if not active.any():
             break
         k = np.flatnonzero(active)
-        f, df = fun(index[k], x[k])
+        got = fun(index[k], x[k])
+        f, df = got[0], got[1]
+        if last:
+            if extra_last is None:
+                extra_last = np.full((len(got[2]),) + a.shape, np.nan)
+            t_last[k], extra_last[:, k] = x[k], got[2]
         below = (f < 0) == neg_at_a[k]          # x is on a's side of the root
         a[k] = np.where(below, x[k], a[k])
         b[k] = np.where(below, b[k], x[k])
@@ -49,7 +61,7 @@ def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, sta
         moved = np.abs(new - x[k])
         x[k] = new
         active[k] = (moved > tol_s) & (b[k] - a[k] > tol_s) & (f != 0)
-    return x
+    return (x, t_last, extra_last) if last else x
 
 
 def secant_bracketed(fun, index, a, b, fa, fb, tol_s=1e-3, max_iter=60):

@@ -162,13 +162,21 @@ def _table(elements, job, search, rows):
     # (elevation has one maximum per pass between rise and set).
     owner = w["pass"]
     holds = (w["start_s"] <= culm[owner]) & (culm[owner] <= w["end_s"])
-    # Rise, culmination, set and every window edge, in one evaluation.
+    # Rise, culmination, set and every window edge.  The search has the
+    # angles of known rises, sets and most culminations from its last Newton
+    # steps; the rest are evaluated here, at once.
     n, m = len(sat), len(owner)
     times = np.concatenate([rise, culm, set_, w["start_s"], w["end_s"]])
-    look = tracker.look(times, np.concatenate([sat, sat, sat, sat[owner], sat[owner]])) \
-        if n else {"azimuth_deg": times, "elevation_deg": times}
-    az = np.round(look["azimuth_deg"], 3)
-    el = np.round(look["elevation_deg"], 4) + 0.0  # no -0.0
+    unknown = np.full(2 * m, np.nan)
+    az = np.concatenate([search.rise_angles[0][rows], search.culmination_az[rows], search.set_angles[0][rows],
+                         unknown])
+    el = np.concatenate([search.rise_angles[1][rows], search.peak_el[rows], search.set_angles[1][rows], unknown])
+    need = np.flatnonzero(np.isnan(az))
+    if len(need):
+        look = tracker.look(times[need], np.concatenate([sat, sat, sat, sat[owner], sat[owner]])[need])
+        az[need], el[need] = look["azimuth_deg"], look["elevation_deg"]
+    az = np.round(az, 3)
+    el = np.round(el, 4) + 0.0  # no -0.0
     passes = {"sat": sat, "norad_id": np.array([elements[s].norad_id for s in sat.tolist()], dtype=int),
               "starts_before": (rise < job.start_s) | ~rise_known,
               "ends_after": (set_ > job.end_s) | ~set_known}

@@ -265,3 +265,68 @@ def test_shadow_margin_rate_matches_its_numerical_derivative(mission, islamabad,
         assert (np.abs(rate - numeric) <= allowed).all()
         if k < 2:  # LEO: in and out of the shadow, the margin changing fast
             assert (margin < 0).any() and (margin > 0).any() and np.abs(rate).max() > 1.0
+
+
+def test_azimuth_rate_and_elevation_acceleration_match_numerical_derivatives(mission, islamabad, epoch_day):
+    """Culminations are refined by Newton steps on the elevation rate, using
+    the two-body elevation acceleration: it must be close to the real one
+    (about 0.2%; SGP4's J2 is what it leaves out)."""
+    sats = [mission[48274], mission[43530], mission[25544]]
+    tracker = Tracker(sats, islamabad)
+    t = to_posix(epoch_day) + np.arange(0.0, 86400.0, 7.0)
+    dt = 0.1
+    checked = 0
+    for k in range(len(sats)):
+        index = np.full(len(t), k)
+        look = tracker.look(t, index, accel=True)
+        ahead, behind = tracker.look(t + dt, index), tracker.look(t - dt, index)
+        up = (look["elevation_deg"] > 0) & (look["elevation_deg"] < 85)
+        accel = (ahead["elevation_rate_deg_s"] - behind["elevation_rate_deg_s"]) / (2 * dt)
+        turn = (ahead["azimuth_deg"] - behind["azimuth_deg"] + 180.0) % 360.0 - 180.0
+        assert np.abs(look["azimuth_rate_deg_s"] - turn / (2 * dt))[up].max() < 1e-4
+        error = np.abs(look["elevation_accel_deg_s2"] - accel)[up]
+        assert (error <= 0.01 * np.abs(accel[up]) + 1e-6).all()
+        checked += up.sum()
+    assert checked > 100
+
+
+def test_cubic_peak_start_finds_the_maximum_of_the_cubic():
+    from orbits.search import hermite_peak
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        # a cubic with its maximum at p, inside [0, 10]
+        p, c3 = rng.uniform(1.0, 9.0), rng.uniform(-0.02, 0.02)
+        f = lambda t: -(t - p) ** 2 + c3 * (t - p) ** 3  # noqa: E731
+        df = lambda t: -2 * (t - p) + 3 * c3 * (t - p) ** 2  # noqa: E731
+        if not (df(0.0) > 0 > df(10.0)):
+            continue
+        x = hermite_peak(np.array([0.0]), np.array([10.0]), f(0.0), f(10.0), df(0.0), df(10.0))[0]
+        assert abs(x - p) < 1e-9
+
+
+def test_event_angles_from_the_last_newton_steps_are_exact(mission, islamabad, epoch_day):
+    """Rise, set and culmination angles come from the root finder's last
+    evaluation, not a fresh one: they must equal the angles at those times."""
+    from orbits.search import PassSearch
+
+    sats = list(mission.values())
+    start = to_posix(epoch_day)
+    search = PassSearch(sats, islamabad, start, start + 2 * 86400.0).run()
+    tracker = Tracker(sats, islamabad)
+    rows = np.flatnonzero(search.rise_known & search.set_known)
+    assert len(rows) > 20
+    for when, az, el in ((search.rise_s, search.rise_angles[0], search.rise_angles[1]),
+                         (search.set_s, search.set_angles[0], search.set_angles[1]),
+                         (search.culmination_s, search.culmination_az, search.peak_el)):
+        known = rows[np.isfinite(az[rows])]
+        assert len(known) > 0.9 * len(rows)
+        look = tracker.look(when[known], search.sat[known])
+        assert np.abs(look["elevation_deg"] - el[known]).max() < 1e-6
+        turn = (look["azimuth_deg"] - az[known] + 180.0) % 360.0 - 180.0
+        assert np.abs(turn).max() < 1e-5
+    # and the culmination is the highest point, to the millisecond
+    k = rows[np.isfinite(search.culmination_az[rows])]
+    t = search.culmination_s[k]
+    near = [tracker.look(t + d, search.sat[k])["elevation_deg"] for d in (-1e-3, 1e-3)]
+    assert (search.peak_el[k] >= np.maximum(*near) - 1e-6).all()
