@@ -15,7 +15,8 @@ from importlib import resources
 import numpy as np
 
 from .errors import OrbitsError
-from .times import from_posix, skyfield_time
+from .frames import gmst82
+from .times import from_posix, sgp4_jd, skyfield_time
 
 __all__ = ["EPHEMERIS_FILE", "ephemeris", "SkyTable"]
 
@@ -55,6 +56,13 @@ class SkyTable:
         rot = np.stack([np.interp(self.grid_s, coarse_s, row) for row in rot]).reshape(3, 3, -1)
         self.sun_teme = np.einsum("ijn,jn->ni", rot, gcrs)
         self.dut1 = np.asarray(t.dut1, dtype=float)
+        # Greenwich sidereal angle at the rows, unwrapped: linear between
+        # rows (UT1-UTC is interpolated linearly; GMST's T^2 term bends it
+        # by 1e-15 s in 10 minutes), so interpolating it is exact.
+        jd, fr = sgp4_jd(self.grid_s)
+        theta, theta_dot = gmst82(jd, fr + self.dut1 / 86400.0)
+        self.theta = np.unwrap(theta)
+        self.theta_dot = float(np.mean(theta_dot))
 
     def sun_teme_km(self, seconds):
         """Geocentric Sun position in TEME (km), shape ``seconds.shape + (3,)``."""
@@ -64,3 +72,12 @@ class SkyTable:
     def dut1_s(self, seconds):
         """UT1 - UTC in seconds."""
         return np.interp(np.asarray(seconds, dtype=float), self.grid_s, self.dut1)
+
+    def sidereal_rad(self, seconds):
+        """Greenwich mean sidereal angle (IAU 1982, at UT1; radians, not
+        reduced to a turn) and its rate (rad/s) at POSIX ``seconds``."""
+        s = np.asarray(seconds, dtype=float)
+        if s.size and self.grid_s[0] <= s.min() and s.max() <= self.grid_s[-1]:
+            return np.interp(s, self.grid_s, self.theta), self.theta_dot
+        jd, fr = sgp4_jd(s)  # outside the table: the formula itself
+        return gmst82(jd, fr + self.dut1_s(s) / 86400.0)

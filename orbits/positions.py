@@ -15,7 +15,7 @@ from sgp4.api import SGP4_ERRORS, SatrecArray
 
 from .catalog import display_name
 from .ephemeris import SkyTable
-from .frames import gmst82, look_angles, subpoint, teme_to_earth_fixed
+from .frames import look_angles, subpoint, teme_to_earth_fixed
 from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA_EARTH, WGS84_A_KM, WGS84_F
 from .times import sgp4_jd, to_posix, from_posix
 
@@ -120,9 +120,12 @@ class Tracker:
         err_s = np.empty(n, dtype=np.uint8)
         r_s, v_s = np.empty((n, 3)), np.empty((n, 3))
         # One sgp4 call per satellite, straight into slices of the output
-        # (what Satrec.sgp4_array does, without its per-call allocations).
+        # (what Satrec.sgp4_array does, without its per-call allocations;
+        # memoryview slices cost less than numpy ones).
+        satrecs = self.satrecs
+        jd_m, fr_m, err_m, r_m, v_m = map(memoryview, (jd_s, fr_s, err_s, r_s, v_s))
         for sat, lo, hi in zip(ordered[starts].tolist(), starts, ends):
-            self.satrecs[sat]._sgp4(jd_s[lo:hi], fr_s[lo:hi], err_s[lo:hi], r_s[lo:hi], v_s[lo:hi])
+            satrecs[sat]._sgp4(jd_m[lo:hi], fr_m[lo:hi], err_m[lo:hi], r_m[lo:hi], v_m[lo:hi])
         if order is not None:
             err, r, v = np.empty_like(err_s), np.empty_like(r_s), np.empty_like(v_s)
             err[order], r[order], v[order] = err_s, r_s, v_s
@@ -131,9 +134,7 @@ class Tracker:
 
     def earth_fixed(self, seconds, r_teme, v_teme=None):
         """Rotate TEME vectors at ``seconds`` (broadcastable) to Earth-fixed."""
-        sky = self._sky_for(seconds)
-        jd, fr = sgp4_jd(seconds)
-        theta, theta_dot = gmst82(jd, fr + sky.dut1_s(seconds) / 86400.0)
+        theta, theta_dot = self._sky_for(seconds).sidereal_rad(seconds)
         return teme_to_earth_fixed(r_teme, v_teme, theta, theta_dot)
 
     def sun_earth_fixed(self, seconds):

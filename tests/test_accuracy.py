@@ -163,3 +163,24 @@ def test_pyephem_next_pass_finds_the_same_passes(mission, islamabad, epoch_day):
     for p, (rise, peak) in zip(ours, theirs):
         assert abs((p.rise.time.replace(tzinfo=None) - rise).total_seconds()) < 2.0
         assert abs(p.culmination.elevation_deg - peak) < 0.05
+
+
+def test_tabulated_sidereal_angle_is_the_formula():
+    """Earth-fixed positions rotate TEME by GMST (IAU 1982) at UT1; the sky
+    table interpolates it between 10-minute rows: the same angle to 1e-12
+    rad (5 mm at GEO distance), and the formula itself outside the table."""
+    from orbits.ephemeris import SkyTable
+    from orbits.frames import gmst82
+    from orbits.times import sgp4_jd
+
+    t0 = 1775779200.0  # 2026-04-10
+    sky = SkyTable(t0, t0 + 86400.0)
+    rng = np.random.default_rng(5)
+    for s in (t0 + rng.uniform(0.0, 86400.0, 5000), t0 + rng.uniform(3 * 86400.0, 4 * 86400.0, 50)):
+        theta, rate = sky.sidereal_rad(s)
+        jd, fr = sgp4_jd(s)
+        ref, ref_rate = gmst82(jd, fr + sky.dut1_s(s) / 86400.0)
+        turn = (theta - ref + np.pi) % (2 * np.pi) - np.pi
+        assert np.abs(turn).max() < 1e-12
+        assert np.abs(rate - ref_rate).max() < 1e-15
+        assert 7.29211e-5 < np.min(rate) < 7.29212e-5
