@@ -322,6 +322,9 @@ def _satellite_lines(reports):
             memo[value] = json.dumps(value, ensure_ascii=False)
         return memo[value]
 
+    def number(value):  # a finite float or None, as json.dumps writes it
+        return "null" if value is None else repr(value)
+
     def pair(values):
         return f"[{values[0]!r}, {values[1]!r}]" if values else "null"
 
@@ -331,7 +334,7 @@ def _satellite_lines(reports):
         f'"orbit_class": {text(r.orbit_class)}, "tle_epoch": "{epoch}", '
         f'"elements_source": {text(r.source)}, "status": "{r.status}", "passes": {r.pass_count}, '
         f'"visible_passes": {r.visible_count}, "azimuth_range": {pair(r.azimuth_deg)}, '
-        f'"elevation_range": {pair(r.elevation_deg)}, "longitude": {text(r.longitude_deg)}, '
+        f'"elevation_range": {pair(r.elevation_deg)}, "longitude": {number(r.longitude_deg)}, '
         f'"usable_until": {text(_iso(r.usable_until, UTC) if r.usable_until else None)}, '
         f'"message": {text(r.message or None)}}}') for r, epoch in zip(reports, epochs)]
 
