@@ -10,6 +10,7 @@ pass sets are compared: every rise inside the window, matched by satellite
 and time.
 
     python benchmarks/bench_catalogue.py                 # the full catalogue (~2 min)
+    python benchmarks/bench_catalogue.py --runs 5        # 5 orbits runs before and after, not 3
     python benchmarks/bench_catalogue.py --every 10      # every 10th satellite
     python benchmarks/bench_catalogue.py --memory-days 7 # orbits alone, 7 days: peak memory
 
@@ -20,6 +21,7 @@ repository (not shipped).
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -126,6 +128,7 @@ def main():
     parser.add_argument("--every", type=int, default=1, help="use every Nth satellite (default all)")
     parser.add_argument("--hours", type=int, default=24)
     parser.add_argument("--memory-days", type=float, help="only run orbits over this many days; report its memory")
+    parser.add_argument("--runs", type=int, default=3, help="orbits runs before and after the baseline (default 3)")
     parser.add_argument("--baseline-job", nargs=2, metavar=("CATALOGUE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_job:
@@ -149,12 +152,17 @@ def main():
             print(f"{args.memory_days} days: {wall:.1f} s wall, {cpu:.1f} s CPU, peak {mem:.0f} MB (tree), "
                   f"{size:.0f} MB of JSON")
             return
-        # orbits runs before and after the baseline; the machine's speed drifts.
-        first = measure(job)
+        # orbits runs before and after the baseline, several times: the
+        # machine's speed drifts from minute to minute, and one orbits run
+        # is short enough to land in a slow or a fast minute.  The median of
+        # all runs is compared with the baseline, which spans many minutes.
+        before = [measure(job) for _ in range(args.runs)]
         s_wall, s_cpu, s_mem = measure([sys.executable, __file__, "--hours", str(args.hours),
                                         "--baseline-job", str(catalogue), str(theirs)])
-        second = measure(job)
-        o_wall, o_cpu, o_mem = (first[0] + second[0]) / 2, (first[1] + second[1]) / 2, max(first[2], second[2])
+        after = [measure(job) for _ in range(args.runs)]
+        o_wall = statistics.median(r[0] for r in before + after)
+        o_cpu = statistics.median(r[1] for r in before + after)
+        o_mem = max(r[2] for r in before + after)
         from datetime import datetime, timezone
         start_s = datetime(2026, 4, 10, tzinfo=timezone.utc).timestamp()
         matched, only_ours, only_theirs, worst = compare(ours, theirs, start_s, start_s + args.hours * 3600)
@@ -162,8 +170,9 @@ def main():
         n_ours = sum(1 for _ in json.loads(ours.read_text())["passes"])
     print(f"{args.catalogue.name}{f' (every {args.every}th)' if args.every > 1 else ''}: {n_sats} satellites, "
           f"{args.hours} h over Islamabad from {START}, passes above 0 deg")
-    print(f"orbits runs: {first[0]:.2f} s and {second[0]:.2f} s wall (before and after the baseline)")
-    print(f"orbits passes --all --format json: {o_wall:7.1f} s wall  {o_cpu:7.1f} s CPU "
+    print(f"orbits runs (s wall): {' '.join(f'{r[0]:.2f}' for r in before)} before the baseline, "
+          f"{' '.join(f'{r[0]:.2f}' for r in after)} after; median {o_wall:.2f}")
+    print(f"orbits passes --all --format json: {o_wall:7.2f} s wall  {o_cpu:7.1f} s CPU "
           f"({o_cpu / o_wall:.2f} cores)  peak {o_mem:6.0f} MB  {n_ours} passes listed")
     print(f"Skyfield find_events loop:         {s_wall:7.1f} s wall  {s_cpu:7.1f} s CPU "
           f"({s_cpu / s_wall:.2f} cores)  peak {s_mem:6.0f} MB")
