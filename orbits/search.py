@@ -22,7 +22,10 @@ The method, for all satellites at once:
    the height above the horizon cone and its analytic rate refine them until
    a step is under 1 ms (converging quadratically, the root is then good to
    microseconds; a bisection ends within 1 ms).  Sign changes of the
-   elevation rate bracket culminations, refined by safeguarded secant steps.
+   elevation rate bracket culminations, refined by safeguarded Newton steps
+   on the rate (its rate from the two-body acceleration) from the peak of
+   the cubic through the bracket ends, to 1 ms.  The azimuth and elevation
+   at each event come from the last Newton evaluation, not a new one.
 """
 
 import math
@@ -89,8 +92,11 @@ class PassSearch:
     Times are POSIX seconds.  After :meth:`run`, the arrays ``sat``,
     ``rise_s``, ``culmination_s``, ``set_s``, ``rise_known``, ``set_known``
     and ``peak_el`` (deg) hold one entry per pass, ordered by satellite and
-    time (a rise or set not known lies at the search's margin); ``fail_s``,
-    ``up_at_lo``, ``el_min`` ... one entry per satellite.
+    time (a rise or set not known lies at the search's margin); so do
+    ``culmination_az`` (deg) and ``rise_angles``/``set_angles`` (rows:
+    azimuth, elevation in deg, elevation rate in deg/s), NaN where not
+    known without another evaluation.  ``fail_s``, ``up_at_lo``, ``el_min``
+    ... hold one entry per satellite.
     """
 
     def __init__(self, elements, site, start_s, end_s, horizon_deg=0.0, sky=None):
