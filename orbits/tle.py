@@ -403,12 +403,10 @@ def _tle_columns(records, source):
     )
     if num1 != num2 or not all(1.0 <= d < 367.0 for d in day) or not _columns_in_ranges(fields):
         return None
-    year_start = {}
-    for s in l1:
-        yy = int(s[18:20])
-        if yy not in year_start:
-            year_start[yy] = datetime(1900 + yy if yy >= 57 else 2000 + yy, 1, 1, tzinfo=timezone.utc)
-    epochs = [year_start[int(s[18:20])] + timedelta(days=d - 1.0) for s, d in zip(l1, day)]  # as _tle_record
+    years = [int(s[18:20]) for s in l1]
+    year_start = {yy: datetime(1900 + yy if yy >= 57 else 2000 + yy, 1, 1, tzinfo=timezone.utc)
+                  for yy in set(years)}
+    epochs = [year_start[yy] + timedelta(days=d - 1.0) for yy, d in zip(years, day)]  # as _tle_record
     ndot = [float(s[33:43].replace(" ", "")) for s in l1]
     nddot = [_exp_field(s[44:52]) for s in l1]
     sets = []
