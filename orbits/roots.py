@@ -8,7 +8,7 @@ never a Python loop over time steps.
 
 import numpy as np
 
-__all__ = ["newton_bracketed", "secant_bracketed", "sign_brackets", "envelope_km"]
+__all__ = ["newton_bracketed", "secant_bracketed", "sign_brackets", "envelope_km", "index_ranges"]
 
 
 def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, start=None, last=False):
@@ -185,3 +185,12 @@ def envelope_km(u_a, u_b, rate_a, rate_b, bound, h, rate_error=0.0):
     return ceiling, floor
 
 
+
+
+def index_ranges(first, count):
+    """``first[i], first[i] + 1, ... first[i] + count[i] - 1`` for every
+    ``i``, concatenated: e.g. the rows each bracket overlaps, or (``first``
+    0) each sample's place in its run."""
+    count = np.asarray(count, dtype=int)
+    first = np.broadcast_to(first, count.shape)
+    return np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)

@@ -34,7 +34,7 @@ import numpy as np
 
 from .planes import possible_intervals
 from .positions import Tracker
-from .roots import envelope_km, newton_bracketed
+from .roots import envelope_km, index_ranges, newton_bracketed
 from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM
 
 __all__ = ["PassSearch", "grid_step_s", "curvature_bound_km_s2", "speed_bounds_km_s"]
@@ -357,7 +357,7 @@ class PassSearch:
         last = np.searchsorted(rise_key, psat * span + (pb - t0), "left") - 1
         count = np.maximum(last - first + 1, 0)
         peak = np.repeat(np.arange(len(psat)), count)
-        owner = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        owner = index_ranges(first, count)
         # Passes without a peak bracket: their highest point is one of their ends.
         alone = np.setdiff1d(np.arange(n), owner)
         lo = np.concatenate([np.maximum(pa[peak], self.rise_s[owner]), self.rise_s[alone]])

@@ -425,7 +425,9 @@ _DIGIT_OR_BLANK = frozenset(" 0123456789")
 
 
 def _columns_in_ranges(fields):
-    """:func:`_in_ranges` for columns of values (lists), all at once."""
+    """True when every value of every column (lists) is in its range of
+    ``_RANGES``: :func:`_check_ranges` for whole columns at once, without
+    the message (the record-by-record path then finds and names the value)."""
     for key, (low, high, low_in, high_in) in _RANGES.items():
         v = np.array(fields[key])
         ok = np.isfinite(v) & ((v >= low) if low_in else (v > low)) & ((v <= high) if high_in else (v < high))
@@ -464,9 +466,8 @@ def _tle_record(name, line1, line2, source, lineno1, lineno2):
         nddot=_exp_field(line1[44:52]),
         intl_designator=line1[9:17].strip(),
     )
-    if not _in_ranges(fields):  # find which field, and say so
-        lines = {key: lineno1 if key == "bstar" else lineno2 for key in _RANGES}
-        _check_ranges(fields, source, lines, _TLE_FIELD_NAMES)
+    lines = {key: lineno1 if key == "bstar" else lineno2 for key in _RANGES}
+    _check_ranges(fields, source, lines, _TLE_FIELD_NAMES)
     elements = ElementSet(source=source, line=lineno1, line1=line1, line2=line2, **fields)
     _check_propagates(elements, source, lineno1)
     return elements
@@ -492,15 +493,6 @@ _RANGES = {
     "mean_motion_rev_per_day": (0.0, 20.0, False, False),
     "bstar": (-10.0, 10.0, False, False),  # real catalogues hold |B*| up to ~1.4
 }
-
-
-def _in_ranges(f):
-    """True when every field of ``_RANGES`` is in its range: the common case,
-    written out for speed (a test holds it to ``_RANGES``)."""
-    return (0.0 <= f["inclination_deg"] <= 180.0 and 0.0 <= f["raan_deg"] < 360.0
-            and 0.0 <= f["eccentricity"] < 1.0 and 0.0 <= f["arg_perigee_deg"] < 360.0
-            and 0.0 <= f["mean_anomaly_deg"] < 360.0 and 0.0 < f["mean_motion_rev_per_day"] < 20.0
-            and -10.0 < f["bstar"] < 10.0)
 
 
 def _check_ranges(fields, source, lines, names):

@@ -39,7 +39,7 @@ import math
 import numpy as np
 
 from .positions import shadow_margin_km, sun_elevation_deg
-from .roots import newton_bracketed, secant_bracketed, sign_brackets
+from .roots import index_ranges, newton_bracketed, secant_bracketed, sign_brackets
 from .search import curvature_bound_km_s2, perigee_radius_km, speed_bounds_km_s
 from .sites import EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM
 
@@ -134,7 +134,7 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
     last = np.searchsorted(dark_lo, set_s[todo], "left")
     count = np.maximum(last - first, 0)
     owner = np.repeat(todo, count)
-    j = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    j = index_ranges(first, count)
     lo = np.maximum(rise_s[owner], dark_lo[j])
     hi = np.minimum(set_s[owner], dark_hi[j])
     lo_why = np.where(lo > rise_s[owner], _TWILIGHT, _RISE)
@@ -165,7 +165,7 @@ def _windows_of(tracker, rules, sat, counts, owner, lo, hi, lo_why, hi_why):
     each sampled ``counts`` times."""
     n_seg = len(owner)
     seg = np.repeat(np.arange(n_seg), counts)
-    step = np.arange(len(seg)) - np.repeat(np.cumsum(counts) - counts, counts)
+    step = index_ranges(0, counts)
     t = lo[seg] + (hi - lo)[seg] * step / (counts - 1)[seg]
     elements = tracker.elements
     sats = np.unique(sat[owner])

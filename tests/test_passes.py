@@ -330,3 +330,11 @@ def test_event_angles_from_the_last_newton_steps_are_exact(mission, islamabad, e
     t = search.culmination_s[k]
     near = [tracker.look(t + d, search.sat[k])["elevation_deg"] for d in (-1e-3, 1e-3)]
     assert (search.peak_el[k] >= np.maximum(*near) - 1e-6).all()
+
+
+def test_index_ranges_spreads_each_start_over_its_count():
+    from orbits.roots import index_ranges
+
+    assert index_ranges(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist() == [5, 6, 9, 10, 11]
+    assert index_ranges(0, np.array([3, 1, 2])).tolist() == [0, 1, 2, 0, 0, 1]
+    assert index_ranges(np.array([], int), np.array([], int)).tolist() == []
