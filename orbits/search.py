@@ -7,7 +7,8 @@ The method, for all satellites at once:
    sgp4's array API: elevation ``el``, its rate, and
    ``u``, the satellite's height above the site's horizon plane (km).
    Low orbits are sampled only around the times the site is near the
-   orbit plane (:mod:`orbits.planes`); elsewhere no pass can happen.
+   orbit plane and the satellite near the site along it
+   (:mod:`orbits.planes`); elsewhere no pass can happen.
 2. ``u`` has a bounded second derivative (|d2u/dt2| <= the satellite's
    acceleration in the rotating frame, bounded per orbit by gravity at
    perigee plus Coriolis and centrifugal terms, ``M``).  With the rates at
@@ -32,7 +33,7 @@ import math
 
 import numpy as np
 
-from .planes import possible_intervals
+from .planes import screen
 from .positions import Tracker
 from .roots import envelope_km, index_ranges, newton_bracketed
 from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM
@@ -43,7 +44,7 @@ _STEPS_S = (60.0, 120.0, 180.0, 240.0, 300.0, 360.0, 420.0, 480.0, 540.0, 600.0,
             1800.0)
 _SPLIT = 8
 _FINEST_S = 1.0
-_SAMPLES_PER_CHUNK = 500_000
+_SAMPLES_PER_CHUNK = 32_768
 _MAX_RELATIVE_SPEED = 12.0  # km/s, bound on d(range)/dt for any Earth orbit
 
 
@@ -189,32 +190,35 @@ class PassSearch:
         self._hidden.append((sat[rows], t[rows, cols], t[rows, cols + 1]))
 
     def _grid(self):
+        window_s = (self.start_s, self.end_s)
         for h in np.unique(self.step):
             members = np.flatnonzero(self.step == h)
             lo, hi = self.lo[members].min(), self.hi[members].max()
             t = lo + h * np.arange(int(np.ceil((hi - lo) / h)) + 1)
-            inside = (t[None, :] >= self.lo[members, None]) & (t[None, :] <= self.hi[members, None])
-            # Sample only around intervals that may hold a pass (see orbits.planes).
-            possible = possible_intervals(self.tracker, members, t, self.horizon_deg)
-            need = inside & (np.pad(possible, ((0, 0), (1, 0))) | np.pad(possible, ((0, 0), (0, 1))))
-            # Sampled one by one where that saves work; on the common grid the
-            # rest, and those never near (so reports still give their highest).
             window = (t >= self.start_s) & (t <= self.end_s)
-            sparse = (need.mean(axis=1) < 0.8) & need[:, window].any(axis=1)
-            per_chunk = max(1, _SAMPLES_PER_CHUNK // len(t))  # rows at once: bounds memory
-            rows = np.flatnonzero(sparse)
-            for first in range(0, len(rows), per_chunk):
-                k = rows[first:first + per_chunk]
-                self._grid_rows(members[k], t, self._sparse_look(members[k], t, need[k]), h, need[k])
-            dense = members[~sparse]
-            for first in range(0, len(dense), per_chunk):
-                sats = dense[first:first + per_chunk]
-                sub = Tracker([self.elements[k] for k in sats], self.site, self.tracker.sky,
-                              satrecs=[self.tracker.satrecs[k] for k in sats])
-                look = sub.look(t)
-                self.tracker.sky = sub.sky
-                self.samples += look["error"].size
-                self._grid_rows(sats, t, look, h, np.ones(look["error"].shape, bool))
+            # A few rows at once: bounds memory, and keeps the arrays in the CPU's cache.
+            per_chunk = max(1, _SAMPLES_PER_CHUNK // len(t))
+            for first in range(0, len(members), per_chunk):
+                sats = members[first:first + per_chunk]
+                inside = (t[None, :] >= self.lo[sats, None]) & (t[None, :] <= self.hi[sats, None])
+                # Sample only around intervals that may hold a pass (see orbits.planes).
+                possible, lowest = screen(self.tracker, sats, t, self.horizon_deg, window_s)
+                need = inside & (np.pad(possible, ((0, 0), (1, 0))) | np.pad(possible, ((0, 0), (0, 1))))
+                # Sampled one by one where that saves work; on the common grid the
+                # rest, and those never near (so reports still give their highest).
+                sparse = (need.mean(axis=1) < 0.8) & need[:, window].any(axis=1)
+                k = np.flatnonzero(sparse)
+                if len(k):
+                    self._grid_rows(sats[k], t, self._sparse_look(sats[k], t, need[k]), h, need[k])
+                    # where samples were left out, the screen's model tells how low it went
+                    self.el_min[sats[k]] = np.fmin(self.el_min[sats[k]], lowest[k])
+                dense = sats[~sparse]
+                if len(dense):
+                    sub = self.tracker.subset(dense)
+                    look = sub.look(t)
+                    self.tracker.sky = sub.sky
+                    self.samples += look["error"].size
+                    self._grid_rows(dense, t, look, h, np.ones(look["error"].shape, bool))
 
     def _sparse_look(self, sats, t, need):
         """Look angles at the samples ``need`` (rows of ``sats`` by ``t``),
