@@ -87,7 +87,7 @@ class Tracker:
     def __init__(self, elements, site, sky=None, satrecs=None):
         self.elements = list(elements)
         self.site = site
-        self.satrecs = list(satrecs) if satrecs is not None else [e.satrec() for e in self.elements]
+        self.satrecs = list(satrecs) if satrecs is not None else [e.model for e in self.elements]
         self._array = SatrecArray(self.satrecs) if self.satrecs else None
         self.sky = sky
 

@@ -114,6 +114,19 @@ class ElementSet:
         cos_i = -needed * 2 * (a * (1 - e * e)) ** 2 / (3 * n_rad_s * _J2 * _EARTH_RADIUS_KM**2)
         return math.degrees(math.acos(max(-1.0, min(1.0, cos_i))))
 
+    @functools.cached_property
+    def model(self):
+        """This set's :class:`sgp4.api.Satrec`, made once (as Skyfield's
+        ``EarthSatellite.model``): reading a catalogue checks it, and the
+        predictions reuse it.  It is not pickled (sgp4 cannot): a copy in
+        another process makes its own."""
+        return self.satrec()
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("model", None)
+        return state
+
     def satrec(self):
         """A fresh :class:`sgp4.api.Satrec` for these elements (WGS72, as NORAD)."""
         if self.line1 is not None:
@@ -510,8 +523,7 @@ def _check_ranges(fields, source, lines, names):
 
 def _check_propagates(elements, source, lineno):
     """SGP4 must accept the elements and give a finite position at the epoch."""
-    sat = elements.satrec()
-    error, r, _ = sat.sgp4_tsince(0.0)
+    error, r, _ = elements.model.sgp4_tsince(0.0)
     if error or not all(map(math.isfinite, r)):
         why = SGP4_ERRORS.get(error, "the position is not a finite number")
         raise ElementError(source, lineno, "elements", f"SGP4 cannot use them at their epoch: {why}")

@@ -311,3 +311,18 @@ def test_first_bad_record_is_named_in_a_long_file():
         parse_elements(text_of(*early), "sats.tle")
     with pytest.raises(ElementError, match=r"^sats.tle:301: .*element lines are missing"):
         parse_elements(text_of(*good, ("LONELY",)), "sats.tle")
+
+
+def test_the_sgp4_model_is_made_once_and_left_out_of_pickles():
+    """Reading checks each set with SGP4; predictions reuse that Satrec.
+    sgp4 cannot pickle it, so a pickled set (sent to a spawned worker)
+    leaves it out and makes its own, with the same positions."""
+    import pickle
+
+    (e,) = parse_elements(text_of(ISS))
+    assert e.model is e.model
+    assert e.model.satnum == e.norad_id
+    copy = pickle.loads(pickle.dumps(e))
+    assert copy == e and "model" not in vars(copy)
+    assert copy.model is not e.model
+    assert copy.model.sgp4_tsince(1440.0)[1] == e.model.sgp4_tsince(1440.0)[1]
