@@ -11,7 +11,8 @@ import numpy as np
 __all__ = ["newton_bracketed", "secant_bracketed", "sign_brackets", "envelope_km", "index_ranges"]
 
 
-def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, start=None, last=False):
+def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, start=None, last=False,
+                     curvature=None, near_s=1e-6, step_s=1e-2):
     """Roots of ``f`` in ``[a, b]`` where ``f(a)`` and ``f(b)`` differ in sign.
 
     ``fun(index, t)`` returns ``(f, dfdt)``.  Newton steps from ``start``
@@ -19,6 +20,13 @@ def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, sta
     falling back to bisection
     whenever a step would leave the bracket; the bracket always holds the
     root.  Converged when a step is under ``tol_s`` seconds.
+
+    With ``curvature`` (per bracket, a bound ``M`` on ``|f''|``), also when
+    a step ``d`` under ``step_s`` provably lands within ``near_s`` of the
+    root, so the point need not be evaluated again to know it: there
+    ``|f| <= M d^2 / 2`` (Taylor from the point the step came from), and
+    ``|f'| >= |f'(x)| - 2 M d`` within ``d`` of it, so the root is within
+    ``M d^2 / (2 (|f'(x)| - 2 M d))``.
 
     With ``last``, ``fun`` returns ``(f, dfdt, extra)``, ``extra`` an array
     ``(c, m)`` of anything computed with ``f``, and the result is ``(roots,
@@ -61,6 +69,11 @@ def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, sta
         moved = np.abs(new - x[k])
         x[k] = new
         active[k] = (moved > tol_s) & (b[k] - a[k] > tol_s) & (f != 0)
+        if curvature is not None:
+            m = curvature[k]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                landed = ~outside & (moved < step_s) & (m * moved * moved <= 2 * near_s * (np.abs(df) - 2 * m * moved))
+            active[k] &= ~landed
     return (x, t_last, extra_last) if last else x
 
 

@@ -45,6 +45,9 @@ _STEPS_S = (60.0, 120.0, 180.0, 240.0, 300.0, 360.0, 420.0, 480.0, 540.0, 600.0,
 _SPLIT = 8
 _FINEST_S = 1.0
 _SAMPLES_PER_CHUNK = 32_768
+# what the grid's screening reads of the look angles (see _grid_rows and _scan)
+_GRID_KEYS = ("error", "elevation_deg", "elevation_rate_deg_s", "azimuth_deg", "up_km", "up_rate_km_s",
+              "range_km", "range_rate_km_s")
 _MAX_RELATIVE_SPEED = 12.0  # km/s, bound on d(range)/dt for any Earth orbit
 
 
@@ -221,13 +224,15 @@ class PassSearch:
                     self._grid_rows(dense, t, look, h, np.ones(look["error"].shape, bool))
 
     def _sparse_look(self, sats, t, need):
-        """Look angles at the samples ``need`` (rows of ``sats`` by ``t``),
-        NaN elsewhere, as arrays shaped like the common grid's."""
+        """What the screening reads of the look angles (:data:`_GRID_KEYS`) at
+        the samples ``need`` (rows of ``sats`` by ``t``), NaN elsewhere, as
+        arrays shaped like the common grid's."""
         rows, cols = np.nonzero(need)
         look = self._pairs(sats[rows], t[cols])
         out = {}
-        for key, val in look.items():
-            full = np.full(need.shape + val.shape[1:], 0 if key == "error" else np.nan, dtype=val.dtype)
+        for key in _GRID_KEYS:
+            val = look[key]
+            full = np.full(need.shape, 0 if key == "error" else np.nan, dtype=val.dtype)
             full[rows, cols] = val
             out[key] = full
         return out
@@ -292,6 +297,7 @@ class PassSearch:
         start = hermite_root(a, b, wa, wb, ra, rb)
         if len(sat):
             roots, t_last, angles = newton_bracketed(self._g, sat, a, b, ga, gb, start=start, tol_s=1e-3,
+                                                     curvature=self._cone_curvature()[sat],
                                                      last=True)
         else:
             roots, t_last, angles = a, a, np.zeros((4, 0))
@@ -299,6 +305,18 @@ class PassSearch:
         self._pair(sat, roots, ga < 0)
         self._culminate()
         return self
+
+    def _cone_curvature(self):
+        """Per satellite, a bound (km/s^2) on |w''|, w the height above the
+        horizon cone (``u - sin(h) range``): ``range'' <= v^2 / range + |u''|``
+        bounded with the speed relative to the ground and the least range."""
+        sin_h = abs(math.sin(math.radians(self.horizon_deg)))
+        if sin_h == 0:
+            return self.bound
+        site_radius = float(np.linalg.norm(self.site.itrs_km()))
+        v = np.array([speed_bounds_km_s(e)[1] for e in self.elements])
+        least = np.array([max(perigee_radius_km(e) - site_radius, 50.0) for e in self.elements])
+        return self.bound + sin_h * (v * v / least + self.bound)
 
     def _pair(self, sat, roots, rising):
         """Rises and sets, per satellite in time order, into passes clipped to the window."""
