@@ -16,7 +16,7 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields as dataclass_fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -422,16 +422,26 @@ def _tle_columns(records, source):
     epochs = [year_start[yy] + timedelta(days=d - 1.0) for yy, d in zip(years, day)]  # as _tle_record
     ndot = [float(s[33:43].replace(" ", "")) for s in l1]
     nddot = [_exp_field(s[44:52]) for s in l1]
+    models = list(map(Satrec.twoline2rv, l1, l2))
+    for model, lineno1 in zip(models, n1):
+        _check_model(model, source, lineno1)
+    # Made without the frozen dataclass's __init__, which sets each field
+    # through object.__setattr__ (3 us a set, a tenth of reading a
+    # catalogue): the values are checked, in the fields' order.
     sets = []
-    for k, (name, line1, line2, lineno1) in enumerate(zip(names, l1, l2, n1)):
-        elements = ElementSet(
-            name or str(num1[k]), num1[k], epochs[k], fields["inclination_deg"][k], fields["raan_deg"][k],
-            fields["eccentricity"][k], fields["arg_perigee_deg"][k], fields["mean_anomaly_deg"][k],
-            fields["mean_motion_rev_per_day"][k], fields["bstar"][k], ndot[k], nddot[k], line1[9:17].strip(),
-            source, lineno1, line1, line2)
-        _check_propagates(elements, source, lineno1)
+    new, order = object.__new__, _FIELD_NAMES
+    for values in zip([name or str(n) for name, n in zip(names, num1)], num1, epochs,
+                      fields["inclination_deg"], fields["raan_deg"], fields["eccentricity"],
+                      fields["arg_perigee_deg"], fields["mean_anomaly_deg"], fields["mean_motion_rev_per_day"],
+                      fields["bstar"], ndot, nddot, [s[9:17].strip() for s in l1], [source] * len(l1), n1,
+                      l1, l2, models):
+        elements = new(ElementSet)
+        elements.__dict__.update(zip(order, values))
         sets.append(elements)
     return sets
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclass_fields(ElementSet)) + ("model",)  # and its cached Satrec
 
 
 _DIGIT_OR_BLANK = frozenset(" 0123456789")
@@ -523,7 +533,11 @@ def _check_ranges(fields, source, lines, names):
 
 def _check_propagates(elements, source, lineno):
     """SGP4 must accept the elements and give a finite position at the epoch."""
-    error, r, _ = elements.model.sgp4_tsince(0.0)
+    _check_model(elements.model, source, lineno)
+
+
+def _check_model(model, source, lineno):
+    error, r, _ = model.sgp4_tsince(0.0)
     if error or not all(map(math.isfinite, r)):
         why = SGP4_ERRORS.get(error, "the position is not a finite number")
         raise ElementError(source, lineno, "elements", f"SGP4 cannot use them at their epoch: {why}")
