@@ -76,6 +76,20 @@ def _tree_rss_kb(pid):
     return total
 
 
+def machine():
+    """The CPU, core count and library versions: ratios differ between machines."""
+    import platform
+    from importlib.metadata import version
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    libs = " ".join(f"{name} {version(name)}" for name in ("skyfield", "sgp4", "numpy"))
+    return f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, {libs}"
+
+
 def measure(command):
     """Run ``command``; return (wall s, cpu s, peak tree RSS MB)."""
     before = os.times()
@@ -170,6 +184,7 @@ def main():
         n_ours = sum(1 for _ in json.loads(ours.read_text())["passes"])
     print(f"{args.catalogue.name}{f' (every {args.every}th)' if args.every > 1 else ''}: {n_sats} satellites, "
           f"{args.hours} h over Islamabad from {START}, passes above 0 deg")
+    print(f"machine: {machine()}")
     print(f"orbits runs (s wall): {' '.join(f'{r[0]:.2f}' for r in before)} before the baseline, "
           f"{' '.join(f'{r[0]:.2f}' for r in after)} after; median {o_wall:.2f}")
     print(f"orbits passes --all --format json: {o_wall:7.2f} s wall  {o_cpu:7.1f} s CPU "
