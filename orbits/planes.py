@@ -141,7 +141,7 @@ def anchored_latitude(tracker, sats, t0, t):
 def _latitude(tracker, sats, t0, t, anchors, err, r, node, third):
     """:func:`anchored_latitude` from SGP4's states at the anchors and the planes' axes at ``t0``."""
     recs = [tracker.satrecs[s] for s in sats.tolist()]
-    psi = np.array([rec.nodedot for rec in recs])[:, None] / 60.0 * (anchors - t0)[None, :]
+    psi = _node_rate_rad_s(tracker, sats)[:, None] * (anchors - t0)[None, :]
     u = np.arctan2((r * _turned(third, psi)).sum(-1), (r * _turned(node, psi)).sum(-1))
     u[(err != 0).any(axis=1)] = np.nan
     # Whole turns between anchors, from the mean rates (SGP4's secular rates

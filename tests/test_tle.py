@@ -297,6 +297,10 @@ def test_column_fast_path_gives_the_same_sets_as_record_by_record(shared_data):
     slow = [tle._tle_record(*r[:3], "a.tle", *r[3:]) for r in records]
     assert fast == slow
     assert [(e.epoch, e.bstar, e.nddot, e.line) for e in fast] == [(e.epoch, e.bstar, e.nddot, e.line) for e in slow]
+    # The fast path keeps the Satrec it checked each set with, as the set's model.
+    assert all("model" in vars(e) and e.model.satnum == e.norad_id for e in fast)
+    for f, s in zip(fast[::1000], slow[::1000]):
+        assert f.model.sgp4_tsince(720.0) == s.model.sgp4_tsince(720.0)
 
 
 def test_first_bad_record_is_named_in_a_long_file():
