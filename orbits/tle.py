@@ -436,7 +436,7 @@ def _tle_columns(records, source):
                       fields["bstar"], ndot, nddot, [s[9:17].strip() for s in l1], [source] * len(l1), n1,
                       l1, l2, models):
         elements = new(ElementSet)
-        elements.__dict__.update(zip(order, values))
+        elements.__dict__.update(zip(order, values, strict=True))
         sets.append(elements)
     return sets
 
@@ -492,7 +492,7 @@ def _tle_record(name, line1, line2, source, lineno1, lineno2):
     lines = {key: lineno1 if key == "bstar" else lineno2 for key in _RANGES}
     _check_ranges(fields, source, lines, _TLE_FIELD_NAMES)
     elements = ElementSet(source=source, line=lineno1, line1=line1, line2=line2, **fields)
-    _check_propagates(elements, source, lineno1)
+    _check_model(elements.model, source, lineno1)
     return elements
 
 
@@ -531,12 +531,9 @@ def _check_ranges(fields, source, lines, names):
                                f"{value!r} is outside the valid range {lo}{low:g}, {high:g}{hi}")
 
 
-def _check_propagates(elements, source, lineno):
-    """SGP4 must accept the elements and give a finite position at the epoch."""
-    _check_model(elements.model, source, lineno)
-
-
 def _check_model(model, source, lineno):
+    """SGP4 (``model``, a set's Satrec) must accept the elements and give a
+    finite position at the epoch."""
     error, r, _ = model.sgp4_tsince(0.0)
     if error or not all(map(math.isfinite, r)):
         why = SGP4_ERRORS.get(error, "the position is not a finite number")
@@ -606,7 +603,7 @@ def _omm_record(record, source, lineno):
     elements = ElementSet(
         name=name, norad_id=int(norad), epoch=_omm_epoch(record, source, lineno),
         intl_designator=str(record.get("OBJECT_ID") or ""), source=source, line=lineno, **fields)
-    _check_propagates(elements, source, lineno)
+    _check_model(elements.model, source, lineno)
     return elements
 
 
