@@ -157,7 +157,7 @@ def main():
             catalogue = Path(tmp) / "sample.tle"
             catalogue.write_text("".join(f"{e.name}\n{e.line1}\n{e.line2}\n" for e in sets))
         ours, theirs = Path(tmp) / "orbits.json", Path(tmp) / "skyfield.json"
-        job = [sys.executable, "-m", "orbits", "passes", "--tle", str(catalogue), "--all", "--format", "json",
+        job = [sys.executable, "-m", "orbits", "passes", "--tle", str(catalogue), "--all", "--stale", "--format", "json",
                "--start", START, "--days", str(args.hours / 24), "-o", str(ours)]
         if args.memory_days:
             long_job = job[:job.index("--days") + 1] + [str(args.memory_days), "-o", str(Path(tmp) / "long.json")]

@@ -5,11 +5,19 @@ Layout, under :func:`cache_dir`::
     gp/index.json                    the catalogue of what is cached
     gp/CATNR-49044-1a2b3c4d5e6f.json one file per query, the reply's bytes
 
-``index.json`` is the single commit point.  An update writes its new reply
-files under new names (the name carries a hash of the content), then
-replaces the index atomically, then deletes the files the old index named.
-Until the index is replaced nothing a reader sees has changed, so a failed
-or interrupted update leaves the cache exactly as it was.
+``index.json`` is the single commit point.  A commit takes the cache's
+lock (``gp/.lock``, through :mod:`filelock`, which works on Windows as on
+Unix), reads the index as it is now, writes its new reply files under new
+names (the name carries a hash of the content), replaces the index
+atomically, then deletes the files no index names.  Until the index is
+replaced nothing a reader sees has changed, so a failed or interrupted
+update leaves the cache exactly as it was; and as every commit happens
+under the lock, concurrent updates neither lose each other's replies nor
+delete each other's files.
+
+Besides CelesTrak replies (queries ``CATNR=...`` and ``GROUP=...``) the
+index holds imported files (``IMPORT=<path>``, from ``orbits tle import``):
+element sets fetched elsewhere and carried over, kept the same way.
 
 The index records, for every query, when it was fetched and which
 satellites (NORAD number, name, epoch) the reply holds, so choosing the
@@ -17,12 +25,14 @@ freshest elements for a few satellites does not parse a 15,000-satellite
 group file.
 """
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .errors import ElementError, OrbitsError
@@ -44,7 +54,10 @@ def cache_dir():
     override = os.environ.get("ORBITS_CACHE_DIR")
     if override:
         return Path(override).expanduser()
-    home = Path.home()
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):
+        raise OrbitsError("no home folder to keep the element cache in: set ORBITS_CACHE_DIR") from None
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local"
         return Path(base) / "orbits" / "Cache"
@@ -68,8 +81,15 @@ class CachedQuery:
     sha256: str
     satellites: tuple
 
+    @property
+    def imported(self):
+        """True for a file added with ``orbits tle import`` (not a CelesTrak reply)."""
+        return self.query.startswith("IMPORT=")
+
     def label(self):
         """How element sets from this reply are described to the user."""
+        if self.imported:
+            return f"cache: imported from {self.url}, {self.fetched:%Y-%m-%d %H:%M} UTC"
         return f"cache: CelesTrak {self.query}, fetched {self.fetched:%Y-%m-%d %H:%M} UTC"
 
     def as_json(self):
@@ -145,16 +165,72 @@ class ElementCache:
 
         Atomic as a whole: either every reply is stored and the index names
         them, or (on any error, Ctrl-C included) the cache is unchanged.
+        Concurrent commits (other processes) wait for each other.
         """
+        try:
+            self.gp.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OrbitsError(f"{self.gp}: cannot create the element cache folder ({exc.strerror})") from None
+        with self._lock():
+            self._commit(replies)
+
+    @contextlib.contextmanager
+    def _lock(self):
+        """The cache's lock, held for one commit (waits up to a minute)."""
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(self.gp / ".lock", timeout=60)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise OrbitsError(f"{self.gp}: another orbits process has held the cache lock for a minute; "
+                              f"try again later") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def last_failure(self):
+        """``(when, message, wait)`` of the last failed refresh (see
+        :func:`orbits.celestrak.refresh`): no new attempt before ``when +
+        wait`` (a timedelta).  None when there is none, or it is unreadable."""
+        try:
+            data = json.loads(self._failure_path.read_text(encoding="utf-8"))
+            wait = timedelta(seconds=float(data["wait_s"]))
+            return _parse_iso(data["when"]), str(data["message"])[:300], wait
+        except (OSError, ValueError, KeyError, TypeError, OverflowError):
+            return None
+
+    def record_failure(self, when, message, wait):
+        """Remember that a refresh failed at ``when``, for ``wait`` (a hidden
+        file beside the index)."""
+        record = {"when": _iso(when), "message": message, "wait_s": wait.total_seconds()}
+        try:
+            self.gp.mkdir(parents=True, exist_ok=True)
+            write_atomic(self._failure_path, json.dumps(record) + "\n")
+        except (OSError, OrbitsError):
+            pass  # a cache that cannot be written cannot remember; the next run tries again
+
+    def clear_failure(self):
+        """Forget a failed refresh (after one succeeded)."""
+        try:
+            self._failure_path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    @property
+    def _failure_path(self):
+        return self.gp / ".last-refresh-failure.json"
+
+    def _commit(self, replies):
         old = self.queries()
-        self.gp.mkdir(parents=True, exist_ok=True)
         new = dict(old)
         written = []
         try:
             for query, url, fetched, body, sets in replies:
                 digest = hashlib.sha256(body).hexdigest()
                 suffix = _suffix(body)
-                name = f"{query.replace('=', '-')}-{digest[:12]}{suffix}"
+                name = f"{_file_stem(query)}-{digest[:12]}{suffix}"
                 path = self.gp / name
                 if not path.exists():
                     write_atomic(path, body)
@@ -168,11 +244,21 @@ class ElementCache:
             for path in written:
                 path.unlink(missing_ok=True)
             raise
-        # keep what the index on disk names now (another update may have run meanwhile)
-        keep = {entry.file for entry in self.queries().values()} | {self.index_path.name}
+        # under the lock no other commit runs: what the index names now is all there is
+        keep = {entry.file for entry in new.values()} | {self.index_path.name}
         for path in self.gp.iterdir():
             if path.name not in keep and not path.name.startswith("."):
                 path.unlink(missing_ok=True)
+
+
+def _file_stem(query):
+    """A file name stem for ``query`` that is safe on every platform: letters,
+    digits, ``.``, ``_`` and ``-`` only, at most 60 characters (an imported
+    file's path becomes its last part)."""
+    kind, _, value = query.partition("=")
+    if kind == "IMPORT":
+        value = value.replace("\\", "/").rsplit("/", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9._-]", "_", f"{kind}-{value}")[:60]
 
 
 def _suffix(body):

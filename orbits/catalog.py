@@ -1,7 +1,8 @@
 """The satellites `orbits` knows by name: Tiangong, the ISS and Pakistan's fleet.
 
 A :class:`KnownSatellite` carries what element sets do not: friendly names,
-aliases, the standard magnitude used for brightness estimates, and notes.
+aliases, the standard magnitude used for brightness estimates, the nominal
+orbital slot of a station-kept geostationary satellite, and notes.
 :func:`resolve` turns what a user typed (alias, name or NORAD number) into
 catalogue numbers, with helpful errors for historic or misspelt satellites.
 """
@@ -23,6 +24,10 @@ class KnownSatellite:
     ``standard_magnitude`` is the visual magnitude at 1000 km range and 90 deg
     phase angle (the Heavens-Above / McCants convention), or ``None`` when no
     value is known; ``magnitude_source`` says where it comes from.
+    ``slot_longitude_deg`` is the longitude (east positive) at which a
+    geostationary satellite is station-kept, with ``slot_source``: old
+    elements drift off the slot, the slot does not (see
+    :mod:`orbits.freshness`).
     """
 
     norad_id: int
@@ -34,6 +39,8 @@ class KnownSatellite:
     shares_elements_with: int | None = None
     note: str = ""
     extra_ids: tuple = field(default=())
+    slot_longitude_deg: float | None = None
+    slot_source: str = ""
 
 
 KNOWN = (
@@ -52,9 +59,15 @@ KNOWN = (
         magnitude_source="-1.8 at 1000 km, 90 deg phase: the value most used "
                          "(McCants/Heavens-Above convention)"),
     KnownSatellite(37779, "PAKSAT-1R", aliases=("paksat-1r", "paksat 1r", "paksat1r"),
-                   country="Pakistan", note="Geostationary communications satellite at 38.0 E."),
+                   country="Pakistan", note="Geostationary communications satellite at 38.0 E.",
+                   slot_longitude_deg=38.0,
+                   slot_source="PakSat-1R's ITU-registered slot 38.0 E (Paksat International; "
+                               "launched to it in 2011)"),
     KnownSatellite(59915, "PAKSAT-MM1", aliases=("paksat-mm1", "paksat mm1", "paksatmm1", "mm1"),
-                   country="Pakistan", note="Geostationary multi-mission satellite at 38.2 E."),
+                   country="Pakistan", note="Geostationary multi-mission satellite at 38.2 E.",
+                   slot_longitude_deg=38.2,
+                   slot_source="PakSat-MM1's slot 38.2 E, beside PakSat-1R (SUPARCO; launched "
+                               "May 2024)"),
     KnownSatellite(43529, "PAKTES-1A", aliases=("paktes-1a", "paktes 1a", "paktes1a"),
                    country="Pakistan", note="Technology-evaluation Earth-observation satellite (2018)."),
     KnownSatellite(43530, "PRSS-1", aliases=("prss-1", "prss1", "prss 1"),

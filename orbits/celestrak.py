@@ -1,7 +1,8 @@
 """Fresh element sets from CelesTrak's GP API, fetched politely.
 
-The only module that uses the network, and only when ``orbits tle update``
-asks it to.  CelesTrak's rules, which this follows (see ``docs/decisions.md``):
+The only module that uses the network, and only when asked: by ``orbits
+tle update``, or by a prediction command refreshing stale elements
+(:func:`refresh`, bounded to a few seconds and never fatal).  CelesTrak's rules, which this follows (see ``docs/decisions.md``):
 
 * its data changes at most every 2 hours, so the same query is not sent
   again within :data:`MIN_INTERVAL` of the last successful one (unless forced);
@@ -23,22 +24,35 @@ from datetime import datetime, timedelta
 
 from . import __version__
 from .errors import ElementError, OrbitsError
-from .tle import parse_elements, read_text
+from .tle import from_the_future, parse_elements, read_text
 from .times import UTC
 
-__all__ = ["GP_URL", "MIN_INTERVAL", "FORMATS", "FetchError", "Query", "fetch", "update", "offline"]
+__all__ = ["GP_URL", "MIN_INTERVAL", "FAILURE_MEMORY", "REFRESH_BUDGET_S", "FORMATS", "FetchError",
+           "Query", "Refresh", "fetch", "update", "refresh", "offline", "gp_url", "check_epochs"]
 
 GP_URL = "https://celestrak.org/NORAD/elements/gp.php"
 MIN_INTERVAL = timedelta(hours=2)
+#: After a failed automatic refresh, predictions do not try again for this
+#: long (a laptop without a network pays the wait once, not on every run).
+FAILURE_MEMORY = timedelta(minutes=15)
+#: Wall time an automatic refresh may take, in all (s).
+REFRESH_BUDGET_S = 5.0
 FORMATS = ("json", "csv", "tle")
 USER_AGENT = f"orbits/{__version__} (satellite pass predictor; Python urllib)"
 _MAX_BYTES = 200 * 1024 * 1024
 
 
 class FetchError(OrbitsError):
-    """The network or the server failed; the cache is unchanged.  Exit status 1."""
+    """The network or the server failed; the cache is unchanged.  Exit status 1.
+
+    ``retry_after`` is how long an automatic refresh leaves the server alone
+    after this failure (longer when the server refused us)."""
 
     exit_status = 1
+
+    def __init__(self, message, retry_after=None):
+        super().__init__(message)
+        self.retry_after = retry_after if retry_after is not None else FAILURE_MEMORY
 
 
 @dataclass(frozen=True)
@@ -80,14 +94,18 @@ def _snippet(body):
     return " ".join(text[0].split())[:160] if text else ""
 
 
-def fetch(query, *, base_url=GP_URL, fmt="json", timeout_s=10.0):
+def fetch(query, *, base_url=GP_URL, fmt="json", timeout_s=10.0, deadline=None, now=None):
     """Send one GP query; return ``(url, body_bytes, element_sets)``.
 
     ``timeout_s`` bounds the connection and every read; the whole transfer
-    is cut off after ``10 * timeout_s``.  Raises :class:`FetchError` with a
-    one-line message on any fault (HTTP status other than 200, "No GP
-    data found", an HTML page, a cut-short or malformed reply, a timeout,
-    a DNS or connection failure).
+    is cut off after ``10 * timeout_s``, or at ``deadline`` (a
+    :func:`time.monotonic` value) if that comes first.  The reply is read in
+    small pieces and the deadline checked between them, so a server that
+    trickles bytes cannot hold the transfer open.  Raises
+    :class:`FetchError` with a one-line message on any fault (HTTP status
+    other than 200, "No GP data found", an HTML page, a cut-short or
+    malformed reply, epochs more than a day ahead of ``now``, a timeout, a
+    DNS or connection failure).
     """
     import http.client
     import urllib.error
@@ -97,37 +115,56 @@ def fetch(query, *, base_url=GP_URL, fmt="json", timeout_s=10.0):
     host = urllib.parse.urlsplit(url).netloc or base_url
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     opener = _opener()
-    deadline = time.monotonic() + 10 * timeout_s
+    limit = time.monotonic() + 10 * timeout_s
+    deadline = limit if deadline is None else min(deadline, limit)
+    wait_s = max(0.05, min(timeout_s, deadline - time.monotonic()))
     try:
-        with opener.open(request, timeout=timeout_s) as reply:
+        with opener.open(request, timeout=wait_s) as reply:
             content_type = reply.headers.get("Content-Type", "")
             expected = reply.headers.get("Content-Length")
             chunks, size = [], 0
             while True:
-                chunk = reply.read(1 << 16)
+                if time.monotonic() > deadline:
+                    raise FetchError(f"{query}: the reply from {host} took longer than "
+                                     f"{wait_s if deadline < limit else 10 * timeout_s:.3g} s; "
+                                     f"stopped (cache unchanged)")
+                chunk = reply.read1(1 << 16)
                 if not chunk:
                     break
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > _MAX_BYTES:
                     raise FetchError(f"{query}: the reply from {host} is larger than {_MAX_BYTES >> 20} MB; stopped")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"{query}: the reply from {host} took longer than "
-                                     f"{10 * timeout_s:g} s; stopped (cache unchanged)")
     except urllib.error.HTTPError as exc:
-        raise FetchError(_status_message(query, host, exc)) from None
+        raise FetchError(_status_message(query, host, exc), retry_after=_refused_wait(exc.code)) from None
     except urllib.error.URLError as exc:
-        raise FetchError(_network_message(query, host, exc.reason, timeout_s)) from None
+        raise FetchError(_network_message(query, host, exc.reason, wait_s)) from None
     except http.client.IncompleteRead as exc:
         raise FetchError(f"{query}: the reply from {host} was cut short ({len(exc.partial)} bytes, "
                          f"{exc.expected} more expected); cache unchanged") from None
     except (TimeoutError, socket.timeout, OSError, http.client.HTTPException) as exc:
-        raise FetchError(_network_message(query, host, exc, timeout_s)) from None
+        raise FetchError(_network_message(query, host, exc, wait_s)) from None
     body = b"".join(chunks)
     if expected is not None and expected.isdigit() and int(expected) != len(body):
         raise FetchError(f"{query}: the reply from {host} was cut short ({len(body)} of {expected} bytes); "
                          f"cache unchanged")
-    return url, body, _validate(query, host, body, content_type)
+    sets = _validate(query, host, body, content_type)
+    check_epochs(sets, now or datetime.now(UTC), f"{query}: {host}")
+    return url, body, sets
+
+
+def check_epochs(sets, now, where):
+    """Refuse a reply holding an element set whose epoch is more than
+    :data:`~orbits.tle.MAX_FUTURE` after ``now`` (see :func:`orbits.tle.from_the_future`)."""
+    e = from_the_future(sets, now)
+    if e is not None:
+        raise FetchError(f"{where}: {e.name or 'a satellite'} ({e.norad_id}) has epoch {e.epoch:%Y-%m-%d %H:%M} "
+                         f"UTC, more than a day in the future; refused (cache unchanged)")
+
+
+def _refused_wait(code):
+    """How long to leave the server alone after HTTP ``code``."""
+    return MIN_INTERVAL if code in (403, 429) else FAILURE_MEMORY
 
 
 def _status_message(query, host, exc):
@@ -183,6 +220,24 @@ def _validate(query, host, body, content_type):
     return sets
 
 
+def gp_url():
+    """The GP endpoint: ``$ORBITS_GP_URL`` (a mirror or a test server), else
+    :data:`GP_URL`.  Only ``http`` and ``https`` URLs are accepted."""
+    url = os.environ.get("ORBITS_GP_URL") or GP_URL
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        shown = url if len(url) <= 60 else url[:57] + "..."
+        raise OrbitsError(f"ORBITS_GP_URL {shown!r} is not an http:// or https:// URL")
+    return url
+
+
+def _recent(entry, now):
+    """True when ``entry`` (a :class:`~orbits.cache.CachedQuery`) was fetched
+    less than :data:`MIN_INTERVAL` before ``now``.  A fetch time in the future
+    (a clock set wrong, an edited index) does not count as recent."""
+    return entry is not None and not entry.imported and timedelta(0) <= now - entry.fetched < MIN_INTERVAL
+
+
 def update(queries, cache, *, force=False, base_url=None, fmt="json", timeout_s=10.0, now=None, log=None,
            offline_mode=False):
     """Fetch ``queries`` into ``cache`` (an :class:`~orbits.cache.ElementCache`).
@@ -197,16 +252,16 @@ def update(queries, cache, *, force=False, base_url=None, fmt="json", timeout_s=
     """
     if offline_mode or offline():
         raise FetchError("offline mode (--offline or ORBITS_OFFLINE): not contacting CelesTrak; cache unchanged")
-    base_url = base_url or os.environ.get("ORBITS_GP_URL") or GP_URL
+    base_url = base_url or gp_url()
     now = now or datetime.now(UTC)
     cached = cache.queries()
     replies, fetched, skipped = [], [], []
     for query in queries:
         entry = cached.get(str(query))
-        if entry and not force and now - entry.fetched < MIN_INTERVAL:
+        if not force and _recent(entry, now):
             skipped.append((query, entry))
             continue
-        url, body, sets = fetch(query, base_url=base_url, fmt=fmt, timeout_s=timeout_s)
+        url, body, sets = fetch(query, base_url=base_url, fmt=fmt, timeout_s=timeout_s, now=now)
         replies.append((str(query), url, datetime.now(UTC), body, sets))
         fetched.append((query, sets))
         if log:
@@ -214,3 +269,88 @@ def update(queries, cache, *, force=False, base_url=None, fmt="json", timeout_s=
     if replies:
         cache.commit(replies)
     return fetched, skipped
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What an automatic refresh did.
+
+    ``fetched``: ``[(Query, element_sets)]`` now in the cache; ``error``: the
+    one-line reason the rest was not fetched (None when nothing failed);
+    ``not_tried``: queries left as they were (politeness interval, an
+    earlier failure remembered, the time budget spent, or the first fault).
+    """
+
+    fetched: tuple = ()
+    error: str | None = None
+    not_tried: tuple = ()
+
+
+def refresh(queries, cache, *, budget_s=REFRESH_BUDGET_S, base_url=None, fmt="json", now=None):
+    """Fetch ``queries`` into ``cache`` as a prediction's automatic refresh.
+
+    The rules of :func:`update` (politeness interval per query, strict
+    validation, no retry and no further query after a fault, atomic cache
+    commit), with three differences: it never raises for the network or the
+    server (the prediction goes on; :attr:`Refresh.error` says why it could
+    not refresh); it keeps what arrived before a fault; and it takes at most
+    ``budget_s`` seconds of wall time in all, a hanging DNS look-up
+    included (the requests run in a thread that is abandoned at the
+    deadline).  A failure is remembered in the cache for
+    :attr:`FetchError.retry_after` (15 minutes; 2 hours after a refusal), and
+    until then no request is sent.  Does nothing when offline.
+    """
+    import threading
+
+    queries = list(queries)
+    if offline() or not queries:
+        return Refresh(not_tried=tuple(queries))
+    now = now or datetime.now(UTC)
+    cached = cache.queries()
+    due = [q for q in queries if not _recent(cached.get(str(q)), now)]
+    if not due:
+        return Refresh(not_tried=tuple(queries))
+    failure = cache.last_failure()
+    if failure is not None and timedelta(0) <= now - failure[0] < failure[2]:
+        minutes = (now - failure[0]).total_seconds() / 60
+        return Refresh(error=f"not tried again: the last refresh failed {minutes:.0f} min ago ({failure[1]})",
+                       not_tried=tuple(queries))
+    base_url = base_url or gp_url()
+    deadline = time.monotonic() + budget_s
+    results, errors = [], []
+    lock, abandoned = threading.Lock(), threading.Event()
+
+    def run():
+        for query in due:
+            try:
+                url, body, sets = fetch(query, base_url=base_url, fmt=fmt, timeout_s=budget_s,
+                                        deadline=deadline, now=now)
+            except FetchError as exc:
+                with lock:
+                    errors.append(exc)
+                return
+            with lock:
+                if abandoned.is_set():
+                    return
+                results.append((query, url, datetime.now(UTC), body, sets))
+
+    worker = threading.Thread(target=run, name="orbits-refresh", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    with lock:
+        abandoned.set()
+        done, faults = list(results), list(errors)
+    if done:
+        cache.commit([(str(q), url, fetched, body, sets) for q, url, fetched, body, sets in done])
+    error = None
+    if faults:
+        error = str(faults[0])
+        cache.record_failure(now, error, faults[0].retry_after)
+    elif len(done) < len(due):
+        error = f"no complete reply from {urllib.parse.urlsplit(base_url).netloc} within {budget_s:g} s"
+        cache.record_failure(now, error, FAILURE_MEMORY)
+    else:
+        cache.clear_failure()
+    got = {str(q) for q, *_ in done}
+    return Refresh(tuple((q, sets) for q, _, _, _, sets in done), error,
+                   tuple(q for q in queries if str(q) not in got))

@@ -6,7 +6,7 @@ traceback.  Output goes to stdout, or atomically to ``--output FILE``.
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import __version__
@@ -51,7 +51,13 @@ def _common(p, formats):
     source.add_argument("--group", metavar="NAME",
                         help="every satellite of a CelesTrak group fetched with 'orbits tle update --group'")
     p.add_argument("--offline", action="store_true",
-                   help="guarantee no network use (predictions never use it anyway)")
+                   help="no network use at all (also ORBITS_OFFLINE=1): stale elements are not refreshed")
+    fresh = p.add_argument_group("element age")
+    fresh.add_argument("--max-age", type=_number("--max-age", 0, 3650), metavar="DAYS",
+                       help="refresh elements older than this from the window (default 1 day for low "
+                            "orbits, 3 days for higher ones)")
+    fresh.add_argument("--stale", action="store_true",
+                       help="show satellites whose elements are too old to time their passes, each with its ±")
     site = p.add_argument_group("site")
     site.add_argument("--site", metavar="NAME", help="named site (default islamabad; see README)")
     site.add_argument("--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive")
@@ -166,37 +172,42 @@ def _save(fig, path, dpi=None):
 
 
 def cmd_map(args):
-    from . import elements, plot
+    from . import plot
 
     _image_format(args.out)  # bad names and regions fail before any work
     zone = display_zone(args.tz, args.utc)
     start = parse_instant(args.start, zone, "--start")
     site = _site(args)
     plot.region_extent(args.region)
-    sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
+    sets = _elements(args, start, start + timedelta(hours=args.hours or 24.0))
     if len(sets) > 20:
         raise OrbitsError(f"{len(sets)} satellites would make an unreadable map; name up to 20")
-    _warn(_stale(sets, start))
+    sets, trusts = _trusted(args, sets, start, start)
     fig = plot.map_figure(sets, start, region=args.region, hours=args.hours, orbits=args.orbits, site=site,
-                          zone=zone, min_elevation_deg=args.min_elevation, tick_minutes=args.tick_minutes)
+                          zone=zone, min_elevation_deg=args.min_elevation, tick_minutes=args.tick_minutes,
+                          trusts=trusts)
     _save(fig, args.out, args.dpi)
     return 0
 
 
 def cmd_sky(args):
-    from . import elements, plot
+    from . import plot
     from .passes import predict_passes
 
     _image_format(args.out)
     zone = display_zone(args.tz, args.utc)
     start = parse_instant(args.start, zone, "--start")
     site = _site(args)
-    sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
+    sets = _elements(args, start, start + timedelta(days=args.days))
     if len(sets) != 1:
         raise OrbitsError(f"'orbits sky' draws one satellite; {len(sets)} were chosen (name one)")
-    prediction = predict_passes(sets, site, start, days=args.days, min_elevation_deg=args.min_elevation)
+    prediction = predict_passes(sets, site, start, days=args.days, min_elevation_deg=args.min_elevation,
+                                withhold=not args.stale)
+    report = prediction.satellites[0]
+    if report.status == "elements_too_old":
+        raise OrbitsError(f"{report.name}: {report.message}; {prediction_advice(prediction)}")
     _warn(prediction.warnings)
-    name = prediction.satellites[0].name
+    name = report.name
     if args.pass_number is not None:
         if not 1 <= args.pass_number <= len(prediction.passes):
             raise OrbitsError(f"--pass {args.pass_number}: {name} has {len(prediction.passes)} passes "
@@ -213,12 +224,80 @@ def cmd_sky(args):
     return 0
 
 
-def _stale(sets, when):
-    """The stale-elements warning for an instant, as a list of 0 or 1 lines."""
-    from .passes import stale_warning
+def prediction_advice(prediction):
+    """What to do about elements too old to use (the advice of the first such satellite)."""
+    from .freshness import trust
 
-    warning = stale_warning(sets, when, when)
-    return [warning] if warning else []
+    return trust(prediction.elements[0], prediction.start, prediction.end).advice()
+
+
+def _elements(args, start, end):
+    """The element sets a prediction over ``[start, end]`` uses: the freshest
+    at hand, refreshed from CelesTrak first when stale (see :func:`_refresh`),
+    with station-kept geostationary satellites on their slots when their
+    elements are not fresh (:func:`orbits.freshness.on_slots`)."""
+    from . import elements
+    from .freshness import on_slots
+
+    cache = None if args.tle else elements.user_cache()
+    sets = elements.select(args.satellites, args.tle, group=args.group, cache=cache)
+    if cache is not None and _refresh(args, sets, cache, start, end):
+        sets = elements.select(args.satellites, args.tle, group=args.group, cache=cache)
+    return on_slots(sets, start, end, args.max_age)
+
+
+def _refresh(args, sets, cache, start, end):
+    """Fetch fresh elements for the stale ones among ``sets`` (at most a few
+    seconds; never fatal), unless offline or the window is not near now.
+    One line on stderr says what happened.  True when something was fetched."""
+    from . import celestrak
+    from .catalog import display_name
+    from .freshness import celestrak_url, is_fresh, near_now
+
+    now = datetime.now(UTC)
+    if args.offline or celestrak.offline() or not near_now(start, end, now):
+        return False
+    stale = [e for e in sets if not is_fresh(e, start, end, args.max_age)]
+    if not stale:
+        return False
+    if args.group:
+        queries = [celestrak.Query("GROUP", args.group.strip())]
+    else:
+        queries = [celestrak.Query("CATNR", str(e.norad_id)) for e in stale]
+    result = celestrak.refresh(queries, cache, now=now)
+    if result.fetched:
+        got = [e for _, fetched in result.fetched for e in fetched]
+        ages = sorted((now - e.epoch).total_seconds() / 86400.0 for e in got)
+        names = ", ".join(display_name(e) for e in got[:6]) + (f" and {len(got) - 6} more" if len(got) > 6 else "")
+        span = f"{ages[0]:.1f}" if ages[-1] - ages[0] < 0.05 else f"{ages[0]:.1f} to {ages[-1]:.1f}"
+        _say(f"refreshed the elements of {names} from CelesTrak (now {span} days old)")
+    if result.error:
+        left = [e for e in stale if any(str(q) == f"CATNR={e.norad_id}" for q in result.not_tried)]
+        where = ""
+        if left:
+            numbers = ", ".join(str(e.norad_id) for e in left[:9])
+            where = (f"; to get them without this machine's network, download {celestrak_url(left[0].norad_id)} "
+                     f"(CATNR={numbers}, one each) elsewhere and run 'orbits tle import FILE'")
+        _warn([f"could not refresh elements ({result.error}); predicting from the elements at hand{where}"])
+    return bool(result.fetched)
+
+
+def _trusted(args, sets, start, end):
+    """``(sets, trusts)`` for a picture or position list over ``[start, end]``:
+    satellites whose elements are too old to place them are left out (one
+    line says so) unless ``--stale``.  Refuses when none is left."""
+    from .freshness import too_old_line, trusts as trusts_of
+
+    trusts = trusts_of(sets, start, end)
+    if args.stale:
+        return sets, trusts
+    kept = [(e, t) for e, t in zip(sets, trusts) if not t.too_old]
+    if not kept:
+        raise OrbitsError(too_old_line(trusts, "nothing to draw"))
+    line = too_old_line(trusts, "tracks not drawn")
+    if line:
+        _warn([line])
+    return [e for e, _ in kept], [t for _, t in kept]
 
 
 def _tle_parsers(sub):
@@ -240,6 +319,9 @@ def _tle_parsers(sub):
                    help="seconds to wait for the server to connect or send (default 10)")
     p.add_argument("--offline", action="store_true", help="refuse to use the network")
     p.set_defaults(func=cmd_tle_update)
+    p = tsub.add_parser("import", help="add element files fetched elsewhere (TLE, OMM JSON or CSV) to the cache")
+    p.add_argument("files", nargs="+", metavar="FILE", help="element file; checked strictly before anything is kept")
+    p.set_defaults(func=cmd_tle_import)
     p = tsub.add_parser("status", help="each satellite's element epoch, age and source (cache or bundled)")
     p.add_argument("satellites", nargs="*", metavar="SAT", help="name, alias or NORAD number")
     p.add_argument("--group", metavar="NAME", help="the satellites of a cached CelesTrak group")
@@ -278,6 +360,10 @@ def _warn(messages):
         print(f"orbits: warning: {m}", file=sys.stderr)
 
 
+def _say(message):
+    print(f"orbits: {message}", file=sys.stderr)
+
+
 def _progress():
     if not sys.stderr.isatty():
         return None
@@ -291,24 +377,17 @@ def _progress():
     return show
 
 
-def _cache(args):
-    """The element cache, unless --tle files replace it."""
-    from .cache import ElementCache
-
-    return None if getattr(args, "tle", None) else ElementCache()
-
-
 def cmd_passes(args):
-    from . import elements, report
+    from . import report
     from .passes import PassStream, predict_passes
 
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     start = parse_instant(args.start, zone, "--start")
-    sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
+    sets = _elements(args, start, start + timedelta(days=args.days))
     progress = _progress() if len(sets) > 200 else None
     options = dict(days=args.days, horizon_deg=args.horizon, min_elevation_deg=args.min_elevation,
-                   sun_altitude_deg=args.sun_altitude, progress=progress)
+                   sun_altitude_deg=args.sun_altitude, progress=progress, withhold=not args.stale)
     visible_only = not args.all
     if args.format == "json":  # written slice by slice as it is computed
         stream = PassStream(sets, site, start, brighter_than=args.brighter_than, **options)
@@ -330,21 +409,26 @@ def cmd_passes(args):
 
 
 def cmd_now(args):
-    from . import elements, report
+    from . import report
+    from .freshness import too_old_line, trusts as trusts_of
     from .positions import observe
 
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     when = parse_instant(args.at, zone, "--at")
-    sets = elements.select(args.satellites, args.tle, group=args.group, cache=_cache(args))
+    sets = _elements(args, when, when)
     shots = observe(sets, when, site)
-    _warn(_stale(sets, when))
+    trusts = trusts_of(sets, when, when)
+    line = too_old_line(trusts, "positions withheld") if not args.stale else None
+    if line:
+        _warn([line])
+    withhold = not args.stale
     if args.format == "json":
-        text = report.json_text(report.now_json(shots, site, zone))
+        text = report.json_text(report.now_json(shots, site, zone, trusts, withhold))
     elif args.format == "csv":
-        text = report.now_csv(shots, site, zone)
+        text = report.now_csv(shots, site, zone, trusts, withhold)
     else:
-        text = report.now_table(shots, site, zone)
+        text = report.now_table(shots, site, zone, trusts, withhold)
     _emit(args, text)
     return 0
 
@@ -391,9 +475,12 @@ def cmd_tle_update(args):
         sys.stderr.write(f"\r  fetched {message:<60}")
         sys.stderr.flush()
 
-    fetched, skipped = celestrak.update(queries, cache, force=args.force, fmt=args.gp_format,
-                                        timeout_s=args.timeout, log=log if sys.stderr.isatty() else None,
-                                        offline_mode=args.offline)
+    try:
+        fetched, skipped = celestrak.update(queries, cache, force=args.force, fmt=args.gp_format,
+                                            timeout_s=args.timeout, log=log if sys.stderr.isatty() else None,
+                                            offline_mode=args.offline)
+    except celestrak.FetchError as exc:
+        raise celestrak.FetchError(f"{exc}. {_elsewhere(queries, args.gp_format)}") from None
     if sys.stderr.isatty() and fetched:
         sys.stderr.write("\r" + " " * 72 + "\r")
     now = datetime.now(UTC)
@@ -406,6 +493,31 @@ def cmd_tle_update(args):
         what = sets[0].name if len(sets) == 1 else f"{len(sets)} satellites"
         print(f"{query}: {what}, epoch {newest:%Y-%m-%d %H:%M} UTC ({(now - newest).total_seconds() / 86400:.1f} days old)")
     print(f"Cache: {cache.gp}")
+    return 0
+
+
+def _elsewhere(queries, fmt):
+    """How to get ``queries`` without this machine's network: their URLs, and ``tle import``."""
+    from .celestrak import GP_URL
+
+    urls = [q.url(GP_URL, fmt) for q in queries[:2]]
+    more = f" (and {len(queries) - 2} more, one per satellite)" if len(queries) > 2 else ""
+    return (f"Without a network here: download {' and '.join(urls)}{more} on another device, "
+            f"then 'orbits tle import FILE ...'")
+
+
+def cmd_tle_import(args):
+    from . import elements
+    from .catalog import display_name
+
+    done = elements.import_files(args.files)
+    now = datetime.now(UTC)
+    for path, sets in done:
+        newest = max(sets, key=lambda e: e.epoch)
+        what = display_name(sets[0]) if len(sets) == 1 else f"{len(sets)} element sets"
+        print(f"{path}: {what}, newest epoch {newest.epoch:%Y-%m-%d %H:%M} UTC "
+              f"({(now - newest.epoch).total_seconds() / 86400:.1f} days old)")
+    print(f"Cache: {elements.user_cache().gp}")
     return 0
 
 

@@ -5,22 +5,30 @@ Sources, in the order a user meets them:
 * files named with ``--tle``: used alone, nothing else is consulted;
 * a cached CelesTrak group (``--group active``): that group's satellites;
 * otherwise, per satellite, the newer of the per-user cache
-  (:mod:`orbits.cache`, filled by ``orbits tle update``) and the snapshot
-  bundled in the package (``orbits.bundled_tle``, the repository's ``tle/``).
+  (:mod:`orbits.cache`, filled by ``orbits tle update``, ``orbits tle
+  import`` and the prediction commands' refresh) and the snapshot bundled in
+  the package (``orbits.bundled_tle``, the repository's ``tle/``).
 
-Nothing here touches the network.
+The command line and the library read the same elements: functions here
+take ``cache=True`` by default (the user's cache; ``False`` or ``None``
+for the bundled snapshot alone, an :class:`~orbits.cache.ElementCache`
+for another folder).  Nothing here touches the network.
 """
 
 import re
 from importlib import resources
+
+from datetime import datetime
 from pathlib import Path
 
+from .cache import ElementCache
 from .catalog import MISSION, friendly_name, known_by_id, resolve
-from .errors import OrbitsError
-from .tle import load_elements, parse_elements, read_text
+from .errors import ElementError, OrbitsError
+from .tle import from_the_future, load_elements, parse_elements, read_text
+from .times import UTC
 
 __all__ = ["bundled_snapshots", "bundled_elements", "mission_elements", "select", "newest_by_id",
-           "freshest", "cached_group", "status"]
+           "freshest", "cached_group", "status", "user_cache", "import_files"]
 
 _SNAPSHOT = re.compile(r"^mission-(\d{4}-\d{2}-\d{2})\.tle$")
 
@@ -61,6 +69,47 @@ def bundled_elements(date=None):
 def mission_elements(date=None):
     """Bundled element sets of Tiangong and Pakistan's satellites."""
     return [e for e in bundled_elements(date) if e.norad_id in MISSION]
+
+
+def user_cache(cache=True):
+    """The :class:`~orbits.cache.ElementCache` that ``cache`` stands for:
+    ``True`` the user's (None when this machine has no place for one, e.g.
+    no home folder: predictions then use the bundled snapshot), ``False``
+    or ``None`` none, or the cache given."""
+    if cache is True:
+        try:
+            return ElementCache()
+        except OrbitsError:
+            return None
+    return cache or None
+
+
+def import_files(paths, cache=True, now=None):
+    """Add the element sets of TLE / OMM files to the cache (``orbits tle import``).
+
+    Each file is read with the strict reader and stored as it is, recorded
+    as imported from its path (an entry ``IMPORT=<path>``; importing the
+    same path again replaces it).  Sets with an epoch more than a day after
+    ``now`` are refused, as is the whole import on any error: the cache is
+    then unchanged.  Returns ``[(path, element_sets)]``.
+    """
+    cache = user_cache(cache)
+    if cache is None:
+        raise OrbitsError("no home folder to keep the element cache in: set ORBITS_CACHE_DIR")
+    now = now or datetime.now(UTC)
+    replies, done = [], []
+    for path in paths:
+        path = Path(path)
+        sets = load_elements(path)
+        ahead = from_the_future(sets, now)
+        if ahead is not None:
+            raise ElementError(str(path), ahead.line, "EPOCH", f"{ahead.epoch:%Y-%m-%d %H:%M} UTC is more than a "
+                               f"day in the future; refused (nothing imported)")
+        full = str(path.resolve())
+        replies.append((f"IMPORT={full}", full, now, path.read_bytes(), sets))
+        done.append((path, sets))
+    cache.commit(replies)
+    return done
 
 
 def newest_by_id(sets):
@@ -115,17 +164,17 @@ def _choose(queries, available, where):
     return chosen
 
 
-def select(queries=(), tle_files=(), *, group=None, cache=None):
+def select(queries=(), tle_files=(), *, group=None, cache=True):
     """The element sets to predict for.
 
     ``tle_files``: paths given with ``--tle``; when present only they are
     used and, with no ``queries``, every satellite in them.  ``group``: a
     CelesTrak group in ``cache``, all of it unless ``queries`` narrow it.
-    Otherwise the freshest of ``cache`` (an
-    :class:`~orbits.cache.ElementCache`, or None) and the bundled snapshot,
-    for the mission satellites or the ``queries`` (names, aliases or NORAD
-    numbers).
+    Otherwise the freshest of ``cache`` (the user's by default; see
+    :func:`user_cache`) and the bundled snapshot, for the mission
+    satellites or the ``queries`` (names, aliases or NORAD numbers).
     """
+    cache = user_cache(cache)
     if tle_files or group:
         if tle_files:
             pool = newest_by_id(e for path in tle_files for e in load_elements(path))
@@ -158,13 +207,14 @@ def select(queries=(), tle_files=(), *, group=None, cache=None):
     return chosen
 
 
-def status(queries=(), *, group=None, cache=None):
+def status(queries=(), *, group=None, cache=True):
     """``[(norad_id, name, epoch, where)]``: the elements a prediction would use.
 
     ``where`` as in :func:`freshest`.  Default rows: the mission satellites
     and every satellite cached by number; ``group``: that cached group's
     satellites.  Reads only the cache index.
     """
+    cache = user_cache(cache)
     if group:
         entry = cached_group(cache, group)
         rows = {n: (n, name, epoch, entry) for n, name, epoch in entry.satellites}
@@ -181,5 +231,7 @@ def status(queries=(), *, group=None, cache=None):
     else:
         by_number = [n for entry in cached.values() if entry.query.startswith("CATNR=")
                      for n, _, _ in entry.satellites]
+        by_number += [n for entry in cached.values() if entry.imported for n, _, _ in entry.satellites
+                      if best.get(n, (None, None, None))[2] is entry]
         wanted = list(dict.fromkeys([n for n in MISSION if n in rows] + by_number))
     return [(n, friendly_name(n, rows[n][1])) + rows[n][2:] for n in wanted]

@@ -22,16 +22,14 @@ from sgp4.api import SGP4_ERRORS
 from .catalog import display_name
 from .ephemeris import SkyTable
 from .errors import OrbitsError
+from .freshness import nominal_slot, too_old_line, trusts
 from .survey import Job, Summary, pass_duration_bound_s, survey
 from .table import Event, Pass, PassTable, VisibleWindow
-from .times import from_posix, to_posix
+from .times import format_duration, from_posix, to_posix
 from .visibility import VisibilityRules
 
 __all__ = ["Event", "VisibleWindow", "Pass", "PassTable", "PassStream", "SatelliteReport", "Prediction",
-           "predict_passes", "display_name", "stale_warning", "STALE_DAYS"]
-
-#: Elements further than this from the prediction window draw a warning.
-STALE_DAYS = 14.0
+           "predict_passes", "display_name"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +37,16 @@ class SatelliteReport:
     """What the prediction found for one satellite as a whole.
 
     ``status`` is ``"passes"``, ``"always_above"`` (e.g. a geostationary
-    satellite in view: no rises or sets), ``"never_rises"`` or ``"failed"``
-    (the elements cannot be propagated over the window).  Angles are the
+    satellite in view: no rises or sets), ``"never_rises"``, ``"failed"``
+    (the elements cannot be propagated over the window) or
+    ``"elements_too_old"`` (its time uncertainty over the window exceeds
+    :func:`~orbits.freshness.meaningful_limit_s`: no passes are given).
+    ``slot_longitude_deg`` is a station-kept geostationary satellite's
+    nominal slot, ``on_nominal_slot`` true when the satellite was placed on
+    it (its elements being too old: see :func:`~orbits.freshness.on_slots`).
+    ``time_uncertainty_s`` and ``position_uncertainty_km`` are the 90%
+    bounds at the window's instant nearest the epoch (see
+    :class:`~orbits.freshness.Trust`).  Angles are the
     ranges seen over the window, in degrees; ``longitude_deg`` is the
     sub-satellite longitude at the window start (a GEO satellite's slot).
     ``source`` says where the elements came from (file, bundled snapshot or
@@ -60,6 +66,11 @@ class SatelliteReport:
     usable_until: datetime | None = None
     message: str = ""
     source: str = ""
+    age_days: float = 0.0
+    time_uncertainty_s: float = 0.0
+    position_uncertainty_km: float = 0.0
+    slot_longitude_deg: float | None = None
+    on_nominal_slot: bool = False
 
 
 @dataclass
@@ -130,11 +141,15 @@ class PassStream:
     as for :func:`predict_passes`; ``slice_s`` overrides the slice length
     (see :data:`SLICE_SATELLITE_DAYS`), ``brighter_than`` keeps only visible
     passes at least that bright (see :meth:`Prediction.brighter_than`).
+    ``withhold`` (default True) leaves out passes whose time uncertainty
+    exceeds :func:`~orbits.freshness.meaningful_limit_s`, and does not
+    search at all for satellites whose elements are already too old at the
+    window (their report says ``"elements_too_old"``).
     """
 
     def __init__(self, elements, site, start, end=None, *, days=7.0, horizon_deg=0.0,
                  min_elevation_deg=10.0, sun_altitude_deg=-6.0, workers=None, progress=None,
-                 slice_s=None, brighter_than=None):
+                 slice_s=None, brighter_than=None, withhold=True):
         self.elements = list(elements)
         self.site = site
         self.start_s = to_posix(start)
@@ -149,6 +164,11 @@ class PassStream:
         self.brighter_than = brighter_than
         self._unjudged = 0  # visible passes left out by brighter_than for want of a magnitude
         n = len(self.elements)
+        self.trusts = trusts(self.elements, from_posix(self.start_s), from_posix(self.end_s))
+        self.withhold = withhold
+        self.too_old = np.array([withhold and t.too_old for t in self.trusts], dtype=bool)
+        self.limit_s = np.array([t.limit_s if withhold else np.inf for t in self.trusts])
+        self.withheld = np.zeros(n, dtype=int)  # passes left out by their uncertainty
         self.workers = workers if workers is not None else (min(2, os.cpu_count() or 1) if n >= 200 else 1)
         if slice_s is None:
             slice_s = 86400.0 * max(1.0, SLICE_SATELLITE_DAYS / max(n, 1))
@@ -158,8 +178,8 @@ class PassStream:
         sliced = np.array([len(self.slices) == 1 or pass_duration_bound_s(e, horizon_deg) <= LONGEST_SLICED_PASS_S
                            for e in self.elements], dtype=bool)
         parts = max(1, self.workers) * 4 if self.workers > 1 else 1
-        self._whole = _split(self.elements, np.flatnonzero(~sliced), parts)
-        self._sliced = _split(self.elements, np.flatnonzero(sliced), parts)
+        self._whole = _split(self.elements, np.flatnonzero(~sliced & ~self.too_old), parts)
+        self._sliced = _split(self.elements, np.flatnonzero(sliced & ~self.too_old), parts)
         self.counts = np.zeros(n, dtype=int)
         self.visible_counts = np.zeros(n, dtype=int)
         self.peak_el = np.full(n, -np.inf)  # the highest culmination of each satellite
@@ -205,21 +225,21 @@ class PassStream:
             self._jobs_left[job[2]] += 1
         if not jobs:
             return
-        bright = self.brighter_than
+        keep = _Keep(self.limit_s, self.brighter_than)
         if self.workers > 1 and len(jobs) > 1:
             # Each worker gets the element sets once, at its start.
             pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
                                        initargs=(self.elements,))
             try:
-                yield from self._parts(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job, bright, present),
-                                       lambda f: f.result(), present)
+                yield from self._parts(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job, keep, present),
+                                       lambda f: f.result(), keep, present)
             finally:  # the workers wind down while the caller goes on
                 pool.shutdown(wait=False, cancel_futures=True)
         else:
             yield from self._parts(jobs, lambda rows, job: (rows, job),
-                                   lambda a: _survey(self.elements, a[0], a[1], bright, present), present)
+                                   lambda a: _survey(self.elements, a[0], a[1], keep, present), keep, present)
 
-    def _parts(self, jobs, start, result, present):
+    def _parts(self, jobs, start, result, keep, present):
         """Start jobs two slices ahead of the one being delivered; yield parts as they finish."""
         pending, summaries = {}, {}
         queue = list(jobs)
@@ -238,6 +258,8 @@ class PassStream:
                 earlier = summaries.get(chunk)
                 summary = Summary.merge(earlier[1], summary) if earlier else summary
                 summaries[chunk] = (rows, summary)
+                table, withheld = keep.trusted(table)
+                np.add.at(self.withheld, withheld, 1)
                 self._count(table)
                 self._jobs_left[rows] -= 1  # a chunk's satellites share all their jobs
                 if not self._jobs_left[rows].any():
@@ -245,7 +267,7 @@ class PassStream:
                 yield table, shown
 
         def part(table, shown=None):
-            table, unknown = _bright(table, self.brighter_than)
+            table, unknown = keep.bright(table)
             self._unjudged += unknown
             if present is None:
                 return table
@@ -266,7 +288,7 @@ class PassStream:
             yield None
 
     def _count(self, table):
-        """Count a part's passes per satellite (before any brightness limit)."""
+        """Count a part's passes per satellite (before the brightness limit)."""
         sat = table.passes["sat"].astype(int)
         np.add.at(self.counts, sat, 1)
         np.add.at(self.visible_counts, sat, table.window_count() > 0)
@@ -274,8 +296,9 @@ class PassStream:
 
     def _report(self, rows, summary):
         """Reports of satellites ``rows`` whose jobs are all done (``summary``: theirs, merged)."""
-        for i, r in zip(rows.tolist(), _reports(self.elements, rows, summary, self.counts, self.visible_counts,
-                                                self.peak_el, self.start_s, self.horizon_deg)):
+        for i, r in zip(rows.tolist(), _reports(self.elements, rows, summary, self.counts,
+                                                self.visible_counts, self.peak_el, self.start_s, self.horizon_deg,
+                                                self.trusts, self.too_old | ((self.counts == 0) & (self.withheld > 0)))):
             self._reports[i] = r
             self._fresh.append((i, r))
 
@@ -304,7 +327,7 @@ class PassStream:
                                 table if table is not None else PassTable.empty(), self.elements,
                                 list(self._reports))
         note = _brightness_note(self._unjudged, self.brighter_than)
-        prediction.warnings = _warnings(self.elements, prediction) + ([note] if note else [])
+        prediction.warnings = _warnings(self, prediction) + ([note] if note else [])
         self._finished = prediction
         return prediction
 
@@ -318,38 +341,65 @@ def _start_worker(elements):
     _worker_elements[:] = elements
 
 
-def _survey_rows(rows, job, brighter_than, present):
-    return _survey(_worker_elements, rows, job, brighter_than, present)
+def _survey_rows(rows, job, keep, present):
+    return _survey(_worker_elements, rows, job, keep, present)
 
 
-def _survey(elements, rows, job, brighter_than, present):
+def _survey(elements, rows, job, keep, present):
     """Survey ``elements[rows]``: the (whole) table, its sat column indexing
-    ``elements``, the summary, and ``present`` of the table kept by the
-    brightness limit (None without ``present``)."""
+    ``elements``, the summary, and ``present`` of the table that ``keep``
+    keeps (None without ``present``)."""
     table, summary = survey([elements[i] for i in rows], job)
     table = PassTable.join([table], [rows])
-    shown = present(_bright(table, brighter_than)[0], elements) if present is not None else None
+    shown = present(keep(table), elements) if present is not None else None
     return table, summary, shown
 
 
-def _bright(table, brighter_than):
-    """(table, passes left out) after the brightness limit, if there is one."""
-    return table.brighter_than(brighter_than) if brighter_than is not None else (table, 0)
+@dataclass(frozen=True)
+class _Keep:
+    """Which passes a prediction shows: those whose time uncertainty is
+    within their satellite's limit (``limit_s``, indexed by the table's
+    ``sat``), and with ``brighter_than``, the visible ones at least that
+    bright.  Called on a table, it returns the passes kept;
+    :meth:`trusted` and :meth:`bright` apply one rule each and say what
+    they left out.
+
+    The uncertainty limit applies before passes are counted, the brightness
+    limit after (satellites' reports count every pass that can be timed)."""
+
+    limit_s: np.ndarray
+    brighter_than: float | None = None
+
+    def __call__(self, table):
+        return self.bright(self.trusted(table)[0])[0]
+
+    def trusted(self, table):
+        """(the passes within their uncertainty limit, ``sat`` of each one withheld)."""
+        over = table.passes["time_unc_s"] > self.limit_s[table.passes["sat"].astype(int)]
+        return (table.take(~over) if over.any() else table), table.passes["sat"][over].astype(int)
+
+    def bright(self, table):
+        """(the passes the brightness limit keeps, visible passes it could not judge)."""
+        if self.brighter_than is None:
+            return table, 0
+        return table.brighter_than(self.brighter_than)
 
 
 def predict_passes(elements, site, start, end=None, *, days=7.0, horizon_deg=0.0,
-                   min_elevation_deg=10.0, sun_altitude_deg=-6.0, workers=None, progress=None):
+                   min_elevation_deg=10.0, sun_altitude_deg=-6.0, workers=None, progress=None, withhold=True):
     """Predict every pass of ``elements`` over ``site`` between ``start`` and ``end``.
 
     ``start``/``end`` are aware datetimes (``end`` defaults to ``start +
     days``).  ``workers`` processes share the satellites (default: up to 2
     when there are many satellites).  ``progress(done, total)`` is called as
-    chunks of work finish.  Returns a :class:`Prediction`; for very large
-    outputs, :class:`PassStream` gives the passes slice by slice.
+    chunks of work finish.  ``withhold`` (default True) leaves out passes
+    whose elements are too old to time them (see :class:`PassStream`).
+    Returns a :class:`Prediction`; for very large outputs,
+    :class:`PassStream` gives the passes slice by slice.
     """
     stream = PassStream(elements, site, start, end, days=days, horizon_deg=horizon_deg,
                         min_elevation_deg=min_elevation_deg, sun_altitude_deg=sun_altitude_deg,
-                        workers=workers, progress=progress)
+                        workers=workers, progress=progress, withhold=withhold)
     return stream.finish(PassTable.join(stream))
 
 
@@ -362,39 +412,28 @@ def _split(elements, index, parts):
     return [index[c] for c in (order[k::parts] for k in range(parts)) if len(c)]
 
 
-def stale_warning(elements, start, end):
-    """One line about element sets further than ``STALE_DAYS`` from ``[start, end]``, or None."""
-    stale = []
-    for e in elements:
-        age = max(abs(e.age_days(start)), abs(e.age_days(end)))
-        if age > STALE_DAYS:
-            stale.append((age, e))
-    if not stale:
-        return None
-    ages = sorted(age for age, _ in stale)
-    span = f"{ages[0]:.0f}" if ages[-1] - ages[0] < 1 else f"{ages[0]:.0f} to {ages[-1]:.0f}"
-    names = ", ".join(display_name(e) for _, e in stale[:6]) + (" ..." if len(stale) > 6 else "")
-    geo = any(e.orbit_class == "GEO" for _, e in stale)
-    return (f"elements of {len(stale)} satellite{'s' if len(stale) > 1 else ''} ({names}) are "
-            f"{span} days from the prediction window (more than {STALE_DAYS:g}): expect errors of "
-            f"minutes for low orbits{' and a drifting slot for GEO (station-keeping is not in old elements)' if geo else ''}; "
-            "run 'orbits tle update'")
-
-
-def _warnings(elements, prediction):
-    stale = stale_warning(elements, prediction.start, prediction.end)
-    out = [stale] if stale else []
+def _warnings(stream, prediction):
+    out = []
+    line = too_old_line([t for t, old in zip(stream.trusts, stream.too_old.tolist()) if old])
+    if line:
+        out.append(line)
+    late = [(n, e) for n, e in zip(stream.withheld.tolist(), stream.elements) if n]
+    if late:
+        names = ", ".join(f"{display_name(e)} ({n})" for n, e in late[:6]) + (" ..." if len(late) > 6 else "")
+        out.append(f"{sum(n for n, _ in late)} later passes withheld, their elements too old by then to time "
+                   f"them: {names}; 'orbits tle update' fetches fresh ones, '--stale' lists them anyway")
     for r in prediction.satellites:
         if r.status == "failed" or r.usable_until is not None:
             out.append(f"{r.name} ({r.norad_id}): {r.message}")
     return out
 
 
-def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, horizon_deg):
+def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, horizon_deg, trusts, too_old):
     """A :class:`SatelliteReport` for each satellite ``elements[rows]`` from
-    their merged slice ``summary`` and their entries in the pass counts and
+    their merged slice ``summary``, their entries in the pass counts and
     highest culminations (elevation ranges from the search grid, topped by
-    the refined culminations)."""
+    the refined culminations), their :class:`~orbits.freshness.Trust` and
+    whether they are too old to search."""
     counts, visible_counts, peak_el = counts[rows], visible_counts[rows], peak_el[rows]
     has_range = np.isfinite(summary.el_min).tolist()
 
@@ -404,13 +443,19 @@ def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, 
     el_min, el_max = rounded(summary.el_min), rounded(np.maximum(summary.el_max, peak_el))
     lon = rounded(summary.longitude_deg)
     failed = np.isfinite(summary.fail_s)
-    status = np.where(failed & (summary.fail_s <= start_s), "failed",
-                      np.where(counts > 0, "passes",
-                               np.where(summary.up_at_start & (summary.el_min >= horizon_deg),
-                                        "always_above", "never_rises"))).tolist()
+    status = np.where(too_old[rows], "elements_too_old",
+                      np.where(failed & (summary.fail_s <= start_s), "failed",
+                               np.where(counts > 0, "passes",
+                                        np.where(summary.up_at_start & (summary.el_min >= horizon_deg),
+                                                 "always_above", "never_rises")))).tolist()
     reports = []
-    for k, e in enumerate(elements[i] for i in rows.tolist()):
+    for k, i in enumerate(rows.tolist()):
+        e, t = elements[i], trusts[i]
         usable_until, message = None, ""
+        if status[k] == "elements_too_old":
+            message = (f"elements {t.age_days:.0f} days from the window: times uncertain by "
+                       f"±{format_duration(t.time_uncertainty_s)} (limit ±{format_duration(t.limit_s)}); "
+                       f"no passes given")
         if failed[k]:
             usable_until = from_posix(summary.fail_s[k])
             code = int(summary.fail_code[k])
@@ -421,5 +466,6 @@ def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, 
         reports.append(SatelliteReport(
             e.norad_id, display_name(e), e.orbit_class, e.epoch, status[k], int(counts[k]), int(visible_counts[k]),
             (az_min[k], az_max[k]) if has_range[k] else (), (el_min[k], el_max[k]) if has_range[k] else (),
-            lon[k], usable_until, message, e.source))
+            lon[k], usable_until, message, e.source, round(t.age_days, 3), round(t.time_uncertainty_s, 1),
+            round(t.position_uncertainty_km, 1), nominal_slot(e), t.on_slot))
     return reports

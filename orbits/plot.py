@@ -17,7 +17,7 @@ import numpy as np
 from .catalog import display_name
 from .earth import countries, sun_elevation_grid_deg
 from .errors import OrbitsError
-from .times import PKT, from_posix, to_posix, zone_label
+from .times import PKT, format_duration, from_posix, to_posix, zone_label
 from .tracks import footprint_deg, ground_tracks, sky_path, unwrap_segments
 
 __all__ = ["REGIONS", "region_extent", "ground_track", "base_map", "night_shading", "sky_chart", "elevation_profile",
@@ -132,7 +132,7 @@ def _mark_site(ax, site, geo):
 
 def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=None, ax=None,
                  region="world", zone=PKT, min_elevation_deg=0.0, tick_minutes=10, label_every=None,
-                 night=True, step_s=20.0, title=True):
+                 night=True, step_s=20.0, title=True, trusts=None):
     """Draw ground tracks of ``elements`` (one or many element sets).
 
     The window runs from ``start`` (aware datetime) to ``end``, or for
@@ -144,7 +144,10 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
     its footprint (ground from which it is at or above
     ``min_elevation_deg``), and a legend entry.  Tracks are cut at the
     antimeridian.  Night and twilight at ``start`` are shaded; ``site``
-    (a :class:`~orbits.sites.Site`) is starred.  Returns the Axes.
+    (a :class:`~orbits.sites.Site`) is starred.  ``trusts``
+    (:class:`~orbits.freshness.Trust`, one per element set) add each
+    satellite's time uncertainty to its legend entry, or say it sits on its
+    nominal slot.  Returns the Axes.
     """
     sets = [elements] if hasattr(elements, "norad_id") else list(elements)
     ends = [_window_end(e, start, end, hours, orbits) for e in sets]
@@ -167,7 +170,8 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
     for k, track in enumerate(tracks):
         colour = _COLOURS[k % len(_COLOURS)]
         lon, lat = unwrap_segments(track.longitude_deg, track.latitude_deg)
-        _line(ax, lon, lat, geo, color=colour, linewidth=1.8, zorder=4, label=track.name)
+        _line(ax, lon, lat, geo, color=colour, linewidth=1.8, zorder=4,
+              label=track.name + (_trust_note(trusts[k]) if trusts is not None else ""))
         ticks = np.arange(track.times_s[0], track.times_s[-1] + 1e-6, tick_s)
         if np.nanmax(track.latitude_deg) - np.nanmin(track.latitude_deg) < 3 and \
                 np.ptp(_interp_lon(track.times_s, track.times_s, track.longitude_deg)) < 3:
@@ -202,6 +206,13 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
                      f"dots every {tick_minutes:g} min, times {label}; night and twilight at the start shaded",
                      fontsize=12)
     return ax
+
+
+def _trust_note(trust):
+    """`` (±2 s)`` or `` (slot 38.0°E)``: what a legend entry says of its elements."""
+    if trust.on_slot:
+        return " (" + trust.elements.source.split(" (", 1)[0].replace("nominal ", "") + ")"
+    return f" (±{format_duration(trust.time_uncertainty_s)})"
 
 
 def _line(ax, lon, lat, geo, label="_nolegend_", **style):
@@ -303,7 +314,8 @@ def sky_chart(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, label_minute
     if title:
         ax.set_title(f"{display_name(elements)} over {site.label}\n"
                      f"{pass_.rise.time.astimezone(zone):%Y-%m-%d} ({zone_label(zone, pass_.rise.time)}); "
-                     f"peak {pass_.culmination.elevation_deg:.0f}°; chart held overhead: east on the left",
+                     f"peak {pass_.culmination.elevation_deg:.0f}°; times ±{format_duration(pass_.time_uncertainty_s)}; "
+                     f"chart held overhead: east on the left",
                      fontsize=12, pad=28)
     return ax
 

@@ -10,13 +10,15 @@ import csv
 import functools
 import io
 import json
+import math
 from datetime import datetime, timezone
 
 import numpy as np
 
 from .catalog import display_name
+from .freshness import nominal_slot as slot_of
 from .table import PASS_EVENTS, WINDOW_EVENTS
-from .times import UTC, format_time, from_posix, zone_label
+from .times import UTC, format_duration, format_time, from_posix, zone_label
 from .visibility import END_REASONS, START_REASONS
 
 __all__ = ["compass", "passes_table", "passes_json", "passes_csv", "passes_ics",
@@ -74,9 +76,9 @@ def passes_table(prediction, zone, visible_only=True):
     ]
     rows = p.visible_passes if visible_only else p.passes
     if visible_only:
-        head = ("Date", "Satellite", "Mag", "Start (time el az)", "Highest", "End", "Note")
+        head = ("Date", "Satellite", "Mag", "±", "Start (time el az)", "Highest", "End", "Note")
     else:
-        head = ("Date", "Satellite", "Vis", "Rise (time el az)", "Culmination", "Set", "Note")
+        head = ("Date", "Satellite", "Vis", "±", "Rise (time el az)", "Culmination", "Set", "Note")
     body = []
     for x in rows:
         notes = []
@@ -91,39 +93,51 @@ def passes_table(prediction, zone, visible_only=True):
             if len(x.windows) > 1:
                 notes.append(f"{len(x.windows)} visible spells")
             mag = f"{w.magnitude:.1f}" if w.magnitude is not None else "-"
-            cells = (f"{w.start.time.astimezone(zone):%Y-%m-%d}", x.name, mag,
+            cells = (f"{w.start.time.astimezone(zone):%Y-%m-%d}", x.name, mag, _plus_minus(x.time_uncertainty_s),
                      _cell(w.start, zone), _cell(w.peak, zone), _cell(w.end, zone), ", ".join(notes))
         else:
             vis = "-"
             if x.visible:
                 vis = f"{x.magnitude:.1f}" if x.magnitude is not None else "yes"
-            cells = (f"{x.rise.time.astimezone(zone):%Y-%m-%d}", x.name, vis, _cell(x.rise, zone),
-                     _cell(x.culmination, zone), _cell(x.set, zone), ", ".join(notes))
+            cells = (f"{x.rise.time.astimezone(zone):%Y-%m-%d}", x.name, vis, _plus_minus(x.time_uncertainty_s),
+                     _cell(x.rise, zone), _cell(x.culmination, zone), _cell(x.set, zone), ", ".join(notes))
         body.append(cells)
     if body:
         lines += _columns(head, body)
     else:
         lines.append("No visible passes in this window." if visible_only else "No passes in this window.")
+    if body:
+        lines.append("± : 90% bound on how far the times can be off, for the elements' age "
+                     "(docs/uncertainty.md)")
     lines += _status_lines(p)
     lines.append("")
-    lines.append(f"Elements used (times {label}):")
+    lines.append(f"Elements used (times {label}; ± at the window's start):")
     for r in p.satellites:
         age = _age(r.tle_epoch, p.start)
         lines.append(f"  {r.name:<18} {r.norad_id:>6}  {r.orbit_class:<3}  epoch "
-                     f"{format_time(r.tle_epoch, zone, False)}  ({age:+.1f} days at start)  {r.source}")
+                     f"{format_time(r.tle_epoch, zone, False)}  ({age:+.1f} days at start, "
+                     f"{_plus_minus(r.time_uncertainty_s)})  {r.source}")
     return "\n".join(lines) + "\n"
+
+
+def _plus_minus(seconds):
+    """``"±40 s"``, ``"±12 min"``: a time uncertainty in a table cell."""
+    return f"±{format_duration(seconds)}"
 
 def _status_lines(p):
     lines = []
     above = [r for r in p.satellites if r.status == "always_above"]
     never = [r for r in p.satellites if r.status == "never_rises"]
     failed = [r for r in p.satellites if r.status == "failed"]
+    old = [r for r in p.satellites if r.status == "elements_too_old"]
     if above:
         lines += ["", "Always above the horizon (no rises or sets; point a dish here):"]
         for r in above:
-            slot = f"slot {abs(r.longitude_deg):.2f}°{'E' if r.longitude_deg >= 0 else 'W'}" \
-                if r.longitude_deg is not None else ""
-            lines.append(f"  {r.name:<18} az {_span(r.azimuth_deg)}  el {_span(r.elevation_deg)}  {slot}")
+            lines.append(f"  {r.name:<18} az {_span(r.azimuth_deg)}  el {_span(r.elevation_deg)}  {_slot_note(r)}")
+    if old:
+        lines += ["", "Withheld: elements too old to time the passes ('orbits tle update', "
+                      "'orbits tle import FILE', or --stale):"]
+        lines += [f"  {r.name:<18} {r.message}" for r in old]
     if never:
         lines += ["", f"Never above {p.horizon_deg:g}° in this window:"]
         for r in never:
@@ -133,6 +147,21 @@ def _status_lines(p):
         lines += ["", "No predictions (elements unusable):"]
         lines += [f"  {r.name:<18} {r.message}" for r in failed]
     return lines
+
+def _slot_note(r):
+    """Where a geostationary satellite sits: on its nominal slot (old
+    elements), or its elements' longitude with the nominal slot beside it."""
+    if r.longitude_deg is None:
+        return ""
+    if r.on_nominal_slot:
+        return f"on its nominal slot {_east(r.longitude_deg)} (its elements are too old to place it)"
+    nominal = f" (nominal {_east(r.slot_longitude_deg, 1)})" if r.slot_longitude_deg is not None else ""
+    return f"slot {_east(r.longitude_deg)}{nominal}"
+
+
+def _east(longitude_deg, digits=2):
+    return f"{abs(longitude_deg):.{digits}f}°{'E' if longitude_deg >= 0 else 'W'}"
+
 
 def _span(pair):
     lo, hi = pair
@@ -223,6 +252,7 @@ def _lines(table, elements, zone, memo):
                             f'"{END_REASONS[b]}", "magnitude": {"null" if mag != mag else repr(mag)}}}')
     longest = table.longest_window().tolist()
     magnitude = table.magnitude().tolist()
+    uncertainty = cols["time_unc_s"].tolist()
     whole = np.floor(np.concatenate([cols["rise_s"], cols["set_s"]]))
     micro = whole.astype(np.int64) * 1_000_000 + np.round(
         (np.concatenate([cols["rise_s"], cols["set_s"]]) - whole) * 1e6).astype(np.int64)
@@ -247,7 +277,8 @@ def _lines(table, elements, zone, memo):
             f'{ev["culmination"][k]}, "set": {ev["set"][k]}, "visible": {vis}, "magnitude": '
             f'{"null" if mag != mag else repr(mag)}, "tle_epoch": "{epoch}", "in_progress_at_start": '
             f'{"true" if before else "false"}, "continues_after_end": {"true" if after else "false"}, '
-            f'"duration_s": {round(duration[k], 3)!r}, "windows": [{", ".join(windows[k])}]}}')
+            f'"duration_s": {round(duration[k], 3)!r}, "time_uncertainty_s": {uncertainty[k]!r}, '
+            f'"windows": [{", ".join(windows[k])}]}}')
     return lines
 
 def passes_json(prediction, zone=UTC, visible_only=True, encoded=False):
@@ -336,6 +367,10 @@ def _satellite_lines(reports):
         f'"visible_passes": {r.visible_count}, "azimuth_range": {pair(r.azimuth_deg)}, '
         f'"elevation_range": {pair(r.elevation_deg)}, "longitude": {number(r.longitude_deg)}, '
         f'"usable_until": {text(_iso(r.usable_until, UTC) if r.usable_until else None)}, '
+        f'"age_days": {r.age_days!r}, "time_uncertainty_s": {r.time_uncertainty_s!r}, '
+        f'"position_uncertainty_km": {r.position_uncertainty_km!r}, '
+        f'"nominal_slot": {number(r.slot_longitude_deg)}, '
+        f'"on_nominal_slot": {"true" if r.on_nominal_slot else "false"}, '
         f'"message": {text(r.message or None)}}}') for r, epoch in zip(reports, epochs)]
 
 
@@ -348,7 +383,8 @@ def passes_csv(prediction, zone=UTC, visible_only=True):
     columns = ["norad_id", "name"]
     for e in _CSV_EVENTS:
         columns += [f"{e}_time", f"{e}_azimuth", f"{e}_elevation"]
-    columns += ["visible", "magnitude", "tle_epoch", "in_progress_at_start", "continues_after_end"]
+    columns += ["visible", "magnitude", "tle_epoch", "in_progress_at_start", "continues_after_end",
+                "time_uncertainty_s"]
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for x in data["passes"]:
@@ -358,7 +394,7 @@ def passes_csv(prediction, zone=UTC, visible_only=True):
             row += [ev["time"], ev["azimuth"], ev["elevation"]] if ev else ["", "", ""]
         row += [str(x["visible"]).lower(), "" if x["magnitude"] is None else x["magnitude"],
                 x["tle_epoch"], str(x["in_progress_at_start"]).lower(),
-                str(x["continues_after_end"]).lower()]
+                str(x["continues_after_end"]).lower(), x["time_uncertainty_s"]]
         writer.writerow(row)
     return buffer.getvalue()
 
@@ -396,7 +432,9 @@ def passes_ics(prediction, zone=UTC, now=None):
             f"{w.peak.time.astimezone(zone):%H:%M:%S} at {w.peak.elevation_deg:.0f}° "
             f"{compass(w.peak.azimuth_deg)}, ends {w.end.time.astimezone(zone):%H:%M:%S} at "
             f"{w.end.elevation_deg:.0f}° {compass(w.end.azimuth_deg)} ({w.end_reason}). "
-            f"Times {zone_label(zone, w.start.time)}. Elements epoch {x.tle_epoch:%Y-%m-%d %H:%M} UTC.")
+            f"Times {zone_label(zone, w.start.time)}, uncertain by ±{format_duration(x.time_uncertainty_s)} "
+            f"(90% bound for elements {_age(x.tle_epoch, w.peak.time):.1f} days old). "
+            f"Elements epoch {x.tle_epoch:%Y-%m-%d %H:%M} UTC.")
         uid = f"{x.norad_id}-{w.start.time.astimezone(UTC):%Y%m%dT%H%M%S}@orbits"
         lines += ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}",
                   f"DTSTART:{w.start.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
@@ -413,13 +451,26 @@ def passes_ics(prediction, zone=UTC, now=None):
 # now
 # --------------------------------------------------------------------------
 
-def now_json(snapshots, site, zone=UTC):
-    """The JSON contract of ``orbits now``: ``now`` is a list of positions."""
+def now_json(snapshots, site, zone=UTC, trusts=None, withhold=True):
+    """The JSON contract of ``orbits now``: ``now`` is a list of positions.
+
+    ``trusts`` (:class:`~orbits.freshness.Trust`, one per snapshot) give each
+    row its uncertainty; with ``withhold``, satellites whose elements are too
+    old have ``"status": "elements_too_old"`` and no position.
+    """
     rows = []
-    for s in snapshots:
+    trusts = trusts if trusts is not None else [None] * len(snapshots)
+    for s, t in zip(snapshots, trusts):
         def num(x, nd):
             return None if x != x else round(x, nd)
-        rows.append({
+        hidden = withhold and t is not None and t.too_old
+        if s.error:
+            status = "failed"
+        elif hidden:
+            status = "elements_too_old"
+        else:
+            status = "ok"
+        row = {
             "norad_id": s.norad_id, "name": s.name, "time": _iso(s.time, zone),
             "azimuth": num(s.azimuth_deg, 3), "elevation": num(s.elevation_deg, 3),
             "range_km": num(s.range_km, 3), "range_rate_km_s": num(s.range_rate_km_s, 4),
@@ -427,50 +478,91 @@ def now_json(snapshots, site, zone=UTC):
             "altitude_km": num(s.altitude_km, 3), "sunlit": s.sunlit,
             "above_horizon": None if s.error else s.elevation_deg >= 0,
             "orbit_class": s.orbit_class, "tle_epoch": _iso(s.tle_epoch, UTC), "error": s.error,
-        })
+            "status": status,
+            "position_uncertainty_km": None if t is None else round(t.position_uncertainty_km, 1),
+            "time_uncertainty_s": None if t is None else round(t.time_uncertainty_s, 1),
+            "elements_source": None if t is None else t.elements.source,
+            "on_nominal_slot": t is not None and t.on_slot,
+        }
+        if hidden:
+            for key in ("azimuth", "elevation", "range_km", "range_rate_km_s", "latitude", "longitude",
+                        "altitude_km", "sunlit", "above_horizon"):
+                row[key] = None
+        rows.append(row)
     return {"site": _site_json(site), "now": rows}
 
-def now_csv(snapshots, site, zone=UTC):
+
+def now_csv(snapshots, site, zone=UTC, trusts=None, withhold=True):
     """``orbits now`` as CSV, one row per satellite."""
-    rows = now_json(snapshots, site, zone)["now"]
+    rows = now_json(snapshots, site, zone, trusts, withhold)["now"]
     buffer = io.StringIO()
     columns = ["norad_id", "name", "time", "azimuth", "elevation", "range_km", "latitude",
-               "longitude", "altitude_km", "sunlit", "orbit_class", "tle_epoch", "error"]
+               "longitude", "altitude_km", "sunlit", "orbit_class", "tle_epoch", "status",
+               "position_uncertainty_km", "time_uncertainty_s", "on_nominal_slot", "error"]
     writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in rows:
         writer.writerow({k: ("" if r[k] is None else r[k]) for k in columns})
     return buffer.getvalue()
 
-def now_table(snapshots, site, zone):
-    """Where each satellite is, as seen from ``site``; GEO rows give dish pointing."""
+
+def _position_cell(s, t):
+    """The ± of a position: km, and along the track a time (low orbits) or,
+    seen from the site, an angle (geostationary)."""
+    km = t.position_uncertainty_km
+    if s.orbit_class == "GEO" and s.range_km == s.range_km:
+        return f"±{km:,.0f} km ({math.degrees(km / s.range_km):.2g}°)"
+    return f"±{km:,.0f} km ({format_duration(t.time_uncertainty_s)})"
+
+
+def now_table(snapshots, site, zone, trusts=None, withhold=True):
+    """Where each satellite is, as seen from ``site``; GEO rows give dish pointing.
+
+    ``trusts`` as for :func:`now_json`: a ``±`` column, and with ``withhold``
+    no position for elements too old to place the satellite.
+    """
     if not snapshots:
         return "No satellites.\n"
     when = snapshots[0].time
+    trusts = trusts if trusts is not None else [None] * len(snapshots)
     lines = [f"Positions at {format_time(when, zone)} {zone_label(zone, when)} seen from {_site_text(site)}",
-             "(azimuth from north through east; geometric elevation)", ""]
-    head = ("Satellite", "NORAD", "Az", "El", "Range km", "Lat", "Lon", "Alt km", "Sunlit", "Note")
+             "(azimuth from north through east; geometric elevation; ± is a 90% bound, along the track "
+             "in time or, for GEO, as an angle seen from here)", ""]
+    head = ("Satellite", "NORAD", "Az", "El", "Range km", "Lat", "Lon", "Alt km", "Sunlit", "±", "Note")
     body = []
-    for s in snapshots:
+    for s, t in zip(snapshots, trusts):
         if s.error:
-            body.append((s.name, str(s.norad_id), "-", "-", "-", "-", "-", "-", "-", s.error))
+            body.append((s.name, str(s.norad_id), "-", "-", "-", "-", "-", "-", "-", "-", s.error))
+            continue
+        if withhold and t is not None and t.too_old:
+            body.append((s.name, str(s.norad_id), "-", "-", "-", "-", "-", "-", "-",
+                         f"±{format_duration(t.time_uncertainty_s)}",
+                         f"elements too old ({t.age_days:.0f} days): position unknown"))
             continue
         note = ""
         if s.orbit_class == "GEO":
-            side = "E" if s.longitude_deg >= 0 else "W"
-            note = (f"dish: az {s.azimuth_deg:.1f}°, el {s.elevation_deg:.1f}°, slot "
-                    f"{abs(s.longitude_deg):.2f}°{side}" if s.elevation_deg > 0 else
-                    f"below the horizon (slot {abs(s.longitude_deg):.2f}°{side})")
+            where = (f"slot {_east(s.longitude_deg, 1)}" if t is not None and
+                     t.on_slot else f"at {_east(s.longitude_deg)}")
+            nominal = slot_of(t.elements) if t is not None else None
+            if nominal is not None and not t.on_slot:
+                where += f", nominal slot {_east(nominal, 1)}"
+            note = (f"dish: az {s.azimuth_deg:.1f}°, el {s.elevation_deg:.1f}° ({where})" if s.elevation_deg > 0
+                    else f"below the horizon ({where})")
         elif s.elevation_deg > 0:
             note = "above the horizon"
         body.append((s.name, str(s.norad_id), f"{s.azimuth_deg:.1f}° {compass(s.azimuth_deg)}",
                      f"{s.elevation_deg:.1f}°", f"{s.range_km:,.0f}",
                      f"{s.latitude_deg:.2f}", f"{s.longitude_deg:.2f}", f"{s.altitude_km:,.0f}",
-                     "yes" if s.sunlit else "no", note))
+                     "yes" if s.sunlit else "no", _position_cell(s, t) if t is not None else "", note))
     lines += _columns(head, body)
     lines.append("")
-    lines += [f"  {s.name}: elements epoch {format_time(s.tle_epoch, zone, False)} "
-              f"({_age(s.tle_epoch, when):+.1f} days)" for s in snapshots]
+    for s, t in zip(snapshots, trusts):
+        if t is not None and t.on_slot:
+            lines.append(f"  {s.name}: {t.elements.source}")
+            continue
+        source = f"  {t.elements.source}" if t is not None else ""
+        lines.append(f"  {s.name}: elements epoch {format_time(s.tle_epoch, zone, False)} "
+                     f"({_age(s.tle_epoch, when):+.1f} days){source}")
     return "\n".join(lines) + "\n"
 
 # --------------------------------------------------------------------------

@@ -23,9 +23,10 @@ from .frames import subpoint
 from .search import PassSearch, margin_s
 from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM, WGS84_F
 from .table import PassTable
+from .uncertainty import features_of, take_features, time_bound_s
 from .visibility import visible_windows
 
-__all__ = ["Job", "survey", "Summary", "pass_duration_bound_s"]
+__all__ = ["Job", "survey", "Summary", "pass_duration_bound_s", "event_uncertainty_s"]
 
 _POLAR_RADIUS_KM = WGS84_A_KM * (1 - WGS84_F)
 
@@ -117,6 +118,17 @@ class Summary:
         return out
 
 
+def event_uncertainty_s(elements, sat, seconds):
+    """The time uncertainty (s, see :mod:`orbits.uncertainty`) of events of
+    satellites ``elements[sat]`` at POSIX ``seconds``, rounded up to 0.1 s."""
+    if not len(sat):
+        return np.zeros(0)
+    sat = np.asarray(sat, dtype=int)
+    epoch_s = np.array([e.epoch.timestamp() for e in elements])[sat]
+    bound = time_bound_s((np.asarray(seconds) - epoch_s) / 86400.0, take_features(features_of(elements), sat))
+    return np.ceil(bound * 10.0) / 10.0
+
+
 def _standard_magnitude(elements):
     known = known_by_id(elements.norad_id)
     return known.standard_magnitude if known is not None else None
@@ -179,7 +191,8 @@ def _table(elements, job, search, rows):
     el = np.round(el, 4) + 0.0  # no -0.0
     passes = {"sat": sat, "norad_id": np.array([elements[s].norad_id for s in sat.tolist()], dtype=int),
               "starts_before": (rise < job.start_s) | ~rise_known,
-              "ends_after": (set_ > job.end_s) | ~set_known}
+              "ends_after": (set_ > job.end_s) | ~set_known,
+              "time_unc_s": event_uncertainty_s(elements, sat, culm)}
     for k, name in enumerate(("rise", "culmination", "set")):
         part = slice(k * n, (k + 1) * n)
         passes.update({f"{name}_s": times[part], f"{name}_az": az[part], f"{name}_el": el[part]})

@@ -56,6 +56,8 @@ class Pass:
     ``starts_before_window``: the satellite was already up at the window
     start (``rise`` is its true rise if found within the search margin, else
     the window start).  ``ends_after_window``: likewise for the end.
+    ``time_uncertainty_s`` bounds (90%) how far every time of the pass can
+    be off for its elements' age (see :mod:`orbits.uncertainty`).
     """
 
     norad_id: int
@@ -67,6 +69,7 @@ class Pass:
     windows: tuple = ()
     starts_before_window: bool = False
     ends_after_window: bool = False
+    time_uncertainty_s: float = 0.0
 
     @property
     def visible(self):
@@ -96,7 +99,7 @@ def _event_columns(names):
     return [f"{e}_{k}" for e in names for k in ("s", "az", "el")]
 
 
-PASS_COLUMNS = ("sat", "norad_id", *_event_columns(PASS_EVENTS), "starts_before", "ends_after")
+PASS_COLUMNS = ("sat", "norad_id", *_event_columns(PASS_EVENTS), "starts_before", "ends_after", "time_unc_s")
 WINDOW_COLUMNS = ("pass", *_event_columns(WINDOW_EVENTS), "start_reason", "end_reason", "magnitude")
 
 
@@ -108,7 +111,9 @@ class PassTable:
     rise, culmination and set its POSIX time ``<event>_s``, azimuth
     ``<event>_az`` and elevation ``<event>_el`` (degrees), and the flags
     ``starts_before`` / ``ends_after`` (in progress at the window start,
-    continuing after its end).  ``windows`` (:data:`WINDOW_COLUMNS`): ``pass``
+    continuing after its end), and ``time_unc_s``, the pass's time
+    uncertainty for its elements' age (s; see :mod:`orbits.uncertainty`).
+    ``windows`` (:data:`WINDOW_COLUMNS`): ``pass``
     (row in ``passes``), start, peak and end events likewise, the reason
     codes (into :data:`orbits.visibility.START_REASONS` / ``END_REASONS``)
     and ``magnitude`` (NaN when unknown).  Windows are ordered by pass, then
@@ -175,6 +180,12 @@ class PassTable:
         np.minimum.at(out, self.windows["pass"].astype(int), mag)
         return np.where(np.isinf(out), np.nan, out)
 
+    def within(self, limit_s):
+        """The passes whose time uncertainty is at most ``limit_s`` (an array
+        indexed by ``sat``), and how many were left out."""
+        keep = self.passes["time_unc_s"] <= np.asarray(limit_s)[self.passes["sat"].astype(int)]
+        return self.take(keep), int((~keep).sum())
+
     def brighter_than(self, magnitude):
         """The visible passes at least this bright (magnitude <= ``magnitude``),
         and how many visible passes had no known magnitude to judge."""
@@ -214,9 +225,9 @@ class PassTable:
             windows[row].append(VisibleWindow(we["start"][k], we["peak"][k], we["end"][k], START_REASONS[a],
                                               END_REASONS[b], None if mag != mag else mag))
         out = []
-        for k, (s, before, after) in enumerate(zip(p["sat"].tolist(), p["starts_before"].tolist(),
-                                                   p["ends_after"].tolist())):
+        for k, (s, before, after, unc) in enumerate(zip(p["sat"].tolist(), p["starts_before"].tolist(),
+                                                        p["ends_after"].tolist(), p["time_unc_s"].tolist())):
             e = elements[s]
             out.append(Pass(e.norad_id, display_name(e), e.epoch, pe["rise"][k], pe["culmination"][k],
-                            pe["set"][k], tuple(windows[k]), bool(before), bool(after)))
+                            pe["set"][k], tuple(windows[k]), bool(before), bool(after), unc))
         return out

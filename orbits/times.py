@@ -17,7 +17,7 @@ from .errors import OrbitsError
 
 __all__ = [
     "UTC", "PKT", "timescale", "to_posix", "from_posix", "skyfield_time", "sgp4_jd",
-    "parse_instant", "display_zone", "format_time",
+    "parse_instant", "display_zone", "format_time", "format_duration",
 ]
 
 UTC = timezone.utc
@@ -140,3 +140,17 @@ def zone_label(zone, when=None):
     """Short name of a zone for headers: ``PKT``, ``UTC``, ``CET``..."""
     when = when or datetime.now(UTC)
     return when.astimezone(zone).tzname() or str(zone)
+
+
+def format_duration(seconds):
+    """A duration (an uncertainty, say) as people read it: ``"40 s"``,
+    ``"12 min"``, ``"9 h"``, ``"3 d"``; at least ``"1 s"``."""
+    if seconds != seconds:
+        return "?"
+    if seconds < 90.0:
+        return f"{max(seconds, 1.0):.0f} s"
+    if seconds < 90 * 60.0:
+        return f"{seconds / 60.0:.0f} min"
+    if seconds < 48 * 3600.0:
+        return f"{seconds / 3600.0:.0f} h"
+    return f"{seconds / 86400.0:.0f} d"

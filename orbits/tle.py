@@ -25,7 +25,7 @@ from sgp4.api import SGP4_ERRORS, WGS72, Satrec
 
 from .errors import ElementError
 
-__all__ = ["ElementSet", "parse_elements", "load_elements", "read_text"]
+__all__ = ["ElementSet", "parse_elements", "load_elements", "read_text", "from_the_future", "MAX_FUTURE"]
 
 _MU_KM3_S2 = 398600.8  # WGS72, as SGP4 uses
 _EARTH_RADIUS_KM = 6378.135  # WGS72
@@ -145,6 +145,17 @@ class ElementSet:
     def age_days(self, when):
         """Days from the element epoch to the aware datetime ``when`` (negative before)."""
         return (when - self.epoch).total_seconds() / 86400.0
+
+
+#: Element sets with an epoch further ahead of the present than this are
+#: refused by ``orbits tle update`` and ``orbits tle import``: no real set
+#: is, and a far-future epoch would outrank every good set of its satellite.
+MAX_FUTURE = timedelta(days=1)
+
+
+def from_the_future(sets, now):
+    """The first of ``sets`` whose epoch is more than :data:`MAX_FUTURE` after ``now``, else None."""
+    return next((e for e in sets if e.epoch - now > MAX_FUTURE), None)
 
 
 # --------------------------------------------------------------------------

@@ -22,11 +22,14 @@ def tle_line(text):
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
-    """Every test gets an empty element cache of its own and no network settings."""
+    """Every test gets an empty element cache of its own and runs offline
+    (``ORBITS_OFFLINE=1``: no prediction tries to refresh its elements).
+    Tests of the network code take it back and point ``ORBITS_GP_URL`` at
+    a server on 127.0.0.1 (see ``test_celestrak.py``)."""
     folder = tmp_path / "orbits-cache"
     monkeypatch.setenv("ORBITS_CACHE_DIR", str(folder))
     monkeypatch.delenv("ORBITS_GP_URL", raising=False)
-    monkeypatch.delenv("ORBITS_OFFLINE", raising=False)
+    monkeypatch.setenv("ORBITS_OFFLINE", "1")
     return folder
 
 

@@ -112,6 +112,7 @@ def celestrak(monkeypatch, mission):
     fake = FakeCelesTrak()
     fake.thread.start()
     monkeypatch.setenv("ORBITS_GP_URL", fake.url)
+    monkeypatch.delenv("ORBITS_OFFLINE")
     fake.serve_mission(mission)
     yield fake
     fake.server.shutdown()
@@ -190,7 +191,7 @@ def test_csv_and_tle_replies(capsys, celestrak, mission, private_cache, fmt):
     code, out, err = run(capsys, "tle", "update", "43530", "--gp-format", fmt)
     assert code == 0, err
     assert [q["FORMAT"] for q, _ in celestrak.requests] == [fmt.upper()]
-    (stored,) = [p for p in (private_cache / "gp").iterdir() if p.name != "index.json"]
+    (stored,) = [p for p in (private_cache / "gp").iterdir() if p.name != "index.json" and not p.name.startswith(".")]
     assert stored.suffix == f".{fmt}"
     rows = {r["norad_id"]: r for r in json.loads(run(capsys, "tle", "status", "--format", "json")[1])}
     assert rows[PRSS1]["source"] == "cache"
@@ -300,7 +301,7 @@ FAULTS = {
 def test_faults_leave_the_cache_byte_for_byte(capsys, celestrak, mission, private_cache, fault):
     assert main(["tle", "update"]) == 0  # a full cache to protect
     before = snapshot(private_cache)
-    assert len(before) == len(MISSION) + 1
+    assert len(before) == len(MISSION) + 2  # the replies, the index and the lock file
     reply, message = FAULTS[fault]
     if reply is None:
         reply = celestrak.good([mission[TIANGONG]])
@@ -329,8 +330,11 @@ def test_dns_failure(capsys, monkeypatch, private_cache, celestrak):
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     code, _, err = run(capsys, "tle", "update", "--force")
     assert code == 1
-    assert err == ("orbits: CATNR=48274: cannot find the server celestrak.invalid "
-                   "(DNS: Name or service not known); offline? cache unchanged\n")
+    assert err.startswith("orbits: CATNR=48274: cannot find the server celestrak.invalid "
+                          "(DNS: Name or service not known); offline? cache unchanged. ")
+    # the way forward without this machine's network: the URLs, and 'tle import'
+    assert "https://celestrak.org/NORAD/elements/gp.php?CATNR=48274&FORMAT=JSON" in err
+    assert "orbits tle import FILE" in err and err.count("\n") == 1
     assert snapshot(private_cache) == before
 
 
@@ -407,7 +411,7 @@ def test_damaged_index_is_a_one_line_error(capsys, celestrak, private_cache):
 
 def test_edited_cache_file_is_refused(capsys, celestrak, private_cache):
     assert main(["tle", "update", "PRSS-1"]) == 0
-    (stored,) = [p for p in (private_cache / "gp").iterdir() if p.name != "index.json"]
+    (stored,) = [p for p in (private_cache / "gp").iterdir() if p.name != "index.json" and not p.name.startswith(".")]
     stored.write_bytes(stored.read_bytes().replace(b"PRSS", b"PRXS"))
     code, _, err = run(capsys, "passes", "PRSS-1")
     assert code == 2 and f"{stored}: cached reply was changed since it was fetched" in err

@@ -172,10 +172,11 @@ def test_failed_output_leaves_existing_file_alone(capsys, tmp_path):
     assert code == 2 and target.read_text() == "precious"
 
 
-def test_stale_elements_warn_on_stderr(capsys):
-    code, out, err = run(capsys, "passes", "tiangong", "--start", "2026-06-01", "--days", "1")
-    assert code == 0
-    assert "warning: elements of 1 satellite (Tiangong (CSS)) are 5" in err
+def test_week_old_elements_show_their_plus_minus_in_minutes(capsys):
+    code, out, err = run(capsys, "passes", "tiangong", "--start", "2026-04-17", "--days", "1", "--all")
+    assert code == 0 and "withheld" not in err
+    rows = [line for line in out.splitlines() if line.startswith("2026-04-1") and "Tiangong" in line]
+    assert rows and all(" min " in line for line in rows)  # "±3 min": a week of drag, told in minutes
     assert "epoch 2026-04-10" in out
 
 

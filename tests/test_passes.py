@@ -168,12 +168,20 @@ def test_magnitudes_only_where_a_standard_magnitude_is_known(mission, islamabad,
     assert all(p.magnitude is None for p in prss)
 
 
-def test_stale_elements_warn_with_their_age(mission, islamabad, epoch_day):
-    prediction = predict_passes([mission[48274]], islamabad, epoch_day + timedelta(days=30), days=1)
-    assert len(prediction.warnings) == 1
-    assert "31 days" in prediction.warnings[0] and "orbits tle update" in prediction.warnings[0]
-    fresh = predict_passes([mission[48274]], islamabad, epoch_day, days=1)
-    assert fresh.warnings == []
+def test_passes_past_the_uncertainty_limit_are_withheld_with_a_warning(mission, islamabad, epoch_day):
+    from orbits.freshness import LOW_ORBIT_LIMIT_S
+
+    start = epoch_day + timedelta(days=15)
+    every = predict_passes([mission[48274]], islamabad, start, days=3, withhold=False)
+    shown = predict_passes([mission[48274]], islamabad, start, days=3)
+    kept = [p for p in every.passes if p.time_uncertainty_s <= LOW_ORBIT_LIMIT_S]
+    assert 0 < len(kept) < len(every.passes)
+    assert [p.rise.time for p in shown.passes] == [p.rise.time for p in kept]
+    assert shown.satellites[0].pass_count == len(kept)
+    (line,) = shown.warnings
+    assert line.startswith(f"{len(every.passes) - len(kept)} later passes withheld") and "Tiangong (CSS)" in line
+    assert every.warnings == []
+    assert predict_passes([mission[48274]], islamabad, epoch_day, days=1).warnings == []
 
 
 def test_parallel_workers_give_the_same_answer(mission, islamabad, epoch_day):

@@ -32,6 +32,7 @@ def _record(x, zone):
         "tle_epoch": x.tle_epoch.astimezone(UTC).isoformat(timespec="milliseconds"),
         "in_progress_at_start": x.starts_before_window, "continues_after_end": x.ends_after_window,
         "duration_s": round(x.duration.total_seconds(), 3),
+        "time_uncertainty_s": x.time_uncertainty_s,
         "windows": [{"start": _event(v.start, zone), "peak": _event(v.peak, zone), "end": _event(v.end, zone),
                      "start_reason": v.start_reason, "end_reason": v.end_reason, "magnitude": v.magnitude}
                     for v in x.windows],
@@ -114,4 +115,7 @@ def test_satellite_records_say_what_the_reports_say(mission, islamabad, epoch_da
                 "azimuth_range": list(r.azimuth_deg) or None, "elevation_range": list(r.elevation_deg) or None,
                 "longitude": r.longitude_deg,
                 "usable_until": r.usable_until.isoformat(timespec="milliseconds") if r.usable_until else None,
+                "age_days": r.age_days, "time_uncertainty_s": r.time_uncertainty_s,
+                "position_uncertainty_km": r.position_uncertainty_km, "nominal_slot": r.slot_longitude_deg,
+                "on_nominal_slot": r.on_nominal_slot,
                 "message": r.message or None}
