@@ -61,13 +61,11 @@ KNOWN = (
     KnownSatellite(37779, "PAKSAT-1R", aliases=("paksat-1r", "paksat 1r", "paksat1r"),
                    country="Pakistan", note="Geostationary communications satellite at 38.0 E.",
                    slot_longitude_deg=38.0,
-                   slot_source="PakSat-1R's ITU-registered slot 38.0 E (Paksat International; "
-                               "launched to it in 2011)"),
+                   slot_source="its operator, Paksat International"),
     KnownSatellite(59915, "PAKSAT-MM1", aliases=("paksat-mm1", "paksat mm1", "paksatmm1", "mm1"),
                    country="Pakistan", note="Geostationary multi-mission satellite at 38.2 E.",
                    slot_longitude_deg=38.2,
-                   slot_source="PakSat-MM1's slot 38.2 E, beside PakSat-1R (SUPARCO; launched "
-                               "May 2024)"),
+                   slot_source="its operators, SUPARCO and Paksat International"),
     KnownSatellite(43529, "PAKTES-1A", aliases=("paktes-1a", "paktes 1a", "paktes1a"),
                    country="Pakistan", note="Technology-evaluation Earth-observation satellite (2018)."),
     KnownSatellite(43530, "PRSS-1", aliases=("prss-1", "prss1", "prss 1"),

@@ -165,8 +165,8 @@ def on_slots(sets: list, start: datetime, end: datetime, max_age_days: float | N
             out.append(e)
             continue
         age = window_age_days(e, start, end)
-        source = (f"{_SLOT_SOURCE} {slot_text(slot)} ({known_by_id(e.norad_id).slot_source}); its elements of "
-                  f"{e.epoch:%Y-%m-%d} are {age:.0f} days old and drift off the slot")
+        source = (f"{_SLOT_SOURCE} {slot_text(slot)} (source: {known_by_id(e.norad_id).slot_source}); its "
+                  f"elements of {e.epoch:%Y-%m-%d} are {age:.0f} days old and drift off the slot")
         out.append(slot_elements(e, slot, start, source))
     return out
 

@@ -104,6 +104,9 @@ def passes_table(prediction, zone, visible_only=True):
         body.append(cells)
     if body:
         lines += _columns(head, body)
+    elif any(r.status == "elements_too_old" for r in p.satellites):
+        lines.append(f"No {'visible ' if visible_only else ''}passes that can be timed in this window: "
+                     f"see 'Withheld' below.")
     else:
         lines.append("No visible passes in this window." if visible_only else "No passes in this window.")
     if body:
@@ -113,6 +116,9 @@ def passes_table(prediction, zone, visible_only=True):
     lines.append("")
     lines.append(f"Elements used (times {label}; ± at the window's start):")
     for r in p.satellites:
+        if r.on_nominal_slot:
+            lines.append(f"  {r.name:<18} {r.norad_id:>6}  {r.orbit_class:<3}  {r.source}")
+            continue
         age = _age(r.tle_epoch, p.start)
         lines.append(f"  {r.name:<18} {r.norad_id:>6}  {r.orbit_class:<3}  epoch "
                      f"{format_time(r.tle_epoch, zone, False)}  ({age:+.1f} days at start, "
