@@ -400,3 +400,40 @@ def test_elements_select_reads_the_cache_by_default(tmp_path, mission):
     assert elements.select(["iss"], cache=None)[0].epoch == mission[25544].epoch
     (parsed,) = parse_elements(path.read_text(), "x")
     assert abs(parsed.epoch - epoch) < timedelta(milliseconds=1)
+
+
+def test_max_age_sets_what_counts_as_fresh(capsys, server):
+    code, _, err = run(capsys, "passes", "--max-age", "400", "--stale")
+    assert code == 0 and server.requests == []  # 235-day-old elements are "fresh" for a 400-day limit
+    code, _, err = run(capsys, "passes", "tiangong", "--max-age", "0.5")
+    assert code == 0 and [q["CATNR"] for q, _ in server.requests] == [str(TIANGONG)]
+
+
+def test_maps_and_sky_charts_follow_the_same_rules(capsys, tmp_path):
+    code, _, err = run(capsys, "map", "--out", str(tmp_path / "m.png"))
+    assert code == 0 and "tracks not drawn for 7 satellites" in err
+    code, _, err = run(capsys, "map", "tiangong", "--out", str(tmp_path / "t.png"))
+    assert code == 2 and err.startswith("orbits: nothing to draw for 1 satellite") and err.count("\n") == 1
+    assert not (tmp_path / "t.png").exists()
+    code, _, err = run(capsys, "map", "tiangong", "--stale", "--out", str(tmp_path / "t.png"))
+    assert code == 0 and (tmp_path / "t.png").stat().st_size > 10_000
+    code, _, err = run(capsys, "sky", "tiangong", "--out", str(tmp_path / "s.png"))
+    assert code == 2 and "Tiangong (CSS): elements 2" in err and "--start 2026-04-10" in err
+    assert not (tmp_path / "s.png").exists()
+
+
+def test_slot_elements_hold_the_slot_for_a_week(mission, islamabad):
+    import numpy as np
+
+    from orbits.frames import subpoint
+    from orbits.positions import Tracker
+    from orbits.slots import slot_elements
+
+    at = today()
+    for norad, slot in ((PAKSAT_1R, 38.0), (PAKSAT_MM1, 38.2)):
+        held = slot_elements(mission[norad], slot, at)
+        seconds = at.timestamp() + np.arange(-7, 8) * 86400.0
+        look = Tracker([held], islamabad).look(seconds)
+        lat, lon, alt = subpoint(look["r_ef"])
+        assert np.abs(lon - slot).max() < 0.05 and np.abs(lat).max() < 0.05
+        assert np.abs(alt - (GEO_RADIUS_KM - 6378.137)).max() < 30
