@@ -143,6 +143,18 @@ class ElementCache:
             raise OrbitsError(f"{self.index_path}: the element cache index is damaged ({exc}); "
                               f"delete the folder {self.gp} to start a new cache") from None
 
+    def problem(self, entry):
+        """What is wrong with a cached reply's file, as :meth:`load` would find
+        it (missing, unreadable, changed since it was fetched), or None."""
+        path = self.gp / entry.file
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return f"reply file missing or unreadable ({exc.strerror})"
+        if hashlib.sha256(data).hexdigest() != entry.sha256:
+            return "reply file changed since it was fetched"
+        return None
+
     def load(self, entry):
         """The element sets of one cached reply (parsed and checked again)."""
         path = self.gp / entry.file
@@ -185,6 +197,8 @@ class ElementCache:
         except Timeout:
             raise OrbitsError(f"{self.gp}: another orbits process has held the cache lock for a minute; "
                               f"try again later") from None
+        except OSError as exc:
+            raise OrbitsError(f"{self.gp}: cannot lock the element cache ({exc.strerror or exc})") from None
         try:
             yield
         finally:

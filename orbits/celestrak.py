@@ -340,9 +340,12 @@ def refresh(queries, cache, *, budget_s=REFRESH_BUDGET_S, base_url=None, fmt="js
     with lock:
         abandoned.set()
         done, faults = list(results), list(errors)
-    if done:
-        cache.commit([(str(q), url, fetched, body, sets) for q, url, fetched, body, sets in done])
     error = None
+    if done:
+        try:
+            cache.commit([(str(q), url, fetched, body, sets) for q, url, fetched, body, sets in done])
+        except OrbitsError as exc:  # an unwritable cache: the replies cannot be kept, the prediction goes on
+            return Refresh((), f"the cache cannot keep the replies ({exc})", tuple(queries))
     if faults:
         error = str(faults[0])
         cache.record_failure(now, error, faults[0].retry_after)

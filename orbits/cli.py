@@ -5,15 +5,17 @@ traceback.  Output goes to stdout, or atomically to ``--output FILE``.
 """
 
 import argparse
+import signal
 import sys
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import __version__
 from .catalog import HISTORIC, KNOWN, resolve
 from .errors import OrbitsError
-from .files import write_atomic
-from .times import UTC, display_zone, parse_instant
+from .files import check_output, os_error_text, write_atomic
+from .times import UTC, check_covered, display_zone, parse_instant
 
 __all__ = ["main"]
 
@@ -62,8 +64,9 @@ def _common(p, formats):
     site.add_argument("--site", metavar="NAME", help="named site (default islamabad; see README)")
     site.add_argument("--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive")
     site.add_argument("--lon", type=_number("longitude", -180, 360), metavar="DEG", help="longitude, east positive")
-    site.add_argument("--elevation", type=_number("elevation", -500, 9000), default=0.0, metavar="M",
-                      help="height above the WGS84 ellipsoid in metres (with --lat/--lon)")
+    site.add_argument("--elevation", type=_number("elevation", -500, 9000), metavar="M",
+                      help="height above the WGS84 ellipsoid in metres (default 0 with --lat/--lon; "
+                           "with a named site, replaces its height)")
     out = p.add_argument_group("output")
     if formats:
         out.add_argument("--format", choices=formats, default="table")
@@ -156,25 +159,38 @@ def _picture_parsers(sub):
 def _image_format(path):
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in ("png", "svg", "pdf"):
-        raise OrbitsError(f"{path}: give a .png, .svg or .pdf file name")
-    if not Path(path).resolve().parent.is_dir():
-        raise OrbitsError(f"{path}: the folder {Path(path).parent} does not exist")
+        raise OrbitsError(f"{_shown(path)}: give a .png, .svg or .pdf file name")
     return suffix
 
 
-def _save(fig, path, dpi=None):
+def _check_image(args):
+    """Refuse a bad image name or an option that cannot apply, before any work."""
+    suffix = _image_format(args.out)
+    if args.dpi is not None and suffix != "png":
+        raise OrbitsError(f"--dpi sets a PNG's resolution; {_shown(args.out)} is {suffix.upper()}, "
+                          f"which keeps text and lines as vectors")
+    check_output(args.out, _inputs(args))
+
+
+def _shown(text, limit=80):
+    """A value from the user as quoted in a message: printable and short."""
+    text = "".join(c if c.isprintable() else "?" for c in str(text))
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _save(fig, path, dpi=None, inputs=()):
     """Save a figure atomically; the format follows the file name."""
     import io
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format=_image_format(path), dpi=dpi or fig.dpi)
-    write_atomic(path, buffer.getvalue())
+    write_atomic(path, buffer.getvalue(), inputs)
 
 
 def cmd_map(args):
     from . import plot
 
-    _image_format(args.out)  # bad names and regions fail before any work
+    _check_image(args)  # bad names and regions fail before any work
     zone = display_zone(args.tz, args.utc)
     start = parse_instant(args.start, zone, "--start")
     site = _site(args)
@@ -186,7 +202,7 @@ def cmd_map(args):
     fig = plot.map_figure(sets, start, region=args.region, hours=args.hours, orbits=args.orbits, site=site,
                           zone=zone, min_elevation_deg=args.min_elevation, tick_minutes=args.tick_minutes,
                           trusts=trusts)
-    _save(fig, args.out, args.dpi)
+    _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
 
@@ -194,7 +210,7 @@ def cmd_sky(args):
     from . import plot
     from .passes import predict_passes
 
-    _image_format(args.out)
+    _check_image(args)
     zone = display_zone(args.tz, args.utc)
     start = parse_instant(args.start, zone, "--start")
     site = _site(args)
@@ -220,7 +236,7 @@ def cmd_sky(args):
         chosen = prediction.visible_passes[0]
     fig = plot.sky_figure(sets[0], site, chosen, zone, profile=args.profile,
                           min_elevation_deg=args.min_elevation)
-    _save(fig, args.out, args.dpi)
+    _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
 
@@ -239,6 +255,7 @@ def _elements(args, start, end):
     from . import elements
     from .freshness import on_slots
 
+    check_covered(start, end)
     cache = None if args.tle else elements.user_cache()
     sets = elements.select(args.satellites, args.tle, group=args.group, cache=cache)
     if cache is not None and _refresh(args, sets, cache, start, end):
@@ -341,18 +358,32 @@ def _site(args):
         if args.lat is None or args.lon is None:
             raise OrbitsError("--lat and --lon go together")
         lon = args.lon - 360.0 if args.lon > 180.0 else args.lon
-        return Site(args.lat, lon, args.elevation)
-    return site_named(args.site or "islamabad")
+        return Site(args.lat, lon, args.elevation if args.elevation is not None else 0.0)
+    site = site_named(args.site or "islamabad")
+    if args.elevation is not None:  # an explicit height overrides the named site's
+        site = Site(site.latitude_deg, site.longitude_deg, args.elevation, site.name)
+    return site
 
 
 def _emit(args, text):
     """Write ``text`` (a string or an iterable of pieces) to --output
     atomically (temp file + rename), else to stdout."""
     if args.output:
-        write_atomic(args.output, text)
-    else:
+        write_atomic(args.output, text, _inputs(args))
+        return
+    try:
         for piece in [text] if isinstance(text, str) else text:
             sys.stdout.write(piece)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OrbitsError(f"cannot write to standard output ({os_error_text(exc)})") from None
+
+
+def _inputs(args):
+    """The files a command reads (an output must not be one of them)."""
+    return list(getattr(args, "tle", None) or [])
 
 
 def _warn(messages):
@@ -381,6 +412,10 @@ def cmd_passes(args):
     from . import report
     from .passes import PassStream, predict_passes
 
+    if args.format == "ics" and args.all:
+        raise OrbitsError("--all has no effect with --format ics: calendar events are the visible passes")
+    if args.output:
+        check_output(args.output, _inputs(args))
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     start = parse_instant(args.start, zone, "--start")
@@ -413,6 +448,8 @@ def cmd_now(args):
     from .freshness import too_old_line, trusts as trusts_of
     from .positions import observe
 
+    if args.output:
+        check_output(args.output, _inputs(args))
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     when = parse_instant(args.at, zone, "--at")
@@ -523,21 +560,91 @@ def cmd_tle_import(args):
 
 def cmd_tle_status(args):
     from . import elements, report
-    from .cache import ElementCache
 
     zone = display_zone(args.tz, args.utc)
-    cache = ElementCache()
+    cache = elements.user_cache()
     rows = elements.status(args.satellites, group=args.group, cache=cache)
     when = datetime.now(UTC)
+    problems = {q: cache.problem(entry) for q, entry in cache.queries().items()} if cache is not None else {}
     if args.format == "json":
-        sys.stdout.write(report.json_text(report.status_json(rows, when)))
+        sys.stdout.write(report.json_text(report.status_json(rows, when, problems)))
     else:
-        sys.stdout.write(report.status_table(rows, when, zone, cache))
+        sys.stdout.write(report.status_table(rows, when, zone, cache, problems))
     return 0
 
 
+class Terminated(BaseException):
+    """A termination signal (SIGTERM, SIGHUP) turned into an exception, so that
+    every ``finally`` runs: worker processes are stopped, temporary files
+    removed.  Not an :class:`Exception`: nothing may swallow it."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    signal.signal(signum, signal.SIG_IGN)  # one is enough: let the clean-up finish
+    raise Terminated(signum)
+
+
+def _handle_signals():
+    """Turn SIGTERM and SIGHUP (where the platform has it) into :class:`Terminated`.
+    Returns the previous handlers, to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            previous[signum] = signal.signal(signum, _on_signal)
+    return previous
+
+
+#: What a terminal that cannot show UTF-8 gets instead of the few non-ASCII
+#: signs the tables use.
+_ASCII = str.maketrans({"°": " deg", "±": "+/-", "–": "-", "—": "-", "…": "...", "≥": ">=", "≤": "<="})
+
+
+class _Console:
+    """A text stream that writes through ``stream`` whatever its encoding can
+    take: with a non-UTF-8 encoding the tables' signs become ASCII ("deg",
+    "+/-") and any other character it cannot encode a "?"."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.encoding = stream.encoding or "ascii"
+
+    def write(self, text):
+        text = text.translate(_ASCII)
+        return self.stream.write(text.encode(self.encoding, "replace").decode(self.encoding))
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _fits(stream):
+    """True when ``stream`` can take the UTF-8 signs the tables use."""
+    try:
+        "°±–".encode(getattr(stream, "encoding", None) or "ascii")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
 def main(argv=None):
-    """Entry point of the ``orbits`` command; returns the exit status."""
+    """Entry point of the ``orbits`` command; returns the exit status.
+
+    Every failure ends in one line on stderr: exit 2 for bad input, 1 for
+    the network, 130 for Ctrl-C, 128+n for signal n, 0 when the reader of
+    the output went away.
+    """
+    streams = sys.stdout, sys.stderr
+    if not _fits(sys.stdout):
+        sys.stdout = _Console(sys.stdout)
+    if not _fits(sys.stderr):
+        sys.stderr = _Console(sys.stderr)
+    previous = _handle_signals()
     try:
         args = build_parser().parse_args(argv)
         return args.func(args)
@@ -547,9 +654,16 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("orbits: interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"orbits: stopped by signal {exc.signum}; nothing half-written was left", file=sys.stderr)
+        return 128 + exc.signum
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        sys.stdout, sys.stderr = streams
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import OrbitsError
 from .frames import gmst82
-from .times import from_posix, sgp4_jd, skyfield_time
+from .times import check_covered, from_posix, sgp4_jd, skyfield_time
 
 __all__ = ["EPHEMERIS_FILE", "ephemeris", "SkyTable"]
 
@@ -39,9 +39,8 @@ class SkyTable:
 
     def __init__(self, start_s, end_s, step_s=600.0):
         if start_s < _FIRST or end_s > _LAST:
-            raise OrbitsError(
-                f"the bundled Sun ephemeris covers 2020-01-01 to 2040-12-31; "
-                f"{from_posix(start_s):%Y-%m-%d} to {from_posix(end_s):%Y-%m-%d} is outside it")
+            check_covered(from_posix(max(start_s, 0.0)), from_posix(min(end_s, 4e9)))
+            raise OrbitsError("the window reaches outside the bundled Sun ephemeris (2020-01-01 to 2040-12-31)")
         from skyfield.sgp4lib import TEME
 
         n = int(np.ceil((end_s - start_s) / step_s)) + 3

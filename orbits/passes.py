@@ -12,6 +12,7 @@ horizon (0 deg unless ``horizon_deg``), culmination is the highest point.
 
 import functools
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -25,7 +26,7 @@ from .errors import OrbitsError
 from .freshness import nominal_slot, too_old_line, trusts
 from .survey import Job, Summary, pass_duration_bound_s, survey
 from .table import Event, Pass, PassTable, VisibleWindow
-from .times import format_duration, from_posix, to_posix
+from .times import check_covered, format_duration, from_posix, to_posix
 from .visibility import VisibilityRules
 
 __all__ = ["Event", "VisibleWindow", "Pass", "PassTable", "PassStream", "SatelliteReport", "Prediction",
@@ -156,6 +157,7 @@ class PassStream:
         self.end_s = to_posix(end) if end is not None else self.start_s + float(days) * 86400.0
         if not self.end_s > self.start_s:
             raise OrbitsError("the prediction window is empty: the end must come after the start")
+        check_covered(from_posix(self.start_s), from_posix(self.end_s))
         if not -5.0 <= horizon_deg < 90.0:
             raise OrbitsError(f"horizon {horizon_deg} deg is out of range (-5 to 90)")
         self.horizon_deg = float(horizon_deg)
@@ -233,8 +235,15 @@ class PassStream:
             try:
                 yield from self._parts(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job, keep, present),
                                        lambda f: f.result(), keep, present)
-            finally:  # the workers wind down while the caller goes on
+            except BaseException:  # an error, Ctrl-C, a signal, or the consumer stopped: stop the workers now
+                workers = list((getattr(pool, "_processes", None) or {}).values())
                 pool.shutdown(wait=False, cancel_futures=True)
+                for process in workers:
+                    process.terminate()
+                for process in workers:
+                    process.join(5)
+                raise
+            pool.shutdown(wait=False, cancel_futures=True)  # the workers wind down while the caller goes on
         else:
             yield from self._parts(jobs, lambda rows, job: (rows, job),
                                    lambda a: _survey(self.elements, a[0], a[1], keep, present), keep, present)
@@ -338,6 +347,11 @@ _worker_elements = []
 
 
 def _start_worker(elements):
+    # A worker ends at once on a termination signal (the parent, which also
+    # gets one, cleans up); it inherits the command line's handlers under fork.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     _worker_elements[:] = elements
 
 

@@ -616,34 +616,49 @@ def catalog_table(entries, when, zone, historic=()):
 # element status
 # --------------------------------------------------------------------------
 
-def status_json(rows, when):
-    """``rows`` from :func:`orbits.elements.status`; ages in days at ``when``."""
+def status_json(rows, when, problems=None):
+    """``rows`` from :func:`orbits.elements.status`; ages in days at ``when``.
+    ``problems`` maps a cached query to what is wrong with its reply file
+    (see :meth:`orbits.cache.ElementCache.problem`)."""
+    problems = problems or {}
     return [{
         "norad_id": n, "name": name, "epoch": _iso(epoch, UTC), "age_days": round(_age(epoch, when), 3),
         "source": "bundled" if where is None else "cache",
         "query": where.query if where is not None else None,
         "fetched": _iso(where.fetched, UTC) if where is not None else None,
+        "problem": problems.get(where.query) if where is not None else None,
     } for n, name, epoch, where in rows]
 
-def status_table(rows, when, zone, cache):
-    """Element epochs, ages and sources, then what the cache holds."""
-    body = [(str(n), name, format_time(epoch, zone, False), f"{_age(epoch, when):.1f} d",
-             "bundled" if where is None else f"cache ({where.query})")
+
+def status_table(rows, when, zone, cache, problems=None):
+    """Element epochs, ages and sources, then what the cache holds (``cache``
+    None: this machine has no place for one)."""
+    problems = problems or {}
+
+    def source(where):
+        if where is None:
+            return "bundled"
+        trouble = problems.get(where.query)
+        return f"cache ({where.query})" + (f": {trouble}; run 'orbits tle update --force'" if trouble else "")
+    body = [(str(n), name, format_time(epoch, zone, False), f"{_age(epoch, when):.1f} d", source(where))
             for n, name, epoch, where in rows]
     lines = [f"Element sets in use (epochs in {zone_label(zone, when)}, ages at "
              f"{format_time(when, zone, False)})", ""]
     lines += _columns(("NORAD", "Name", "Epoch", "Age", "Source"), body)
-    queries = sorted(cache.queries().values(), key=lambda q: q.fetched)
+    queries = sorted(cache.queries().values(), key=lambda q: q.fetched) if cache is not None else []
     lines.append("")
-    if queries:
+    if cache is None:
+        lines.append("No element cache: this machine has no home folder for it (set ORBITS_CACHE_DIR).")
+    elif queries:
         lines.append(f"Cache {cache.gp}:")
-        lines += _columns(("Query", "Fetched", "Sets"), [
-            (q.query, format_time(q.fetched, zone, False), str(len(q.satellites))) for q in queries])
+        lines += _columns(("Query", "Fetched", "Sets", "File"), [
+            (q.query, format_time(q.fetched, zone, False), str(len(q.satellites)), problems.get(q.query) or "ok")
+            for q in queries])
     else:
         lines.append(f"The cache ({cache.gp}) is empty: run 'orbits tle update' for fresh elements.")
-    if any(_age(epoch, when) > 3 for _, _, epoch, _ in rows):
-        lines += ["", "Elements older than 3 days give LEO pass times off by a minute or more; "
-                  "'orbits tle update' fetches fresh ones."]
+    if any(_age(epoch, when) > 1 for _, _, epoch, _ in rows):
+        lines += ["", "Elements more than a day old (three for high orbits) are refreshed by the prediction "
+                  "commands when there is a network; 'orbits tle update' fetches them now."]
     return "\n".join(lines) + "\n"
 
 def json_chunks(data):

@@ -17,7 +17,7 @@ from .errors import OrbitsError
 
 __all__ = [
     "UTC", "PKT", "timescale", "to_posix", "from_posix", "skyfield_time", "sgp4_jd",
-    "parse_instant", "display_zone", "format_time", "format_duration",
+    "parse_instant", "display_zone", "format_time", "format_duration", "COVERAGE", "check_covered",
 ]
 
 UTC = timezone.utc
@@ -96,6 +96,26 @@ _ISO = re.compile(
     r"\s*(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
 
 
+#: The instants every prediction can use: what the bundled tables (the Sun
+#: ephemeris, UT1) cover, less a day at each end for the margins the
+#: searches look beyond a window.
+COVERAGE = (datetime(2020, 1, 2, tzinfo=timezone.utc), datetime(2040, 12, 30, tzinfo=timezone.utc))
+
+
+def check_covered(start, end=None, what=None):
+    """Refuse, in one message whatever the case, instants outside :data:`COVERAGE`.
+
+    ``what`` names the instant or window in the message (default: its dates)."""
+    end = start if end is None else end
+    first, last = COVERAGE
+    if start < first or end > last:
+        if what is None:
+            what = (f"the time {start:%Y-%m-%d}" if end == start
+                    else f"the prediction window ({start:%Y-%m-%d} to {end:%Y-%m-%d})")
+        raise OrbitsError(f"{what} is outside what the bundled tables cover, "
+                          f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+
+
 def parse_instant(text, zone=PKT, what="time"):
     """Parse an ISO-8601 date or date-time typed by a user into an aware datetime.
 
@@ -106,9 +126,10 @@ def parse_instant(text, zone=PKT, what="time"):
     text = str(text).strip()
     if text.lower() == "now":
         return datetime.now(UTC)
-    match = _ISO.match(text)
+    match = _ISO.match(text) if len(text) <= 64 else None
     if not match:
-        raise OrbitsError(f"{what} {text!r} is not an ISO-8601 date or time (e.g. 2026-04-10T20:30+05:00)")
+        shown = "".join(c if c.isprintable() else "?" for c in text[:40]) + ("..." if len(text) > 40 else "")
+        raise OrbitsError(f"{what} {shown!r} is not an ISO-8601 date or time (e.g. 2026-04-10T20:30+05:00)")
     y, mo, d, h, mi, s, frac, offset = match.groups()
     try:
         day = date(int(y), int(mo), int(d))
@@ -127,7 +148,12 @@ def parse_instant(text, zone=PKT, what="time"):
         if hours > 23 or minutes > 59:
             raise OrbitsError(f"{what} {text!r} has an impossible UTC offset {offset}")
         tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    return datetime.combine(day, clock, tzinfo=tz)
+    when = datetime.combine(day, clock, tzinfo=tz)
+    try:
+        check_covered(when.astimezone(UTC), what=f"{what} {text!r}")
+    except OverflowError:  # a year 1 or 9999 that cannot even move to UTC
+        check_covered(COVERAGE[0] - timedelta(days=1), what=f"{what} {text!r}")
+    return when
 
 
 def format_time(when, zone, seconds=True):

@@ -180,7 +180,7 @@ def test_status_json_rows(capsys, celestrak):
     age = (datetime.now(timezone.utc) - FRESH).total_seconds() / 86400
     assert prss["age_days"] == pytest.approx(age, abs=0.01)
     assert rows[TIANGONG]["source"] == "bundled" and rows[TIANGONG]["epoch"].startswith("2026-04-10")
-    assert set(prss) == {"norad_id", "name", "epoch", "age_days", "source", "query", "fetched"}
+    assert set(prss) == {"norad_id", "name", "epoch", "age_days", "source", "query", "fetched", "problem"}
     table = run(capsys, "tle", "status")[1]
     assert "cache (CATNR=43530)" in table and "bundled" in table
 

@@ -142,7 +142,7 @@ BAD = [
     (["passes", "--site", "islamabd"], "did you mean islamabad"),
     (["passes", "--tz", "Mars/Olympus"], "unknown time zone"),
     (["passes", "--tle", "/nonexistent/file.tle"], "/nonexistent/file.tle: no such file"),
-    (["passes", "--start", "2050-01-01"], "ephemeris covers 2020-01-01 to 2040-12-31"),
+    (["passes", "--start", "2050-01-01"], "is outside what the bundled tables cover, 2020-01-02 to 2040-12-30"),
     (["frobnicate"], "invalid choice"),
 ]
 
