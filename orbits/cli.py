@@ -173,7 +173,7 @@ def _check_image(args):
 
 
 def _shown(text, limit=80):
-    """A value from the user as quoted in a message: printable and short."""
+    """A file name from the user as shown in a message: printable and short."""
     text = "".join(c if c.isprintable() else "?" for c in str(text))
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
@@ -381,6 +381,30 @@ def _emit(args, text):
         raise OrbitsError(f"cannot write to standard output ({os_error_text(exc)})") from None
 
 
+#: Passes a day of one low-orbit satellite gives over a mid-latitude site,
+#: about (93,236 for the 15,008 satellites of the catalogue day), and the
+#: JSON bytes each pass takes: for sizing jobs up front.
+_PASSES_PER_SATELLITE_DAY = 6.2
+_JSON_BYTES_PER_PASS = 700
+#: Tables, CSV and iCalendar are built in memory: past this many passes
+#: (about 1 GB of memory) a job is refused with the way to do it.
+MAX_IN_MEMORY_PASSES = 500_000
+#: A JSON job past this many passes is warned about up front.
+LARGE_JSON_PASSES = 2_000_000
+
+
+def _bound(args, sets):
+    """Refuse or warn about a job whose output would be huge, before it runs."""
+    passes = len(sets) * args.days * _PASSES_PER_SATELLITE_DAY
+    if args.format != "json" and passes > MAX_IN_MEMORY_PASSES:
+        raise OrbitsError(f"{len(sets)} satellites over {args.days:g} days make about {passes / 1e6:.1f} million "
+                          f"passes, too many for a {args.format} built in memory; use '--format json -o FILE', "
+                          f"which is written as it is computed, or fewer --days")
+    if args.format == "json" and passes > LARGE_JSON_PASSES:
+        _warn([f"about {passes / 1e6:.0f} million passes, {passes * _JSON_BYTES_PER_PASS / 1e9:.0f} GB of JSON: "
+               f"this takes a long time (Ctrl-C stops it, leaving no partial file)"])
+
+
 def _inputs(args):
     """The files a command reads (an output must not be one of them)."""
     return list(getattr(args, "tle", None) or [])
@@ -420,6 +444,7 @@ def cmd_passes(args):
     site = _site(args)
     start = parse_instant(args.start, zone, "--start")
     sets = _elements(args, start, start + timedelta(days=args.days))
+    _bound(args, sets)
     progress = _progress() if len(sets) > 200 else None
     options = dict(days=args.days, horizon_deg=args.horizon, min_elevation_deg=args.min_elevation,
                    sun_altitude_deg=args.sun_altitude, progress=progress, withhold=not args.stale)
@@ -608,28 +633,33 @@ _ASCII = str.maketrans({"°": " deg", "±": "+/-", "–": "-", "—": "-", "…"
 
 class _Console:
     """A text stream that writes through ``stream`` whatever its encoding can
-    take: with a non-UTF-8 encoding the tables' signs become ASCII ("deg",
-    "+/-") and any other character it cannot encode a "?"."""
+    take: the tables' signs it cannot encode become ASCII ("deg", "+/-") and
+    any other such character a "?"."""
 
     def __init__(self, stream):
         self.stream = stream
-        self.encoding = stream.encoding or "ascii"
+        self.encoding = getattr(stream, "encoding", None) or "ascii"
+        self.table = {c: r for c, r in _ASCII.items() if not _encodes(chr(c), self.encoding)}
 
     def write(self, text):
-        text = text.translate(_ASCII)
+        text = text.translate(self.table)
         return self.stream.write(text.encode(self.encoding, "replace").decode(self.encoding))
 
     def __getattr__(self, name):
         return getattr(self.stream, name)
 
 
-def _fits(stream):
-    """True when ``stream`` can take the UTF-8 signs the tables use."""
+def _encodes(text, encoding):
     try:
-        "°±–".encode(getattr(stream, "encoding", None) or "ascii")
+        text.encode(encoding)
         return True
     except (UnicodeEncodeError, LookupError):
         return False
+
+
+def _fits(stream):
+    """True when ``stream`` can take every sign the tables use."""
+    return _encodes("".join(map(chr, _ASCII)), getattr(stream, "encoding", None) or "ascii")
 
 
 def main(argv=None):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .cache import ElementCache
 from .catalog import MISSION, friendly_name, known_by_id, resolve
-from .errors import ElementError, OrbitsError
+from .errors import ElementError, OrbitsError, quoted
 from .tle import from_the_future, load_elements, parse_elements, read_text
 from .times import UTC
 
@@ -144,6 +144,8 @@ def cached_group(cache, group):
     """The :class:`~orbits.cache.CachedQuery` of CelesTrak group ``group``."""
     entry = cache.queries().get(f"GROUP={group}") if cache is not None else None
     if entry is None:
+        if not group.isprintable() or len(group) > 40:
+            raise OrbitsError(f"the group {quoted(group)} is not in the element cache")
         raise OrbitsError(f"the group '{group}' is not in the element cache; "
                           f"fetch it with 'orbits tle update --group {group}'")
     return entry

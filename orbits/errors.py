@@ -1,6 +1,16 @@
 """Errors that reach the user as one line on stderr (exit status 2)."""
 
 
+def quoted(value, limit=40):
+    """A value from outside (a file, a server, the command line) as a message
+    quotes it: control characters escaped, at most ``limit`` characters of it,
+    so that an error stays one short, printable line whatever came in."""
+    text = str(value)
+    cut = text[:limit]
+    shown = repr(cut)
+    return shown + ("..." if len(text) > limit else "")
+
+
 class OrbitsError(Exception):
     """A problem with the user's input or environment, told in one line.
 
