@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import __version__
-from .errors import ElementError, OrbitsError
+from .errors import ElementError, OrbitsError, quoted
 from .tle import from_the_future, parse_elements, read_text
 from .times import UTC
 
@@ -90,8 +90,12 @@ def _opener():
 
 
 def _snippet(body):
+    """The first line of a server's text as a message quotes it: printable
+    (escape sequences and other control characters become "?"), at most 160
+    characters."""
     text = body[:300].decode("utf-8", "replace").strip().splitlines()
-    return " ".join(text[0].split())[:160] if text else ""
+    line = " ".join(text[0].split())[:160] if text else ""
+    return "".join(c if c.isprintable() else "?" for c in line)
 
 
 def fetch(query, *, base_url=GP_URL, fmt="json", timeout_s=10.0, deadline=None, now=None):
@@ -144,6 +148,8 @@ def fetch(query, *, base_url=GP_URL, fmt="json", timeout_s=10.0, deadline=None, 
                          f"{exc.expected} more expected); cache unchanged") from None
     except (TimeoutError, socket.timeout, OSError, http.client.HTTPException) as exc:
         raise FetchError(_network_message(query, host, exc, wait_s)) from None
+    except ValueError as exc:  # a URL urllib cannot use
+        raise FetchError(f"{query}: cannot request {quoted(url, 60)} ({quoted(exc, 60)})") from None
     body = b"".join(chunks)
     if expected is not None and expected.isdigit() and int(expected) != len(body):
         raise FetchError(f"{query}: the reply from {host} was cut short ({len(body)} of {expected} bytes); "
@@ -182,10 +188,11 @@ def _status_message(query, host, exc):
     if "no gp data found" in said.lower():
         return f"{query}: {host} has no GP data for it (HTTP {exc.code}: {said})"
     if 300 <= exc.code < 400:
-        where = exc.headers.get("Location", "?")
+        where = _snippet(str(exc.headers.get("Location", "?")).encode("utf-8", "replace"))
         return (f"{query}: {host} redirected to {where} (HTTP {exc.code}); not following it. "
                 f"Check ORBITS_GP_URL (CelesTrak serves only https://celestrak.org)")
-    return (f"{query}: {host} answered HTTP {exc.code} {exc.reason}{': ' + said if said else ''}; "
+    reason = _snippet(str(exc.reason).encode("utf-8", "replace"))
+    return (f"{query}: {host} answered HTTP {exc.code} {reason}{': ' + said if said else ''}; "
             f"stopped, as CelesTrak asks of clients on any error")
 
 
@@ -224,10 +231,14 @@ def gp_url():
     """The GP endpoint: ``$ORBITS_GP_URL`` (a mirror or a test server), else
     :data:`GP_URL`.  Only ``http`` and ``https`` URLs are accepted."""
     url = os.environ.get("ORBITS_GP_URL") or GP_URL
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        shown = url if len(url) <= 60 else url[:57] + "..."
-        raise OrbitsError(f"ORBITS_GP_URL {shown!r} is not an http:// or https:// URL")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+        (parts.hostname or "").encode("idna")  # a host name DNS can carry (labels of 63 at most)
+    except (ValueError, UnicodeError):
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise OrbitsError(f"ORBITS_GP_URL {quoted(url, 60)} is not an http:// or https:// URL")
     return url
 
 
