@@ -1,9 +1,43 @@
-"""orbits: offline satellite pass predictions and maps for Pakistan.
+"""orbits: satellite passes over Pakistan, offline, with an honest ± on every time.
+
+The public API (see :mod:`orbits.api`), importable from here::
+
+    import orbits
+    orbits.predict_passes("tiangong", "islamabad", days=3)   # a table in Jupyter
+    orbits.where(["paksat-1r", "paksat-mm1"], "karachi")     # dish pointing
+    orbits.sky_chart(...), orbits.ground_track(...)          # matplotlib, optional ``ax``
 
 The library flows one way: element sets (:mod:`orbits.tle`,
 :mod:`orbits.elements`) -> positions (:mod:`orbits.positions`) -> events
-(:mod:`orbits.passes`) -> presentation (:mod:`orbits.report`).  Importing
-``orbits`` loads nothing else; import the submodule you need.
+(:mod:`orbits.passes`) -> presentation (:mod:`orbits.report`,
+:mod:`orbits.plot`).  Importing ``orbits`` loads nothing else: each name
+below is imported on first use.
 """
 
-__version__ = "0.1.0"
+import importlib as _importlib
+
+__version__ = "0.2.0.dev0"
+
+#: Public name -> the module that defines it.
+_PUBLIC = {
+    "load_elements": "api", "site": "api", "predict_passes": "api", "where": "api",
+    "refresh_elements": "api", "Passes": "api", "Positions": "api",
+    "sky_chart": "plot", "sky_figure": "plot", "ground_track": "plot", "map_figure": "plot",
+    "elevation_profile": "plot", "base_map": "plot",
+    "ElementSet": "tle", "Site": "sites", "OrbitsError": "errors", "PKT": "times", "UTC": "times",
+}
+
+__all__ = ["__version__", *_PUBLIC]
+
+
+def __getattr__(name):
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'orbits' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # the next look-up is a plain attribute
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC))

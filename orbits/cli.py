@@ -15,7 +15,7 @@ from . import __version__
 from .catalog import HISTORIC, KNOWN, resolve
 from .errors import OrbitsError
 from .files import check_output, os_error_text, write_atomic
-from .times import UTC, check_covered, display_zone, parse_instant
+from .times import UTC, display_zone, parse_instant
 
 __all__ = ["main"]
 
@@ -248,55 +248,13 @@ def prediction_advice(prediction):
 
 
 def _elements(args, start, end):
-    """The element sets a prediction over ``[start, end]`` uses: the freshest
-    at hand, refreshed from CelesTrak first when stale (see :func:`_refresh`),
-    with station-kept geostationary satellites on their slots when their
-    elements are not fresh (:func:`orbits.freshness.on_slots`)."""
-    from . import elements
-    from .freshness import on_slots
+    """The element sets a prediction over ``[start, end]`` uses (see
+    :func:`orbits.api.prediction_elements`): refreshed first unless offline,
+    one line on stderr saying what the refresh did."""
+    from .api import prediction_elements
 
-    check_covered(start, end)
-    cache = None if args.tle else elements.user_cache()
-    sets = elements.select(args.satellites, args.tle, group=args.group, cache=cache)
-    if cache is not None and _refresh(args, sets, cache, start, end):
-        sets = elements.select(args.satellites, args.tle, group=args.group, cache=cache)
-    return on_slots(sets, start, end, args.max_age)
-
-
-def _refresh(args, sets, cache, start, end):
-    """Fetch fresh elements for the stale ones among ``sets`` (at most a few
-    seconds; never fatal), unless offline or the window is not near now.
-    One line on stderr says what happened.  True when something was fetched."""
-    from . import celestrak
-    from .catalog import display_name
-    from .freshness import celestrak_url, is_fresh, near_now
-
-    now = datetime.now(UTC)
-    if args.offline or celestrak.offline() or not near_now(start, end, now):
-        return False
-    stale = [e for e in sets if not is_fresh(e, start, end, args.max_age)]
-    if not stale:
-        return False
-    if args.group:
-        queries = [celestrak.Query("GROUP", args.group.strip())]
-    else:
-        queries = [celestrak.Query("CATNR", str(e.norad_id)) for e in stale]
-    result = celestrak.refresh(queries, cache, now=now)
-    if result.fetched:
-        got = [e for _, fetched in result.fetched for e in fetched]
-        ages = sorted((now - e.epoch).total_seconds() / 86400.0 for e in got)
-        names = ", ".join(display_name(e) for e in got[:6]) + (f" and {len(got) - 6} more" if len(got) > 6 else "")
-        span = f"{ages[0]:.1f}" if ages[-1] - ages[0] < 0.05 else f"{ages[0]:.1f} to {ages[-1]:.1f}"
-        _say(f"refreshed the elements of {names} from CelesTrak (now {span} days old)")
-    if result.error:
-        left = [e for e in stale if any(str(q) == f"CATNR={e.norad_id}" for q in result.not_tried)]
-        where = ""
-        if left:
-            numbers = ", ".join(str(e.norad_id) for e in left[:9])
-            where = (f"; to get them without this machine's network, download {celestrak_url(left[0].norad_id)} "
-                     f"(CATNR={numbers}, one each) elsewhere and run 'orbits tle import FILE'")
-        _warn([f"could not refresh elements ({result.error}); predicting from the elements at hand{where}"])
-    return bool(result.fetched)
+    return prediction_elements(args.satellites, start, end, tle=args.tle, group=args.group,
+                               refresh=not args.offline, max_age_days=args.max_age, say=_say)
 
 
 def _trusted(args, sets, start, end):

@@ -126,6 +126,46 @@ def passes_table(prediction, zone, visible_only=True):
     return "\n".join(lines) + "\n"
 
 
+def _html_table(caption, head, body, notes=()):
+    """An HTML table (for Jupyter): ``head`` a tuple of column names, ``body``
+    rows of text cells; everything escaped."""
+    import html
+
+    def row(cells, tag):
+        return "<tr>" + "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+    lines = [f"<table><caption>{html.escape(caption)}</caption>", "<thead>" + row(head, "th") + "</thead><tbody>"]
+    lines += [row(cells, "td") for cells in body]
+    lines.append("</tbody></table>")
+    lines += [f"<p>{html.escape(n)}</p>" for n in notes]
+    return "\n".join(lines)
+
+
+def passes_html(prediction, zone, visible_only=True):
+    """The pass table of :func:`passes_table` as HTML (what Jupyter shows for
+    :class:`orbits.api.Passes`): one row per pass, its ±, the visible window's
+    start, highest point and end, then what was withheld and why."""
+    p = prediction
+    rows = p.visible_passes if visible_only else p.passes
+    head = ("Date", "Satellite", "Mag", "±", "Start", "Highest", "End") if visible_only else \
+        ("Date", "Satellite", "Visible", "±", "Rise", "Culmination", "Set")
+    body = []
+    for x in rows:
+        w = x.visible_window
+        if visible_only:
+            events = (w.start, w.peak, w.end)
+            mag = f"{w.magnitude:.1f}" if w.magnitude is not None else "-"
+        else:
+            events = (x.rise, x.culmination, x.set)
+            mag = "yes" if x.visible else "-"
+        body.append((f"{events[0].time.astimezone(zone):%Y-%m-%d}", x.name, mag, _plus_minus(x.time_uncertainty_s),
+                     *(_cell(e, zone) for e in events)))
+    label = zone_label(zone, p.start)
+    caption = (f"{'Visible passes' if visible_only else 'Passes'} over {_site_text(p.site)}, "
+               f"{format_time(p.start, zone, False)} to {format_time(p.end, zone, False)} {label}")
+    notes = [f"{r.name}: {r.message}" for r in p.satellites if r.status == "elements_too_old"]
+    return _html_table(caption, head, body, notes)
+
+
 def _plus_minus(seconds):
     """``"±40 s"``, ``"±12 min"``: a time uncertainty in a table cell."""
     return f"±{format_duration(seconds)}"
@@ -519,6 +559,23 @@ def _position_cell(s, t):
     if s.orbit_class == "GEO" and s.range_km == s.range_km:
         return f"±{km:,.0f} km ({math.degrees(km / s.range_km):.2g}°)"
     return f"±{km:,.0f} km ({format_duration(t.time_uncertainty_s)})"
+
+
+def now_html(snapshots, site, zone, trusts=None, withhold=True):
+    """The rows of :func:`now_json` as an HTML table (for Jupyter)."""
+    rows = now_json(snapshots, site, zone, trusts, withhold)["now"]
+
+    def num(value, fmt):
+        return "-" if value is None else format(value, fmt)
+    body = [(r["name"], r["norad_id"], num(r["azimuth"], ".1f"), num(r["elevation"], ".1f"), num(r["range_km"], ",.0f"),
+             num(r["latitude"], ".2f"), num(r["longitude"], ".2f"),
+             "-" if r["position_uncertainty_km"] is None else f"±{r['position_uncertainty_km']:,.0f} km",
+             r["status"]) for r in rows]
+    when = snapshots[0].time if snapshots else None
+    caption = f"Positions seen from {_site_text(site)}" + (f" at {format_time(when, zone)} {zone_label(zone, when)}"
+                                                            if when else "")
+    return _html_table(caption, ("Satellite", "NORAD", "Az °", "El °", "Range km", "Lat", "Lon", "±", "Status"),
+                       body)
 
 
 def now_table(snapshots, site, zone, trusts=None, withhold=True):
