@@ -116,20 +116,38 @@ def check_covered(start, end=None, what=None):
                           f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
 
 
-def parse_instant(text, zone=PKT, what="time"):
-    """Parse an ISO-8601 date or date-time typed by a user into an aware datetime.
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
-    ``now`` gives the current time.  A time without an offset is read in
-    ``zone`` (the display zone, PKT by default); a bare date means midnight
-    there.  Impossible dates raise :class:`OrbitsError`.
+
+def parse_instant(text, zone=PKT, what="time", now=None):
+    """Parse a time typed by a user into an aware datetime.
+
+    ISO-8601 dates and date-times; ``now``; ``today`` and ``tomorrow``
+    (midnight starting that day); a bare clock time such as ``18:00`` (that
+    time today).  Without an offset, times are read in ``zone`` (the display
+    zone, PKT by default).  ``now`` (an aware datetime) stands for the
+    present, for tests.  Impossible dates raise :class:`OrbitsError`.
+    (``tonight`` needs the Sun: see :func:`orbits.twilight.tonight`.)
     """
     text = str(text).strip()
-    if text.lower() == "now":
-        return datetime.now(UTC)
+    present = now or datetime.now(UTC)
+    word = text.lower()
+    if word == "now":
+        return present
+    if word in ("today", "tomorrow"):
+        day = present.astimezone(zone).date() + timedelta(days=1 if word == "tomorrow" else 0)
+        return datetime.combine(day, time(0, 0), tzinfo=zone)
+    clock = _CLOCK.match(text) if len(text) <= 8 else None
+    if clock:
+        h, mi, sec = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
+        if h > 23 or mi > 59 or sec > 59:
+            raise OrbitsError(f"{what} {text!r} is not a time of day (00:00 to 23:59)")
+        return datetime.combine(present.astimezone(zone).date(), time(h, mi, sec), tzinfo=zone)
     match = _ISO.match(text) if len(text) <= 64 else None
     if not match:
         shown = "".join(c if c.isprintable() else "?" for c in text[:40]) + ("..." if len(text) > 40 else "")
-        raise OrbitsError(f"{what} {shown!r} is not an ISO-8601 date or time (e.g. 2026-04-10T20:30+05:00)")
+        raise OrbitsError(f"{what} {shown!r} is not a time: give now, today, tonight, tomorrow, a time of day "
+                          f"(18:00) or an ISO-8601 date or time (2026-04-10T20:30+05:00)")
     y, mo, d, h, mi, s, frac, offset = match.groups()
     try:
         day = date(int(y), int(mo), int(d))
