@@ -1,0 +1,55 @@
+"""Tonight: from the coming dusk to the next dawn, the Sun at --sun-altitude."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from orbits.errors import OrbitsError
+from orbits.sites import Site, site_named
+from orbits.twilight import sun_altitude_deg, tonight
+
+NOON = datetime(2026, 4, 10, 7, 0, tzinfo=timezone.utc)  # midday in Pakistan
+
+
+@pytest.mark.parametrize("name", ["islamabad", "karachi", "gilgit"])
+@pytest.mark.parametrize("altitude", [-6.0, -12.0, -0.833])
+def test_tonight_starts_and_ends_where_the_sun_crosses_the_altitude(name, altitude):
+    site = site_named(name)
+    night = tonight(site, NOON, altitude)
+    assert NOON < night.dusk < night.dawn < night.dusk + timedelta(hours=14)
+    for edge, sign in ((night.dusk, -1), (night.dawn, 1)):
+        s = edge.timestamp()
+        before, at, after = sun_altitude_deg(site, [s - 30, s, s + 30])
+        assert abs(at - altitude) < 0.01  # the refined crossing, to a second
+        assert sign * (after - before) > 0  # sinking at dusk, rising at dawn
+
+
+def test_tonight_agrees_with_skyfields_almanac():
+    from skyfield import almanac
+    from skyfield.api import wgs84
+
+    from orbits.ephemeris import ephemeris
+    from orbits.times import timescale
+
+    eph, ts = ephemeris(), timescale()
+    site = site_named("islamabad")
+    observer = eph["earth"] + wgs84.latlon(site.latitude_deg, site.longitude_deg, elevation_m=site.elevation_m)
+    night = tonight(site, NOON)
+    t0, t1 = ts.from_datetime(NOON), ts.from_datetime(NOON + timedelta(days=1))
+    dusk = almanac.find_settings(observer, eph["sun"], t0, t1, horizon_degrees=-6.0)[0][0].utc_datetime()
+    dawn = almanac.find_risings(observer, eph["sun"], t0, t1, horizon_degrees=-6.0)[0][0].utc_datetime()
+    # Skyfield uses the apparent Sun (aberration: 20 arcsec), orbits the geometric one: a few seconds
+    assert abs((night.dusk - dusk).total_seconds()) < 10
+    assert abs((night.dawn - dawn).total_seconds()) < 10
+
+
+def test_in_the_dark_tonight_is_the_night_already_begun():
+    site = site_named("islamabad")
+    evening = tonight(site, NOON)
+    later = tonight(site, evening.dusk + timedelta(hours=2))
+    assert later == evening
+
+
+def test_a_polar_summer_has_no_night():
+    with pytest.raises(OrbitsError, match="polar day or night"):
+        tonight(Site(78.2, 15.6, 0.0, "Longyearbyen"), datetime(2026, 6, 21, tzinfo=timezone.utc))
