@@ -20,7 +20,7 @@ from .times import check_covered, from_posix, sgp4_jd, skyfield_time
 
 __all__ = ["EPHEMERIS_FILE", "ephemeris", "SkyTable"]
 
-EPHEMERIS_FILE = "de421-sun-earth-2020-2040.bsp"
+EPHEMERIS_FILE = "de421-sun-earth-moon-2020-2040.bsp"
 _FIRST, _LAST = 1577836800.0, 2240524800.0  # 2020-01-01, 2040-12-31 (POSIX s)
 
 
