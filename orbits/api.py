@@ -36,8 +36,8 @@ __all__ = ["load_elements", "site", "predict_passes", "where", "refresh_elements
 Satellites = str | int | ElementSet | Iterable[str | int | ElementSet] | None
 
 
-def load_elements(names: Satellites = None, *, tle: str | Sequence[str] | None = None, group: str | None = None,
-                  cache: bool = True) -> list[ElementSet]:
+def load_elements(names: Satellites = None, *, tle: str | Sequence[str] | None = None,
+                  group: str | None = None, cache: bool = True) -> list[ElementSet]:
     """The element sets for ``names`` (default: Tiangong and Pakistan's satellites).
 
     ``tle``: element files (TLE, OMM JSON or CSV) to read instead; with no
@@ -63,7 +63,10 @@ def _split_satellites(names):
         names = [names]
     given, queries = [], []
     for item in names:
-        (given if isinstance(item, ElementSet) else queries).append(item if isinstance(item, ElementSet) else str(item))
+        if isinstance(item, ElementSet):
+            given.append(item)
+        else:
+            queries.append(str(item))
     return given, queries
 
 
@@ -103,8 +106,8 @@ def _instant(value, zone, what):
     return parse_instant(str(value), zone, what)
 
 
-def refresh_elements(sets: list[ElementSet], start: datetime, end: datetime, *, max_age_days: float | None = None,
-                     group: str | None = None) -> tuple[bool, list[str]]:
+def refresh_elements(sets: list[ElementSet], start: datetime, end: datetime, *,
+                     max_age_days: float | None = None, group: str | None = None) -> tuple[bool, list[str]]:
     """Fetch fresh elements from CelesTrak for the stale ones among ``sets``
     (see :mod:`orbits.freshness`), as the prediction commands do: only for
     windows near now, at most a few seconds, never raising for the network.
@@ -132,7 +135,8 @@ def refresh_elements(sets: list[ElementSet], start: datetime, end: datetime, *, 
     if result.fetched:
         got = [e for _, fetched in result.fetched for e in fetched]
         ages = sorted((now - e.epoch).total_seconds() / 86400.0 for e in got)
-        names = ", ".join(display_name(e) for e in got[:6]) + (f" and {len(got) - 6} more" if len(got) > 6 else "")
+        names = ", ".join(display_name(e) for e in got[:6])
+        names += f" and {len(got) - 6} more" if len(got) > 6 else ""
         span = f"{ages[0]:.1f}" if ages[-1] - ages[0] < 0.05 else f"{ages[0]:.1f} to {ages[-1]:.1f}"
         messages.append(f"refreshed the elements of {names} from CelesTrak (now {span} days old)")
     if result.error:
@@ -140,7 +144,8 @@ def refresh_elements(sets: list[ElementSet], start: datetime, end: datetime, *, 
         where_ = ""
         if left:
             numbers = ", ".join(str(e.norad_id) for e in left[:9])
-            where_ = (f"; to get them without this machine's network, download {celestrak_url(left[0].norad_id)} "
+            where_ = (f"; to get them without this machine's network, download "
+                      f"{celestrak_url(left[0].norad_id)} "
                       f"(CATNR={numbers}, one each) elsewhere and run 'orbits tle import FILE'")
         messages.append(f"warning: could not refresh elements ({result.error}); "
                         f"predicting from the elements at hand{where_}")
@@ -210,7 +215,7 @@ class Passes(Sequence):
 
     def to_records(self) -> list[dict]:
         """The passes as the command line's JSON rows (``orbits passes --format json``)."""
-        from .report import passes_json
+        from .records import passes_json
 
         return passes_json(self.prediction, self.zone, self.visible_only)["passes"]
 
@@ -221,17 +226,19 @@ class Passes(Sequence):
     def __repr__(self):
         p = self.prediction
         kind = "visible passes" if self.visible_only else "passes"
-        return (f"<Passes: {len(self)} {kind} of {len(p.satellites)} satellite{'s' if len(p.satellites) != 1 else ''}"
+        plural = "s" if len(p.satellites) != 1 else ""
+        return (f"<Passes: {len(self)} {kind} of {len(p.satellites)} satellite{plural}"
                 f" over {p.site.label}, {p.start:%Y-%m-%d %H:%M} to {p.end:%Y-%m-%d %H:%M} UTC>")
 
     def _repr_html_(self):
-        from .report import passes_html
+        from .text import passes_html
 
         return passes_html(self.prediction, self.zone, self.visible_only)
 
 
-def predict_passes(satellites: Satellites = None, site: str | Site = "islamabad", start: datetime | str | None = None,
-                   days: float = 7.0, *, end: datetime | str | None = None, tle: str | Sequence[str] | None = None,
+def predict_passes(satellites: Satellites = None, site: str | Site = "islamabad",
+                   start: datetime | str | None = None, days: float = 7.0, *,
+                   end: datetime | str | None = None, tle: str | Sequence[str] | None = None,
                    group: str | None = None, visible_only: bool = True, horizon_deg: float = 0.0,
                    min_elevation_deg: float = 10.0, sun_altitude_deg: float = -6.0, stale: bool = False,
                    cache: bool = True, refresh: bool = False, max_age_days: float | None = None,
@@ -278,7 +285,7 @@ class Positions(Sequence):
         return len(self.snapshots)
 
     def to_records(self) -> list[dict]:
-        from .report import now_json
+        from .records import now_json
 
         return now_json(self.snapshots, self.site, self.zone, self.trusts, self.withhold)["now"]
 
@@ -287,17 +294,19 @@ class Positions(Sequence):
 
     def __repr__(self):
         when = self.snapshots[0].time if self.snapshots else None
-        return f"<Positions of {len(self)} satellites from {self.site.label} at {when:%Y-%m-%d %H:%M:%S} UTC>" \
-            if when else "<Positions: none>"
+        if not when:
+            return "<Positions: none>"
+        return f"<Positions of {len(self)} satellites from {self.site.label} at {when:%Y-%m-%d %H:%M:%S} UTC>"
 
     def _repr_html_(self):
-        from .report import now_html
+        from .text import now_html
 
         return now_html(self.snapshots, self.site, self.zone, self.trusts, self.withhold)
 
 
 def where(satellites: Satellites = None, site: str | Site = "islamabad", at: datetime | str | None = None, *,
-          tle: str | Sequence[str] | None = None, group: str | None = None, stale: bool = False, cache: bool = True,
+          tle: str | Sequence[str] | None = None, group: str | None = None, stale: bool = False,
+          cache: bool = True,
           refresh: bool = False, max_age_days: float | None = None, zone=PKT) -> Positions:
     """Where ``satellites`` are at ``at`` (default now) as seen from ``site``:
     azimuth, elevation, range, sub-satellite point, sunlit, and each one's ±.
@@ -316,6 +325,7 @@ def _dataframe(records):
     try:
         import pandas
     except ImportError:
-        raise OrbitsError("to_dataframe needs pandas (pip install pandas); to_records gives the same rows") from None
+        raise OrbitsError("to_dataframe needs pandas (pip install pandas); to_records gives the same "
+                          "rows") from None
     return pandas.json_normalize(records)
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from .errors import OrbitsError
 
-__all__ = ["KnownSatellite", "KNOWN", "MISSION", "HISTORIC", "resolve", "known_by_id", "display_name",
-           "friendly_name"]
+__all__ = ["KnownSatellite", "KNOWN", "MISSION", "HISTORIC", "resolve", "known_by_id", "standard_magnitude",
+           "display_name", "friendly_name"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,14 @@ def known_by_id(norad_id):
     return _by_id().get(norad_id)
 
 
+def standard_magnitude(norad_id):
+    """The standard visual magnitude (at 1000 km, 90 deg phase) of the
+    satellite with this NORAD number (or module id), else ``None``: the one
+    look-up behind every brightness estimate."""
+    known = known_by_id(norad_id)
+    return known.standard_magnitude if known is not None else None
+
+
 @functools.cache
 def _by_id():
     table = {}
@@ -168,7 +176,7 @@ def resolve(query, available=()):
     for names in HISTORIC:
         for word in names:
             vocabulary[word] = word
-    for n, name in available:
+    for _, name in available:
         vocabulary[_norm(name)] = name
     close = difflib.get_close_matches(text, list(vocabulary), n=3, cutoff=0.6)
     hint = ""

@@ -59,22 +59,31 @@ def _common(p, formats):
                        help="refresh elements older than this from the window (default 1 day for low "
                             "orbits, 3 days for higher ones)")
     fresh.add_argument("--stale", action="store_true",
-                       help="show satellites whose elements are too old to time their passes, each with its ±")
+                       help="show satellites whose elements are too old to time their passes, each with "
+                            "its ±")
     site = p.add_argument_group("site")
     site.add_argument("--site", metavar="NAME", help="named site (default islamabad; see README)")
-    site.add_argument("--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive")
-    site.add_argument("--lon", type=_number("longitude", -180, 360), metavar="DEG", help="longitude, east positive")
+    site.add_argument("--lat", type=_number("latitude", -90, 90), metavar="DEG",
+                      help="latitude, north positive")
+    site.add_argument("--lon", type=_number("longitude", -180, 360), metavar="DEG",
+                      help="longitude, east positive")
     site.add_argument("--elevation", type=_number("elevation", -500, 9000), metavar="M",
                       help="height above the WGS84 ellipsoid in metres (default 0 with --lat/--lon; "
                            "with a named site, replaces its height)")
     out = p.add_argument_group("output")
     if formats:
         out.add_argument("--format", choices=formats, default="table")
-    zone = out.add_mutually_exclusive_group()
+    _zone_options(out)
+    if formats:
+        out.add_argument("-o", "--output", metavar="FILE",
+                         help="write to FILE (atomically) instead of stdout")
+
+
+def _zone_options(parser):
+    """The display zone options, ``--tz ZONE`` or ``--utc`` (read by :func:`~orbits.times.display_zone`)."""
+    zone = parser.add_mutually_exclusive_group()
     zone.add_argument("--tz", metavar="ZONE", help="IANA time zone for display (default PKT, UTC+5)")
     zone.add_argument("--utc", action="store_true", help="display times in UTC")
-    if formats:
-        out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
 
 
 def build_parser():
@@ -89,7 +98,8 @@ def build_parser():
                    help="window start, ISO-8601 (default now; no offset = display zone)")
     p.add_argument("--days", type=_number("--days", 0, 366, positive=True), default=7.0, metavar="N",
                    help="window length in days (default 7)")
-    p.add_argument("--all", action="store_true", help="list every pass above the horizon, not only visible ones")
+    p.add_argument("--all", action="store_true",
+                   help="list every pass above the horizon, not only visible ones")
     p.add_argument("--min-elevation", type=_number("--min-elevation", 0, 90), default=10.0, metavar="DEG",
                    help="visible only at or above this elevation (default 10)")
     p.add_argument("--sun-altitude", type=_number("--sun-altitude", -90, 90), default=-6.0, metavar="DEG",
@@ -110,11 +120,10 @@ def build_parser():
     _tle_parsers(sub)
 
     p = sub.add_parser("catalog", help="the satellites orbits knows, with element epochs")
-    p.add_argument("--tle", action="append", default=[], metavar="FILE", help="list this file's satellites instead")
+    p.add_argument("--tle", action="append", default=[], metavar="FILE",
+                   help="list this file's satellites instead")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    zone = p.add_mutually_exclusive_group()
-    zone.add_argument("--tz", metavar="ZONE")
-    zone.add_argument("--utc", action="store_true")
+    _zone_options(p)
     p.set_defaults(func=cmd_catalog)
     return parser
 
@@ -226,8 +235,9 @@ def cmd_sky(args):
     name = report.name
     if args.pass_number is not None:
         if not 1 <= args.pass_number <= len(prediction.passes):
+            asked = args.satellites[0] if args.satellites else name
             raise OrbitsError(f"--pass {args.pass_number}: {name} has {len(prediction.passes)} passes "
-                              f"in this window (see 'orbits passes {args.satellites[0] if args.satellites else name} --all')")
+                              f"in this window (see 'orbits passes {asked} --all')")
         chosen = prediction.passes[args.pass_number - 1]
     else:
         if not prediction.visible_passes:
@@ -261,12 +271,13 @@ def _trusted(args, sets, start, end):
     """``(sets, trusts)`` for a picture or position list over ``[start, end]``:
     satellites whose elements are too old to place them are left out (one
     line says so) unless ``--stale``.  Refuses when none is left."""
-    from .freshness import too_old_line, trusts as trusts_of
+    from .freshness import too_old_line
+    from .freshness import trusts as trusts_of
 
     trusts = trusts_of(sets, start, end)
     if args.stale:
         return sets, trusts
-    kept = [(e, t) for e, t in zip(sets, trusts) if not t.too_old]
+    kept = [(e, t) for e, t in zip(sets, trusts, strict=True) if not t.too_old]
     if not kept:
         raise OrbitsError(too_old_line(trusts, "nothing to draw"))
     line = too_old_line(trusts, "tracks not drawn")
@@ -294,16 +305,16 @@ def _tle_parsers(sub):
                    help="seconds to wait for the server to connect or send (default 10)")
     p.add_argument("--offline", action="store_true", help="refuse to use the network")
     p.set_defaults(func=cmd_tle_update)
-    p = tsub.add_parser("import", help="add element files fetched elsewhere (TLE, OMM JSON or CSV) to the cache")
-    p.add_argument("files", nargs="+", metavar="FILE", help="element file; checked strictly before anything is kept")
+    p = tsub.add_parser("import",
+                        help="add element files fetched elsewhere (TLE, OMM JSON or CSV) to the cache")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="element file; checked strictly before anything is kept")
     p.set_defaults(func=cmd_tle_import)
     p = tsub.add_parser("status", help="each satellite's element epoch, age and source (cache or bundled)")
     p.add_argument("satellites", nargs="*", metavar="SAT", help="name, alias or NORAD number")
     p.add_argument("--group", metavar="NAME", help="the satellites of a cached CelesTrak group")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    zone = p.add_mutually_exclusive_group()
-    zone.add_argument("--tz", metavar="ZONE")
-    zone.add_argument("--utc", action="store_true")
+    _zone_options(p)
     p.set_defaults(func=cmd_tle_status)
 
 
@@ -355,11 +366,12 @@ def _bound(args, sets):
     """Refuse or warn about a job whose output would be huge, before it runs."""
     passes = len(sets) * args.days * _PASSES_PER_SATELLITE_DAY
     if args.format != "json" and passes > MAX_IN_MEMORY_PASSES:
-        raise OrbitsError(f"{len(sets)} satellites over {args.days:g} days make about {passes / 1e6:.1f} million "
-                          f"passes, too many for a {args.format} built in memory; use '--format json -o FILE', "
-                          f"which is written as it is computed, or fewer --days")
+        raise OrbitsError(f"{len(sets)} satellites over {args.days:g} days make about {passes / 1e6:.1f} "
+                          f"million passes, too many for a {args.format} built in memory; use "
+                          f"'--format json -o FILE', which is written as it is computed, or fewer --days")
     if args.format == "json" and passes > LARGE_JSON_PASSES:
-        _warn([f"about {passes / 1e6:.0f} million passes, {passes * _JSON_BYTES_PER_PASS / 1e9:.0f} GB of JSON: "
+        size_gb = passes * _JSON_BYTES_PER_PASS / 1e9
+        _warn([f"about {passes / 1e6:.0f} million passes, {size_gb:.0f} GB of JSON: "
                f"this takes a long time (Ctrl-C stops it, leaving no partial file)"])
 
 
@@ -391,7 +403,6 @@ def _progress():
 
 
 def cmd_passes(args):
-    from . import report
     from .passes import PassStream, predict_passes
 
     if args.format == "ics" and args.all:
@@ -408,8 +419,11 @@ def cmd_passes(args):
                    sun_altitude_deg=args.sun_altitude, progress=progress, withhold=not args.stale)
     visible_only = not args.all
     if args.format == "json":  # written slice by slice as it is computed
+        from .jsontext import json_chunks
+        from .records import streamed_passes_json
+
         stream = PassStream(sets, site, start, brighter_than=args.brighter_than, **options)
-        _emit(args, report.json_chunks(report.passes_json(stream, zone, visible_only, encoded=True)))
+        _emit(args, json_chunks(streamed_passes_json(stream, zone, visible_only)))
         _warn(stream.finish().warnings)
         return 0
     prediction = predict_passes(sets, site, start, **options)
@@ -417,19 +431,29 @@ def cmd_passes(args):
         prediction = prediction.brighter_than(args.brighter_than)
     _warn(prediction.warnings)
     if args.format == "csv":
-        text = report.passes_csv(prediction, zone, visible_only)
+        from .csvtext import passes_csv
+
+        text = passes_csv(prediction, zone, visible_only)
     elif args.format == "ics":
-        text = report.passes_ics(prediction, zone)
+        from .calendar import passes_ics
+
+        text = passes_ics(prediction, zone)
     else:
-        text = report.passes_table(prediction, zone, visible_only)
+        from .text import passes_table
+
+        text = passes_table(prediction, zone, visible_only)
     _emit(args, text)
     return 0
 
 
 def cmd_now(args):
-    from . import report
-    from .freshness import too_old_line, trusts as trusts_of
+    from .csvtext import now_csv
+    from .freshness import too_old_line
+    from .freshness import trusts as trusts_of
+    from .jsontext import json_text
     from .positions import observe
+    from .records import now_json
+    from .text import now_table
 
     if args.output:
         check_output(args.output, _inputs(args))
@@ -444,17 +468,20 @@ def cmd_now(args):
         _warn([line])
     withhold = not args.stale
     if args.format == "json":
-        text = report.json_text(report.now_json(shots, site, zone, trusts, withhold))
+        text = json_text(now_json(shots, site, zone, trusts, withhold))
     elif args.format == "csv":
-        text = report.now_csv(shots, site, zone, trusts, withhold)
+        text = now_csv(shots, site, zone, trusts, withhold)
     else:
-        text = report.now_table(shots, site, zone, trusts, withhold)
+        text = now_table(shots, site, zone, trusts, withhold)
     _emit(args, text)
     return 0
 
 
 def cmd_catalog(args):
-    from . import elements, report
+    from . import elements
+    from .jsontext import json_text
+    from .records import catalog_json
+    from .text import catalog_table
 
     zone = display_zone(args.tz, args.utc)
     when = datetime.now(UTC)
@@ -467,11 +494,11 @@ def cmd_catalog(args):
         entries = [(k, by_id.get(k.norad_id)) for k in KNOWN]
         historic = tuple(HISTORIC.values())
     if args.format == "json":
-        data = report.catalog_json(entries, when)
+        data = catalog_json(entries, when)
         data["not_predictable"] = list(historic)
-        sys.stdout.write(report.json_text(data))
+        sys.stdout.write(json_text(data))
     else:
-        sys.stdout.write(report.catalog_table(entries, when, zone, historic))
+        sys.stdout.write(catalog_table(entries, when, zone, historic))
     return 0
 
 
@@ -511,7 +538,8 @@ def cmd_tle_update(args):
     for query, sets in fetched:
         newest = max(e.epoch for e in sets)
         what = sets[0].name if len(sets) == 1 else f"{len(sets)} satellites"
-        print(f"{query}: {what}, epoch {newest:%Y-%m-%d %H:%M} UTC ({(now - newest).total_seconds() / 86400:.1f} days old)")
+        age_days = (now - newest).total_seconds() / 86400
+        print(f"{query}: {what}, epoch {newest:%Y-%m-%d %H:%M} UTC ({age_days:.1f} days old)")
     print(f"Cache: {cache.gp}")
     return 0
 
@@ -542,7 +570,10 @@ def cmd_tle_import(args):
 
 
 def cmd_tle_status(args):
-    from . import elements, report
+    from . import elements
+    from .jsontext import json_text
+    from .records import status_json
+    from .text import status_table
 
     zone = display_zone(args.tz, args.utc)
     cache = elements.user_cache()
@@ -550,9 +581,9 @@ def cmd_tle_status(args):
     when = datetime.now(UTC)
     problems = {q: cache.problem(entry) for q, entry in cache.queries().items()} if cache is not None else {}
     if args.format == "json":
-        sys.stdout.write(report.json_text(report.status_json(rows, when, problems)))
+        sys.stdout.write(json_text(status_json(rows, when, problems)))
     else:
-        sys.stdout.write(report.status_table(rows, when, zone, cache, problems))
+        sys.stdout.write(status_table(rows, when, zone, cache, problems))
     return 0
 
 

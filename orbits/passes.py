@@ -8,14 +8,30 @@
 Conventions: elevations are geometric (no refraction) from a WGS84 site;
 times are timezone-aware UTC datetimes; a pass runs from rise to set at the
 horizon (0 deg unless ``horizon_deg``), culmination is the highest point.
+
+A prediction is computed by three parts that :class:`PassStream` composes:
+
+* :class:`Plan`: the time slices, the chunks of satellites and the jobs
+  (a chunk over a slice, see :mod:`orbits.survey`) in the order needed;
+* :class:`Executor`: runs the jobs here or in worker processes and delivers
+  their results slice by slice;
+* :class:`Tally`: adds the results up as they arrive (pass counts, passes
+  withheld, each satellite's report once its last job is in).
+
+What is shown is decided by :class:`PassFilter` (the uncertainty and
+brightness limits).  Presentation may run where the passes are computed
+through an *encoder* (see :meth:`PassStream.parts`); the engine knows
+nothing else of it.
 """
 
 import functools
 import os
 import signal
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Protocol
 
 import numpy as np
 from sgp4.api import SGP4_ERRORS
@@ -30,7 +46,8 @@ from .times import check_covered, format_duration, from_posix, to_posix
 from .visibility import VisibilityRules
 
 __all__ = ["Event", "VisibleWindow", "Pass", "PassTable", "PassStream", "SatelliteReport", "Prediction",
-           "predict_passes", "display_name"]
+           "predict_passes", "display_name", "Encoder", "Plan", "PlannedJob", "Outcome", "Executor", "Tally",
+           "PassFilter"]
 
 
 @dataclass(frozen=True)
@@ -95,16 +112,16 @@ class Prediction:
     warnings: list = field(default_factory=list)
 
     @functools.cached_property
-    def passes(self):
+    def passes(self) -> list[Pass]:
         """Every pass, in time order (a list of :class:`Pass`)."""
         return self.table.to_passes(self.elements)
 
     @functools.cached_property
-    def visible_passes(self):
+    def visible_passes(self) -> list[Pass]:
         """The passes with at least one visible window (built without the others)."""
         return self.table.take(self.table.window_count() > 0).to_passes(self.elements)
 
-    def brighter_than(self, magnitude):
+    def brighter_than(self, magnitude: float) -> "Prediction":
         """A copy keeping the visible passes at least this bright (visual
         magnitude <= ``magnitude``).  Satellites with no known standard
         magnitude cannot be judged: their passes are left out and a warning
@@ -115,10 +132,26 @@ class Prediction:
 
 
 def _brightness_note(unknown, magnitude):
+    """The warning for ``unknown`` visible passes the brightness limit could not judge, or None."""
     if not unknown:
         return None
     return (f"{unknown} visible pass{'es' if unknown != 1 else ''} of satellites with no known standard "
             f"magnitude left out by the brightness limit {magnitude:g}")
+
+
+class Encoder(Protocol):
+    """What :meth:`PassStream.parts` accepts to present the passes where they
+    are computed (e.g. :class:`orbits.records.PassEncoder`, JSON texts).
+
+    It must be picklable (a module-level class with plain attributes): it is
+    sent to the worker processes with the jobs.  ``encode`` gets the passes
+    of one part, after the filters, and the element sets its ``sat`` column
+    indexes; what it returns must pickle too and is handed back with the
+    part.  It also runs in this process, on the passes of orbits surveyed
+    over the whole window (held back until the slice they rise in).
+    """
+
+    def encode(self, table: PassTable, elements: list) -> object: ...
 
 
 #: Long windows are predicted slice by slice, so memory stays bounded and
@@ -130,215 +163,143 @@ SLICE_SATELLITE_DAYS = 15_000.0
 #: Orbits whose passes may last longer than this (s) are not sliced: they
 #: are surveyed over the whole window at once (MEO, GEO, HEO).
 LONGEST_SLICED_PASS_S = 6 * 3600.0
+#: The slice index of jobs over the whole window (orbits not sliced).
+WHOLE_WINDOW = -1
 
 
-class PassStream:
-    """A prediction computed one time slice after another (see :mod:`orbits.survey`).
+@dataclass(frozen=True)
+class PlannedJob:
+    """One job of a :class:`Plan`: satellites ``rows`` (indices into the
+    element sets; chunk number ``chunk``) over slice ``slice_index``
+    (:data:`WHOLE_WINDOW` for the whole window)."""
 
-    Iterating gives one :class:`~orbits.table.PassTable` per slice, in time
-    order (its ``sat`` column indexes ``elements``); then :meth:`finish`
-    gives the :class:`Prediction` with the satellites' reports and the
-    warnings (its table is the one passed in, empty by default).  Arguments
-    as for :func:`predict_passes`; ``slice_s`` overrides the slice length
-    (see :data:`SLICE_SATELLITE_DAYS`), ``brighter_than`` keeps only visible
-    passes at least that bright (see :meth:`Prediction.brighter_than`).
-    ``withhold`` (default True) leaves out passes whose time uncertainty
-    exceeds :func:`~orbits.freshness.meaningful_limit_s`, and does not
-    search at all for satellites whose elements are already too old at the
-    window (their report says ``"elements_too_old"``).
+    slice_index: int
+    chunk: int
+    rows: np.ndarray
+    job: Job
+
+
+class Plan:
+    """What a prediction computes, and in which order.
+
+    ``slices``: ``(start_s, end_s)`` POSIX-second pairs covering the window
+    (``slice_s`` long; by default sized by :data:`SLICE_SATELLITE_DAYS`).
+    Satellites are dealt into chunks of similar work, several per worker so
+    that the workers finish together; those whose passes may outlast
+    :data:`LONGEST_SLICED_PASS_S` are surveyed over the whole window at once.
+    Satellites marked in ``skip`` (elements too old) are not searched at all.
     """
 
-    def __init__(self, elements, site, start, end=None, *, days=7.0, horizon_deg=0.0,
-                 min_elevation_deg=10.0, sun_altitude_deg=-6.0, workers=None, progress=None,
-                 slice_s=None, brighter_than=None, withhold=True):
-        self.elements = list(elements)
-        self.site = site
-        self.start_s = to_posix(start)
-        self.end_s = to_posix(end) if end is not None else self.start_s + float(days) * 86400.0
-        if not self.end_s > self.start_s:
-            raise OrbitsError("the prediction window is empty: the end must come after the start")
-        check_covered(from_posix(self.start_s), from_posix(self.end_s))
-        if not -5.0 <= horizon_deg < 90.0:
-            raise OrbitsError(f"horizon {horizon_deg} deg is out of range (-5 to 90)")
-        self.horizon_deg = float(horizon_deg)
-        self.rules = VisibilityRules(min_elevation_deg, sun_altitude_deg)
-        self.progress = progress
-        self.brighter_than = brighter_than
-        self._unjudged = 0  # visible passes left out by brighter_than for want of a magnitude
-        n = len(self.elements)
-        self.trusts = trusts(self.elements, from_posix(self.start_s), from_posix(self.end_s))
-        self.withhold = withhold
-        self.too_old = np.array([withhold and t.too_old for t in self.trusts], dtype=bool)
-        self.limit_s = np.array([t.limit_s if withhold else np.inf for t in self.trusts])
-        self.withheld = np.zeros(n, dtype=int)  # passes left out by their uncertainty
-        self.workers = workers if workers is not None else (min(2, os.cpu_count() or 1) if n >= 200 else 1)
+    def __init__(self, elements: list, site, start_s: float, end_s: float, horizon_deg: float,
+                 rules: VisibilityRules, skip: np.ndarray, workers: int, slice_s: float | None = None):
+        self.site, self.start_s, self.end_s = site, start_s, end_s
+        self.horizon_deg, self.rules = horizon_deg, rules
+        n = len(elements)
         if slice_s is None:
             slice_s = 86400.0 * max(1.0, SLICE_SATELLITE_DAYS / max(n, 1))
-        edges = list(np.arange(self.start_s, self.end_s, float(slice_s))) + [self.end_s]
-        self.slices = list(zip(edges[:-1], edges[1:]))
+        edges = list(np.arange(start_s, end_s, float(slice_s))) + [end_s]
+        self.slices = list(zip(edges[:-1], edges[1:], strict=True))
         # One slice: every satellite is "sliced" (its slice is the window).
-        sliced = np.array([len(self.slices) == 1 or pass_duration_bound_s(e, horizon_deg) <= LONGEST_SLICED_PASS_S
-                           for e in self.elements], dtype=bool)
-        parts = max(1, self.workers) * 4 if self.workers > 1 else 1
-        self._whole = _split(self.elements, np.flatnonzero(~sliced & ~self.too_old), parts)
-        self._sliced = _split(self.elements, np.flatnonzero(sliced & ~self.too_old), parts)
-        self.counts = np.zeros(n, dtype=int)
-        self.visible_counts = np.zeros(n, dtype=int)
-        self.peak_el = np.full(n, -np.inf)  # the highest culmination of each satellite
-        self._jobs_left = np.zeros(n, dtype=int)
-        self._reports = [None] * n  # each built as the satellite's last job comes in
-        self._fresh = []            # (index, report) built since finished_reports() last ran
-        self._finished = None
-        self._done = self._total = 0
+        sliced = np.array([len(self.slices) == 1
+                           or pass_duration_bound_s(e, horizon_deg) <= LONGEST_SLICED_PASS_S
+                           for e in elements], dtype=bool)
+        parts = workers * 4 if workers > 1 else 1
+        self.whole_chunks = _split(elements, np.flatnonzero(~sliced & ~skip), parts)
+        self.sliced_chunks = _split(elements, np.flatnonzero(sliced & ~skip), parts)
 
-    def _jobs(self):
-        """(slice index, chunk, satellite indices, Job) in the order they are needed."""
+    @property
+    def slice_indices(self) -> list[int]:
+        """The slices in the order results are delivered: the whole window first."""
+        return [WHOLE_WINDOW, *range(len(self.slices))]
+
+    def jobs(self) -> list[PlannedJob]:
+        """Every job, in the order needed: the whole-window ones, then slice by slice."""
         sky = SkyTable(self.start_s - 7 * 3600.0, self.end_s + 7 * 3600.0)
 
         def job(lo, hi):
             return Job(self.site, self.start_s, self.end_s, lo, hi, self.horizon_deg, self.rules, sky)
-        whole = [(-1, c, rows, job(self.start_s, self.end_s)) for c, rows in enumerate(self._whole)]
-        return whole + [(k, len(self._whole) + c, rows, job(lo, hi))
-                        for k, (lo, hi) in enumerate(self.slices) for c, rows in enumerate(self._sliced)]
+        whole = [PlannedJob(WHOLE_WINDOW, c, rows, job(self.start_s, self.end_s))
+                 for c, rows in enumerate(self.whole_chunks)]
+        first = len(self.whole_chunks)
+        return whole + [PlannedJob(k, first + c, rows, job(lo, hi)) for k, (lo, hi) in enumerate(self.slices)
+                        for c, rows in enumerate(self.sliced_chunks)]
 
-    def __iter__(self):
-        """One table per slice, in time order."""
-        tables = []
-        for part in self.parts():
-            if part is not None:
-                tables.append(part)
-                continue
-            yield PassTable.join(tables).in_time_order()
-            tables = []
 
-    def parts(self, present=None):
-        """The passes as they are computed: a table per finished chunk of a
-        slice (in no particular order), then None when the slice is complete.
-        Consumers that can work on parts (formatting, say) need not wait.
+@dataclass(frozen=True)
+class Outcome:
+    """A job's result: its passes (``sat`` indexing all the element sets),
+    the :class:`~orbits.survey.Summary` of its satellites, and what the
+    encoder made of the passes the filter keeps (None without one)."""
 
-        ``present(table, elements)``, if given (a picklable function, e.g. a
-        module-level one), is run on each part where it was computed, in the
-        worker processes, so presentation shares the cores; parts then come
-        as ``(table, present(table, elements))`` pairs.
-        """
-        jobs = self._jobs()
-        self._total = len(jobs)
-        for job in jobs:
-            self._jobs_left[job[2]] += 1
-        if not jobs:
+    table: PassTable
+    summary: Summary
+    encoded: object = None
+
+
+class Executor:
+    """Runs a plan's jobs, in this process or in ``workers`` processes, and
+    delivers their results slice by slice in plan order.
+
+    Jobs are started :attr:`AHEAD` slices ahead of the one being delivered,
+    so the workers stay busy while the consumer writes.  Used as a context
+    manager: leaving it by any exception (an error, Ctrl-C, a signal made an
+    exception, or ``GeneratorExit`` when the consumer stops early) terminates
+    the worker processes at once; a normal exit lets them wind down while
+    the caller goes on.  Workers get the element sets once, at their start,
+    and each job as a call of a module-level function with picklable
+    arguments, so any start method (fork, spawn) works.
+    """
+
+    #: How many slices ahead of the one delivered jobs are started.
+    AHEAD = 2
+
+    def __init__(self, elements: list, jobs: list[PlannedJob], workers: int, keep: "PassFilter",
+                 encoder: Encoder | None = None):
+        self.elements, self.jobs, self.keep, self.encoder = elements, jobs, keep, encoder
+        self.pool = None
+        if workers > 1 and len(jobs) > 1:
+            self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                            initargs=(elements,))
+
+    def __enter__(self) -> "Executor":
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        if self.pool is None:
             return
-        keep = _Keep(self.limit_s, self.brighter_than)
-        if self.workers > 1 and len(jobs) > 1:
-            # Each worker gets the element sets once, at its start.
-            pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
-                                       initargs=(self.elements,))
-            try:
-                yield from self._parts(jobs, lambda rows, job: pool.submit(_survey_rows, rows, job, keep, present),
-                                       lambda f: f.result(), keep, present)
-            except BaseException:  # an error, Ctrl-C, a signal, or the consumer stopped: stop the workers now
-                workers = list((getattr(pool, "_processes", None) or {}).values())
-                pool.shutdown(wait=False, cancel_futures=True)
-                for process in workers:
-                    process.terminate()
-                for process in workers:
-                    process.join(5)
-                raise
-            pool.shutdown(wait=False, cancel_futures=True)  # the workers wind down while the caller goes on
-        else:
-            yield from self._parts(jobs, lambda rows, job: (rows, job),
-                                   lambda a: _survey(self.elements, a[0], a[1], keep, present), keep, present)
+        if kind is None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            return
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
+        for process in workers:
+            process.join(5)
 
-    def _parts(self, jobs, start, result, keep, present):
-        """Start jobs two slices ahead of the one being delivered; yield parts as they finish."""
-        pending, summaries = {}, {}
-        queue = list(jobs)
+    def deliver(self, slice_indices: list[int]):
+        """For each slice index in turn, ``(index, results)``: ``results``
+        yields ``(PlannedJob, Outcome)`` for that slice's jobs, in plan order."""
+        queue, pending = deque(self.jobs), {}
+        for k in slice_indices:
+            while queue and queue[0].slice_index <= k + self.AHEAD:
+                planned = queue.popleft()
+                pending.setdefault(planned.slice_index, []).append((planned, self._start(planned)))
+            yield k, self._results(pending.pop(k, []))
 
-        def launch(until):
-            while queue and queue[0][0] <= until:
-                k, chunk, rows, job = queue.pop(0)
-                pending.setdefault(k, []).append((chunk, rows, start(rows, job)))
+    def _start(self, planned):
+        # Whole-window passes are encoded after they are held (see PassStream.parts), not here.
+        encoder = self.encoder if planned.slice_index != WHOLE_WINDOW else None
+        if self.pool is None:
+            return planned, encoder
+        return self.pool.submit(_run_job, planned.rows, planned.job, self.keep, encoder)
 
-        def collect(k):
-            for chunk, rows, handle in pending.pop(k, []):
-                table, summary, shown = result(handle)
-                self._done += 1
-                if self.progress:
-                    self.progress(self._done, self._total)
-                earlier = summaries.get(chunk)
-                summary = Summary.merge(earlier[1], summary) if earlier else summary
-                summaries[chunk] = (rows, summary)
-                table, withheld = keep.trusted(table)
-                np.add.at(self.withheld, withheld, 1)
-                self._count(table)
-                self._jobs_left[rows] -= 1  # a chunk's satellites share all their jobs
-                if not self._jobs_left[rows].any():
-                    self._report(rows, summary)
-                yield table, shown
-
-        def part(table, shown=None):
-            table, unknown = keep.bright(table)
-            self._unjudged += unknown
-            if present is None:
-                return table
-            return table, (shown if shown is not None else present(table, self.elements))
-
-        launch(1)
-        # Satellites surveyed over the whole window at once: their passes
-        # are held and handed out with the slice they rise in.
-        held = PassTable.join([table for table, _ in collect(-1)])
-        for k in range(len(self.slices)):
-            launch(k + 2)
-            last = k == len(self.slices) - 1
-            due = np.ones(len(held), bool) if last else held.passes["rise_s"] < self.slices[k][1]
-            yield part(held.take(due))
-            for table, shown in collect(k):
-                yield part(table, shown)
-            held = held.take(~due)
-            yield None
-
-    def _count(self, table):
-        """Count a part's passes per satellite (before the brightness limit)."""
-        sat = table.passes["sat"].astype(int)
-        np.add.at(self.counts, sat, 1)
-        np.add.at(self.visible_counts, sat, table.window_count() > 0)
-        np.maximum.at(self.peak_el, sat, table.passes["culmination_el"])
-
-    def _report(self, rows, summary):
-        """Reports of satellites ``rows`` whose jobs are all done (``summary``: theirs, merged)."""
-        for i, r in zip(rows.tolist(), _reports(self.elements, rows, summary, self.counts,
-                                                self.visible_counts, self.peak_el, self.start_s, self.horizon_deg,
-                                                self.trusts, self.too_old | ((self.counts == 0) & (self.withheld > 0)))):
-            self._reports[i] = r
-            self._fresh.append((i, r))
-
-    def finished_reports(self):
-        """``(index, SatelliteReport)`` pairs completed since the last call
-        (reports are built as each satellite's last job comes in), so a
-        consumer can present them while the rest is computed."""
-        fresh, self._fresh = self._fresh, []
-        return fresh
-
-    def settings(self):
-        """A :class:`Prediction` with the settings only (no passes or reports yet)."""
-        return Prediction(self.site, from_posix(self.start_s), from_posix(self.end_s), self.horizon_deg,
-                          self.rules.min_elevation_deg, self.rules.sun_altitude_deg, elements=self.elements)
-
-    def finish(self, table=None):
-        """The :class:`Prediction` (after iterating), holding ``table`` if given."""
-        if self._finished is not None and table is None:
-            return self._finished
-        missing = np.array([r is None for r in self._reports], dtype=bool)
-        if missing.any():  # not computed (an empty window, or not iterated)
-            rows = np.flatnonzero(missing)
-            self._report(rows, Summary.join([], [], len(rows)))
-        prediction = Prediction(self.site, from_posix(self.start_s), from_posix(self.end_s), self.horizon_deg,
-                                self.rules.min_elevation_deg, self.rules.sun_altitude_deg,
-                                table if table is not None else PassTable.empty(), self.elements,
-                                list(self._reports))
-        note = _brightness_note(self._unjudged, self.brighter_than)
-        prediction.warnings = _warnings(self, prediction) + ([note] if note else [])
-        self._finished = prediction
-        return prediction
+    def _results(self, started):
+        for planned, handle in started:
+            if self.pool is None:
+                yield planned, _compute(self.elements, planned.rows, planned.job, self.keep, handle[1])
+            else:
+                yield planned, handle.result()
 
 
 # Worker processes keep the element sets they were started with (set once,
@@ -355,22 +316,22 @@ def _start_worker(elements):
     _worker_elements[:] = elements
 
 
-def _survey_rows(rows, job, keep, present):
-    return _survey(_worker_elements, rows, job, keep, present)
+def _run_job(rows, job, keep, encoder):
+    """A job in a worker process (see :func:`_compute`)."""
+    return _compute(_worker_elements, rows, job, keep, encoder)
 
 
-def _survey(elements, rows, job, keep, present):
-    """Survey ``elements[rows]``: the (whole) table, its sat column indexing
-    ``elements``, the summary, and ``present`` of the table that ``keep``
-    keeps (None without ``present``)."""
+def _compute(elements, rows, job, keep, encoder):
+    """Survey ``elements[rows]`` over ``job``: an :class:`Outcome` whose
+    table's ``sat`` column indexes ``elements``, with ``encoder``'s
+    encoding of the passes ``keep`` keeps."""
     table, summary = survey([elements[i] for i in rows], job)
     table = PassTable.join([table], [rows])
-    shown = present(keep(table), elements) if present is not None else None
-    return table, summary, shown
+    return Outcome(table, summary, encoder.encode(keep(table), elements) if encoder is not None else None)
 
 
 @dataclass(frozen=True)
-class _Keep:
+class PassFilter:
     """Which passes a prediction shows: those whose time uncertainty is
     within their satellite's limit (``limit_s``, indexed by the table's
     ``sat``), and with ``brighter_than``, the visible ones at least that
@@ -384,30 +345,260 @@ class _Keep:
     limit_s: np.ndarray
     brighter_than: float | None = None
 
-    def __call__(self, table):
+    def __call__(self, table: PassTable) -> PassTable:
         return self.bright(self.trusted(table)[0])[0]
 
-    def trusted(self, table):
+    def trusted(self, table: PassTable) -> tuple[PassTable, np.ndarray]:
         """(the passes within their uncertainty limit, ``sat`` of each one withheld)."""
         over = table.passes["time_unc_s"] > self.limit_s[table.passes["sat"].astype(int)]
         return (table.take(~over) if over.any() else table), table.passes["sat"][over].astype(int)
 
-    def bright(self, table):
+    def bright(self, table: PassTable) -> tuple[PassTable, int]:
         """(the passes the brightness limit keeps, visible passes it could not judge)."""
         if self.brighter_than is None:
             return table, 0
         return table.brighter_than(self.brighter_than)
 
 
-def predict_passes(elements, site, start, end=None, *, days=7.0, horizon_deg=0.0,
-                   min_elevation_deg=10.0, sun_altitude_deg=-6.0, workers=None, progress=None, withhold=True):
+class Tally:
+    """What the results add up to, as they arrive.
+
+    Per satellite (arrays indexed like the element sets): ``counts`` and
+    ``visible_counts`` of the passes that can be timed, ``peak_el_deg`` the
+    highest culmination, ``withheld`` the passes left out by their
+    uncertainty; ``unjudged`` counts the visible passes the brightness limit
+    could not judge.  Each chunk's summaries are merged slice after slice,
+    and a satellite's :class:`SatelliteReport` is built as its last job
+    comes in.  ``progress(done, total)`` is called after each job.
+    """
+
+    def __init__(self, elements: list, trusts: list, too_old: np.ndarray, start_s: float, horizon_deg: float,
+                 progress=None):
+        n = len(elements)
+        self.elements, self.trusts, self.too_old = elements, trusts, too_old
+        self.start_s, self.horizon_deg, self.progress = start_s, horizon_deg, progress
+        self.counts = np.zeros(n, dtype=int)
+        self.visible_counts = np.zeros(n, dtype=int)
+        self.peak_el_deg = np.full(n, -np.inf)
+        self.withheld = np.zeros(n, dtype=int)
+        self.unjudged = 0
+        self._jobs_left = np.zeros(n, dtype=int)
+        self._summaries = {}          # chunk -> its summary, merged over the slices so far
+        self._reports = [None] * n
+        self._fresh = []              # (index, report) built since finished_reports() last ran
+        self._done = self._total = 0
+
+    def expect(self, jobs: list[PlannedJob]) -> None:
+        """Count the jobs each satellite waits for."""
+        self._total = len(jobs)
+        for planned in jobs:
+            self._jobs_left[planned.rows] += 1
+
+    def add(self, planned: PlannedJob, table: PassTable, summary: Summary, withheld: np.ndarray) -> None:
+        """A job's result: ``table`` the passes that can be timed, ``withheld``
+        the ``sat`` of each pass left out by its uncertainty."""
+        self._done += 1
+        if self.progress:
+            self.progress(self._done, self._total)
+        earlier = self._summaries.get(planned.chunk)
+        summary = Summary.merge(earlier, summary) if earlier is not None else summary
+        self._summaries[planned.chunk] = summary
+        np.add.at(self.withheld, withheld, 1)
+        sat = table.passes["sat"].astype(int)
+        np.add.at(self.counts, sat, 1)
+        np.add.at(self.visible_counts, sat, table.window_count() > 0)
+        np.maximum.at(self.peak_el_deg, sat, table.passes["culmination_el"])
+        self._jobs_left[planned.rows] -= 1  # a chunk's satellites share all their jobs
+        if not self._jobs_left[planned.rows].any():
+            self._report(planned.rows, summary)
+
+    def _report(self, rows, summary):
+        """Reports of satellites ``rows`` whose jobs are all done (``summary``: theirs, merged)."""
+        too_old = self.too_old | ((self.counts == 0) & (self.withheld > 0))
+        reports = _reports(self.elements, rows, summary, self.counts, self.visible_counts, self.peak_el_deg,
+                           self.start_s, self.horizon_deg, self.trusts, too_old)
+        for i, r in zip(rows.tolist(), reports, strict=True):
+            self._reports[i] = r
+            self._fresh.append((i, r))
+
+    def finished_reports(self) -> list[tuple[int, SatelliteReport]]:
+        """``(index, SatelliteReport)`` pairs completed since the last call."""
+        fresh, self._fresh = self._fresh, []
+        return fresh
+
+    def reports(self) -> list[SatelliteReport]:
+        """Every satellite's report; those never computed (an empty window, or
+        a stream not read) as from a survey that found nothing."""
+        missing = np.array([r is None for r in self._reports], dtype=bool)
+        if missing.any():
+            rows = np.flatnonzero(missing)
+            self._report(rows, Summary.join([], [], len(rows)))
+        return list(self._reports)
+
+    def warnings(self, reports: list[SatelliteReport]) -> list[str]:
+        """Elements too old for the window, passes withheld, and satellites
+        whose elements failed or decayed."""
+        out = []
+        line = too_old_line([t for t, old in zip(self.trusts, self.too_old.tolist(), strict=True) if old])
+        if line:
+            out.append(line)
+        late = [(n, e) for n, e in zip(self.withheld.tolist(), self.elements, strict=True) if n]
+        if late:
+            names = ", ".join(f"{display_name(e)} ({n})" for n, e in late[:6])
+            names += " ..." if len(late) > 6 else ""
+            out.append(f"{sum(n for n, _ in late)} later passes withheld, their elements too old by then to "
+                       f"time them: {names}; 'orbits tle update' fetches fresh ones, '--stale' lists them "
+                       f"anyway")
+        for r in reports:
+            if r.status == "failed" or r.usable_until is not None:
+                out.append(f"{r.name} ({r.norad_id}): {r.message}")
+        return out
+
+
+class PassStream:
+    """A prediction computed one time slice after another.
+
+    Iterating gives one :class:`~orbits.table.PassTable` per slice, in time
+    order (its ``sat`` column indexes ``elements``); :meth:`parts` gives the
+    passes as they are computed, optionally encoded in the workers; then
+    :meth:`finish` gives the :class:`Prediction` with the satellites'
+    reports and the warnings (its table is the one passed in, empty by
+    default).  Arguments as for :func:`predict_passes`; ``slice_s``
+    overrides the slice length (see :data:`SLICE_SATELLITE_DAYS`),
+    ``brighter_than`` keeps only visible passes at least that bright (see
+    :meth:`Prediction.brighter_than`).  ``withhold`` (default True) leaves
+    out passes whose time uncertainty exceeds
+    :func:`~orbits.freshness.meaningful_limit_s`, and does not search at all
+    for satellites whose elements are already too old at the window (their
+    report says ``"elements_too_old"``).
+    """
+
+    def __init__(self, elements: list, site, start: datetime, end: datetime | None = None, *,
+                 days: float = 7.0, horizon_deg: float = 0.0, min_elevation_deg: float = 10.0,
+                 sun_altitude_deg: float = -6.0, workers: int | None = None, progress=None,
+                 slice_s: float | None = None, brighter_than: float | None = None, withhold: bool = True):
+        self.elements = list(elements)
+        self.site = site
+        self.start_s = to_posix(start)
+        self.end_s = to_posix(end) if end is not None else self.start_s + float(days) * 86400.0
+        if not self.end_s > self.start_s:
+            raise OrbitsError("the prediction window is empty: the end must come after the start")
+        check_covered(from_posix(self.start_s), from_posix(self.end_s))
+        if not -5.0 <= horizon_deg < 90.0:
+            raise OrbitsError(f"horizon {horizon_deg} deg is out of range (-5 to 90)")
+        self.horizon_deg = float(horizon_deg)
+        self.rules = VisibilityRules(min_elevation_deg, sun_altitude_deg)
+        self.brighter_than = brighter_than
+        n = len(self.elements)
+        self.trusts = trusts(self.elements, from_posix(self.start_s), from_posix(self.end_s))
+        self.withhold = withhold
+        self.too_old = np.array([withhold and t.too_old for t in self.trusts], dtype=bool)
+        limit_s = np.array([t.limit_s if withhold else np.inf for t in self.trusts])
+        self.filter = PassFilter(limit_s, brighter_than)
+        self.workers = workers if workers is not None else (min(2, os.cpu_count() or 1) if n >= 200 else 1)
+        self.plan = Plan(self.elements, site, self.start_s, self.end_s, self.horizon_deg, self.rules,
+                         self.too_old, max(1, self.workers), slice_s)
+        self.tally = Tally(self.elements, self.trusts, self.too_old, self.start_s, self.horizon_deg, progress)
+        self._finished = None
+
+    @property
+    def slices(self) -> list[tuple[float, float]]:
+        """The time slices, ``(start_s, end_s)`` in POSIX seconds."""
+        return self.plan.slices
+
+    def __iter__(self):
+        """One table per slice, in time order."""
+        tables = []
+        for part in self.parts():
+            if part is not None:
+                tables.append(part)
+                continue
+            yield PassTable.join(tables).in_time_order()
+            tables = []
+
+    def parts(self, encoder: Encoder | None = None):
+        """The passes as they are computed: a table per finished chunk of a
+        slice (in no particular order), then None when the slice is complete.
+        Consumers that can work on parts (formatting, say) need not wait.
+
+        With an ``encoder`` (see :class:`Encoder`), each part is encoded
+        where it was computed, in the worker processes, so presentation
+        shares the cores; parts then come as ``(table, encoder.encode(table,
+        elements))`` pairs.
+        """
+        jobs = self.plan.jobs()
+        self.tally.expect(jobs)
+        if not jobs:
+            return
+        with Executor(self.elements, jobs, self.workers, self.filter, encoder) as executor:
+            held = PassTable.empty()
+            for k, results in executor.deliver(self.plan.slice_indices):
+                if k == WHOLE_WINDOW:
+                    # Satellites surveyed over the whole window at once: their passes
+                    # are held and handed out with the slice they rise in.
+                    held = PassTable.join([self._timed(planned, outcome) for planned, outcome in results])
+                    continue
+                last = k == len(self.plan.slices) - 1
+                due = np.ones(len(held), bool) if last else held.passes["rise_s"] < self.plan.slices[k][1]
+                yield self._shown(held.take(due), None, encoder)
+                for planned, outcome in results:
+                    yield self._shown(self._timed(planned, outcome), outcome.encoded, encoder)
+                held = held.take(~due)
+                yield None
+
+    def _timed(self, planned, outcome):
+        """A job's passes that can be timed, added to the tally."""
+        table, withheld = self.filter.trusted(outcome.table)
+        self.tally.add(planned, table, outcome.summary, withheld)
+        return table
+
+    def _shown(self, table, encoded, encoder):
+        """A part as :meth:`parts` gives it, after the brightness limit."""
+        table, unknown = self.filter.bright(table)
+        self.tally.unjudged += unknown
+        if encoder is None:
+            return table
+        return table, (encoded if encoded is not None else encoder.encode(table, self.elements))
+
+    def finished_reports(self) -> list[tuple[int, SatelliteReport]]:
+        """``(index, SatelliteReport)`` pairs completed since the last call
+        (reports are built as each satellite's last job comes in), so a
+        consumer can present them while the rest is computed."""
+        return self.tally.finished_reports()
+
+    def settings(self) -> Prediction:
+        """A :class:`Prediction` with the settings only (no passes or reports yet)."""
+        return self._prediction()
+
+    def finish(self, table: PassTable | None = None) -> Prediction:
+        """The :class:`Prediction` (after iterating), holding ``table`` if given."""
+        if self._finished is not None and table is None:
+            return self._finished
+        reports = self.tally.reports()
+        note = _brightness_note(self.tally.unjudged, self.brighter_than)
+        self._finished = self._prediction(table if table is not None else PassTable.empty(), reports,
+                                          self.tally.warnings(reports) + ([note] if note else []))
+        return self._finished
+
+    def _prediction(self, table=None, satellites=(), warnings=()):
+        """The one place a :class:`Prediction` is made: this stream's settings
+        with ``table``, the satellites' reports and the warnings."""
+        return Prediction(self.site, from_posix(self.start_s), from_posix(self.end_s), self.horizon_deg,
+                          self.rules.min_elevation_deg, self.rules.sun_altitude_deg,
+                          table if table is not None else PassTable.empty(), self.elements, list(satellites),
+                          list(warnings))
+
+
+def predict_passes(elements: list, site, start: datetime, end: datetime | None = None, *, days: float = 7.0,
+                   horizon_deg: float = 0.0, min_elevation_deg: float = 10.0, sun_altitude_deg: float = -6.0,
+                   workers: int | None = None, progress=None, withhold: bool = True) -> Prediction:
     """Predict every pass of ``elements`` over ``site`` between ``start`` and ``end``.
 
     ``start``/``end`` are aware datetimes (``end`` defaults to ``start +
     days``).  ``workers`` processes share the satellites (default: up to 2
     when there are many satellites).  ``progress(done, total)`` is called as
-    chunks of work finish.  ``withhold`` (default True) leaves out passes
-    whose elements are too old to time them (see :class:`PassStream`).
+    jobs finish.  ``withhold`` (default True) leaves out passes whose
+    elements are too old to time them (see :class:`PassStream`).
     Returns a :class:`Prediction`; for very large outputs,
     :class:`PassStream` gives the passes slice by slice.
     """
@@ -425,21 +616,6 @@ def _split(elements, index, parts):
     order = np.argsort([elements[i].mean_motion_rev_per_day for i in index], kind="stable")
     return [index[c] for c in (order[k::parts] for k in range(parts)) if len(c)]
 
-
-def _warnings(stream, prediction):
-    out = []
-    line = too_old_line([t for t, old in zip(stream.trusts, stream.too_old.tolist()) if old])
-    if line:
-        out.append(line)
-    late = [(n, e) for n, e in zip(stream.withheld.tolist(), stream.elements) if n]
-    if late:
-        names = ", ".join(f"{display_name(e)} ({n})" for n, e in late[:6]) + (" ..." if len(late) > 6 else "")
-        out.append(f"{sum(n for n, _ in late)} later passes withheld, their elements too old by then to time "
-                   f"them: {names}; 'orbits tle update' fetches fresh ones, '--stale' lists them anyway")
-    for r in prediction.satellites:
-        if r.status == "failed" or r.usable_until is not None:
-            out.append(f"{r.name} ({r.norad_id}): {r.message}")
-    return out
 
 
 def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, horizon_deg, trusts, too_old):
@@ -478,7 +654,8 @@ def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, 
             message = (f"{'the satellite has decayed' if decayed else 'the elements are unusable'} "
                        f"after {usable_until:%Y-%m-%d %H:%M} UTC (SGP4: {why}); no predictions after that")
         reports.append(SatelliteReport(
-            e.norad_id, display_name(e), e.orbit_class, e.epoch, status[k], int(counts[k]), int(visible_counts[k]),
+            e.norad_id, display_name(e), e.orbit_class, e.epoch, status[k], int(counts[k]),
+            int(visible_counts[k]),
             (az_min[k], az_max[k]) if has_range[k] else (), (el_min[k], el_max[k]) if has_range[k] else (),
             lon[k], usable_until, message, e.source, round(t.age_days, 3), round(t.time_uncertainty_s, 1),
             round(t.position_uncertainty_km, 1), nominal_slot(e), t.on_slot))

@@ -16,11 +16,11 @@ import numpy as np
 from .errors import OrbitsError
 
 __all__ = [
-    "UTC", "PKT", "timescale", "to_posix", "from_posix", "skyfield_time", "sgp4_jd",
+    "UTC", "PKT", "timescale", "to_posix", "from_posix", "posix_microseconds", "skyfield_time", "sgp4_jd",
     "parse_instant", "display_zone", "format_time", "format_duration", "COVERAGE", "check_covered",
 ]
 
-UTC = timezone.utc
+UTC = timezone.utc  # noqa: UP017  (datetime.UTC is Python 3.11+; 3.10 is supported)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Pakistan Standard Time, UTC+5 (no daylight saving since 2009).
 PKT = timezone(timedelta(hours=5), "PKT")
@@ -47,12 +47,23 @@ def to_posix(when):
     return float(when)
 
 
+def posix_microseconds(seconds):
+    """Whole microseconds since the POSIX epoch of POSIX ``seconds`` (a float,
+    an int, or an array, giving an int64 array): the fraction of a second
+    rounded to the nearest microsecond, half to even.  The one rounding of
+    every time shown, so that all outputs agree to the microsecond."""
+    if isinstance(seconds, (float, int, np.generic)):
+        seconds = float(seconds)
+        whole = math.floor(seconds)
+        return whole * 1_000_000 + round((seconds - whole) * 1e6)
+    seconds = np.asarray(seconds, dtype=float)
+    whole = np.floor(seconds)
+    return whole.astype(np.int64) * 1_000_000 + np.round((seconds - whole) * 1e6).astype(np.int64)
+
+
 def from_posix(seconds, tz=UTC):
-    """Aware datetime (microseconds, in ``tz``) from POSIX seconds."""
-    seconds = float(seconds)
-    whole = math.floor(seconds)
-    micro = round((seconds - whole) * 1e6)
-    return (_EPOCH + timedelta(seconds=whole, microseconds=micro)).astimezone(tz)
+    """Aware datetime (microseconds, in ``tz``) from POSIX seconds (see :func:`posix_microseconds`)."""
+    return (_EPOCH + timedelta(microseconds=posix_microseconds(float(seconds)))).astimezone(tz)
 
 
 def skyfield_time(seconds):
@@ -88,7 +99,8 @@ def display_zone(tz_name=None, utc=False):
     try:
         return ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise OrbitsError(f"unknown time zone {tz_name!r} (use an IANA name such as Asia/Karachi or Europe/London)") from None
+        raise OrbitsError(f"unknown time zone {tz_name!r} (use an IANA name such as Asia/Karachi or "
+                          f"Europe/London)") from None
 
 
 _ISO = re.compile(
@@ -99,7 +111,7 @@ _ISO = re.compile(
 #: The instants every prediction can use: what the bundled tables (the Sun
 #: ephemeris, UT1) cover, less a day at each end for the margins the
 #: searches look beyond a window.
-COVERAGE = (datetime(2020, 1, 2, tzinfo=timezone.utc), datetime(2040, 12, 30, tzinfo=timezone.utc))
+COVERAGE = (datetime(2020, 1, 2, tzinfo=UTC), datetime(2040, 12, 30, tzinfo=UTC))
 
 
 def check_covered(start, end=None, what=None):

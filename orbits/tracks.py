@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalog import display_name, known_by_id
+from .catalog import display_name, standard_magnitude
 from .frames import subpoint
 from .positions import Tracker, shadow_margin_km, sun_elevation_deg
 from .times import to_posix
@@ -116,10 +116,10 @@ def sky_path(elements, site, start, end, step_s=5.0):
     sun = tracker.sun_earth_fixed(times)
     r_ef = look["r_ef"][0]
     lit = shadow_margin_km(r_ef, sun) > 0
-    known = known_by_id(elements.norad_id)
-    std = known.standard_magnitude if known is not None else None
+    std = standard_magnitude(elements.norad_id)
     mag = np.full(len(times), np.nan)
     if std is not None:
-        mag = np.where(lit, visual_magnitude(std, look["range_km"][0], phase_angle_rad(r_ef, sun, site)), np.nan)
+        mag = np.where(lit, visual_magnitude(std, look["range_km"][0], phase_angle_rad(r_ef, sun, site)),
+                       np.nan)
     return SkyPath(elements.norad_id, display_name(elements), times, look["azimuth_deg"][0],
                    look["elevation_deg"][0], look["range_km"][0], lit, sun_elevation_deg(sun, site), mag)

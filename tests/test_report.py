@@ -1,13 +1,14 @@
 """The JSON contract, written from the pass columns, says what the Pass objects say."""
 
+import json
+import pickle
 from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import json
-
 import pytest
 
-from orbits import report
+from orbits import records
+from orbits.jsontext import json_chunks, json_text
 from orbits.passes import predict_passes
 from orbits.times import PKT, UTC
 
@@ -45,11 +46,37 @@ def test_json_records_match_the_pass_objects(mission, islamabad, epoch_day, zone
     prediction = predict_passes(list(mission.values()), islamabad, epoch_day, days=7)
     rows = prediction.visible_passes if visible_only else prediction.passes
     assert len(rows) > (20 if visible_only else 300)
-    data = report.passes_json(prediction, zone, visible_only)
+    data = records.passes_json(prediction, zone, visible_only)
     assert data["passes"] == [_record(x, zone) for x in rows]
     # The fast text form decodes to the same records.
-    text = report.json_text(report.passes_json(prediction, zone, visible_only, encoded=True))
+    text = json_text(records.passes_json(prediction, zone, visible_only, encoded=True))
     assert json.loads(text) == data
+
+
+@pytest.mark.parametrize("zone", [PKT, ZoneInfo("Europe/London")], ids=str)
+def test_the_two_forms_of_a_record_are_one(mission, islamabad, epoch_day, zone):
+    """The builder's texts are what json.dumps writes of its dicts, byte for byte."""
+    prediction = predict_passes(list(mission.values()), islamabad, epoch_day, days=7)
+    table, elements = prediction.table, prediction.elements
+    texts = records.pass_records(table, elements, zone, records.TEXTS)
+    values = records.pass_records(table, elements, zone, records.VALUES)
+    assert len(texts) == len(values) == len(table) > 300
+    assert texts == [json.dumps(v, ensure_ascii=False) for v in values]
+    reports = prediction.satellites
+    assert records.satellite_records(reports, records.TEXTS) == [
+        json.dumps(v, ensure_ascii=False) for v in records.satellite_records(reports)]
+    assert records.pass_records(table.take([]), elements, zone, records.TEXTS) == []
+
+
+def test_the_pass_encoder_pickles_and_encodes_a_part(mission, islamabad, epoch_day):
+    """The encoder crosses to worker processes: pickled, it encodes as before."""
+    prediction = predict_passes(list(mission.values()), islamabad, epoch_day, days=2)
+    encoder = pickle.loads(pickle.dumps(records.PassEncoder(ZoneInfo("Asia/Karachi"), True)))
+    texts, rise_s, norad_id = encoder.encode(prediction.table, prediction.elements)
+    visible = prediction.table.take(prediction.table.window_count() > 0)
+    assert len(texts) == len(rise_s) == len(norad_id) == len(visible) > 0
+    assert [json.loads(t) for t in texts] == records.pass_records(visible, prediction.elements,
+                                                                  ZoneInfo("Asia/Karachi"))
 
 
 def test_iso_times_agree_with_datetime_at_millisecond_edges():
@@ -59,7 +86,7 @@ def test_iso_times_agree_with_datetime_at_millisecond_edges():
                1775800000.9999996]
     fixed = [timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-3, minutes=-30))]
     for zone in (UTC, PKT, *fixed, ZoneInfo("Asia/Kolkata"), ZoneInfo("America/New_York")):
-        assert report.iso_times(seconds, zone) == [
+        assert records.iso_times(seconds, zone) == [
             from_posix(s).astimezone(zone).isoformat(timespec="milliseconds") for s in seconds]
 
 
@@ -76,8 +103,8 @@ def test_streamed_json_equals_the_whole_prediction(mission, islamabad, epoch_day
     collected = make_stream()
     tables = list(collected)
     assert len(tables) == 3
-    whole = report.passes_json(collected.finish(PassTable.join(tables)), PKT, visible_only)
-    pieces = list(report.json_chunks(report.passes_json(make_stream(), PKT, visible_only, encoded=True)))
+    whole = records.passes_json(collected.finish(PassTable.join(tables)), PKT, visible_only)
+    pieces = list(json_chunks(records.streamed_passes_json(make_stream(), PKT, visible_only)))
     assert len(pieces) > 10  # written in pieces, not as one text
     streamed = json.loads("".join(pieces))
     assert streamed == whole
@@ -89,30 +116,34 @@ def test_satellite_records_say_what_the_reports_say(mission, islamabad, epoch_da
     """Every kind of satellite record: passes, always above (GEO), never rises,
     decayed in the window (a Tiangong with an enormous drag term), and a
     name that needs escaping."""
+    from conftest import tle_line
+
     from orbits.sites import Site
     from orbits.tle import parse_elements
-
-    from conftest import tle_line
 
     css = mission[48274]
     line1 = tle_line(css.line1[:2] + "99001" + css.line1[7:53] + "+50000+0" + css.line1[61:68])
     line2 = tle_line(css.line2[:2] + "99001" + css.line2[7:68])
     heavy, = parse_elements('DOOMED "X"\n' + f"{line1}\n{line2}\n", "doomed.tle")
-    cases = [predict_passes([heavy, *mission.values()], Site(80.0, 0.0, 0.0, "high Arctic"), epoch_day, days=7),
+    arctic = Site(80.0, 0.0, 0.0, "high Arctic")
+    cases = [predict_passes([heavy, *mission.values()], arctic, epoch_day, days=7),
              predict_passes([mission[37779]], islamabad, epoch_day, days=1)]
     reports = [r for p in cases for r in p.satellites]
     assert {"passes", "never_rises", "always_above"} <= {r.status for r in reports}
     assert any(r.usable_until for r in reports) and any(r.longitude_deg for r in reports)
     assert any('"' in r.name for r in reports)
     for prediction in cases:
-        records = report.passes_json(prediction, UTC)["satellites"]
-        assert len(records) == len(prediction.satellites)
-        for r, record in zip(prediction.satellites, records):
+        rows = records.passes_json(prediction, UTC)["satellites"]
+        assert len(rows) == len(prediction.satellites)
+        assert records.satellite_records(prediction.satellites, records.TEXTS) == [
+            json.dumps(row, ensure_ascii=False) for row in rows]
+        for r, record in zip(prediction.satellites, rows, strict=True):
             assert record == {
                 "norad_id": r.norad_id, "name": r.name, "orbit_class": r.orbit_class,
                 "tle_epoch": r.tle_epoch.isoformat(timespec="milliseconds"), "elements_source": r.source,
                 "status": r.status, "passes": r.pass_count, "visible_passes": r.visible_count,
-                "azimuth_range": list(r.azimuth_deg) or None, "elevation_range": list(r.elevation_deg) or None,
+                "azimuth_range": list(r.azimuth_deg) or None,
+                "elevation_range": list(r.elevation_deg) or None,
                 "longitude": r.longitude_deg,
                 "usable_until": r.usable_until.isoformat(timespec="milliseconds") if r.usable_until else None,
                 "age_days": r.age_days, "time_uncertainty_s": r.time_uncertainty_s,
