@@ -57,7 +57,9 @@ def passes_ics(prediction, zone: tzinfo = UTC, now: datetime | None = None) -> s
             f"Times {zone_label(zone, w.start.time)}, uncertain by ±{format_duration(x.time_uncertainty_s)} "
             f"(90% bound for elements {age_days(x.tle_epoch, w.peak.time):.1f} days old). "
             f"Elements epoch {x.tle_epoch:%Y-%m-%d %H:%M} UTC.")
-        uid = f"{x.norad_id}-{w.start.time.astimezone(UTC):%Y%m%dT%H%M%S}@orbits"
+        # unique per satellite, pass and site: calendars of two sites can be merged
+        uid = (f"{x.norad_id}-{w.start.time.astimezone(UTC):%Y%m%dT%H%M%S}-"
+               f"{site.latitude_deg:+.4f}{site.longitude_deg:+.4f}{site.elevation_m:+.0f}@orbits")
         lines += ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}",
                   f"DTSTART:{w.start.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
                   f"DTEND:{w.end.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",

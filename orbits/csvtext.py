@@ -25,7 +25,7 @@ def passes_csv(prediction, zone: tzinfo = UTC, visible_only: bool = True) -> str
     if visible_only:
         table = table.take(table.window_count() > 0)
     buffer = io.StringIO()
-    columns = ["norad_id", "name"]
+    columns = ["number", "norad_id", "name"]
     for e in _CSV_EVENTS:
         columns += [f"{e}_time", f"{e}_azimuth", f"{e}_elevation"]
     columns += ["visible", "magnitude", "tle_epoch", "in_progress_at_start", "continues_after_end",
@@ -33,7 +33,7 @@ def passes_csv(prediction, zone: tzinfo = UTC, visible_only: bool = True) -> str
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for x in pass_records(table, prediction.elements, zone):
-        row = [x["norad_id"], x["name"]]
+        row = [x["number"], x["norad_id"], x["name"]]
         for e in _CSV_EVENTS:
             ev = x[e]
             row += [ev["time"], ev["azimuth"], ev["elevation"]] if ev else ["", "", ""]

@@ -207,7 +207,7 @@ VALUES, TEXTS = _Values(), _Texts()
 
 _EVENT_KEYS = ("time", "azimuth", "elevation")
 _WINDOW_KEYS = ("start", "peak", "end", "start_reason", "end_reason", "magnitude")
-_PASS_KEYS = ("norad_id", "name", "rise", "culmination", "set", "visible", "visible_start", "visible_end",
+_PASS_KEYS = ("number", "norad_id", "name", "rise", "culmination", "set", "visible", "visible_start", "visible_end",
               "visible_peak", "visible_end_reason", "magnitude", "tle_epoch", "in_progress_at_start",
               "continues_after_end", "duration_s", "time_uncertainty_s", "windows")
 
@@ -219,10 +219,16 @@ def _events(form, cols, name, zone):
                                       form.floats(cols[f"{name}_el"].tolist())))
 
 
-def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES) -> list:
+def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES, first_number=1) -> list:
     """The contract's pass records of ``table`` (its ``sat`` column indexing
     ``elements``), in table order, times in ``zone``: dicts, or with
     ``form=TEXTS`` their JSON texts.
+
+    ``number`` counts the passes listed from ``first_number`` in table
+    order: the pass table's numbers, which ``orbits sky --pass N`` and
+    ``orbits map --pass N`` take.  Parts encoded apart from their place in
+    the listing (the workers' parts) are numbered later, by
+    :func:`numbered`: give ``first_number=None``, and the key is left out.
 
     ``visible_*`` describe the longest visible window; ``magnitude`` is the
     brightest over the windows (null when unknown); ``duration_s`` is rise
@@ -253,8 +259,13 @@ def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES) ->
     micro = posix_microseconds(np.concatenate([cols["rise_s"], cols["set_s"]]))
     duration_s = [round(d, 3) for d in ((micro[n:] - micro[:n]) / 1e6).tolist()]
     null = form.null
-    return form.records(_PASS_KEYS, (
-        form.ints(cols["norad_id"].tolist()), [names[i] for i in which],
+    keys, numbers = _PASS_KEYS, []
+    if first_number is None:
+        keys = _PASS_KEYS[1:]
+    else:
+        numbers = [form.ints(list(range(first_number, first_number + n)))]
+    return form.records(keys, (
+        *numbers, form.ints(cols["norad_id"].tolist()), [names[i] for i in which],
         ev["rise"], ev["culmination"], ev["set"], form.flags([j >= 0 for j in longest]),
         of_longest(wev["start"], null), of_longest(wev["end"], null), of_longest(wev["peak"], null),
         form.strings(of_longest(end_reasons, None)),
@@ -343,8 +354,15 @@ class PassEncoder:
 
     def encode(self, table: PassTable, elements: list) -> tuple[list[str], np.ndarray, np.ndarray]:
         table = _shown(table, self.visible_only)
-        texts = pass_records(table, elements, self.zone, TEXTS)
+        texts = pass_records(table, elements, self.zone, TEXTS, first_number=None)
         return texts, table.passes["rise_s"], table.passes["norad_id"]
+
+
+def numbered(texts: list[str], first_number: int) -> list[str]:
+    """Pass texts encoded without their ``number`` (``first_number=None`` in
+    :func:`pass_records`), numbered from ``first_number``: the key goes first,
+    as :func:`pass_records` writes it."""
+    return [f'{{"number": {k}, {text[1:]}' for k, text in enumerate(texts, first_number)]
 
 
 def _time_ordered(parts):
@@ -352,7 +370,7 @@ def _time_ordered(parts):
     gives them with a :class:`PassEncoder`) as a :class:`RecordStream` of
     JSON texts: each slice is written in time order when it is complete."""
     def blocks():
-        texts, keys = [], []
+        texts, keys, listed = [], [], 0
         for part in parts:
             if part is not None:
                 part_texts, rise_s, norad_id = part[1]
@@ -362,7 +380,8 @@ def _time_ordered(parts):
             if keys:
                 rise_s, norad_id = (np.concatenate(column) for column in zip(*keys, strict=True))
                 order = np.lexsort((norad_id, rise_s))
-                yield [texts[i] for i in order.tolist()]
+                yield numbered([texts[i] for i in order.tolist()], listed + 1)
+                listed += len(order)
             texts, keys = [], []
     return RecordStream(blocks)
 

@@ -68,11 +68,11 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True) -> str:
     ]
     rows = p.visible_passes if visible_only else p.passes
     if visible_only:
-        head = ("Date", "Satellite", "Mag", "±", "Start (time el az)", "Highest", "End", "Note")
+        head = ("#", "Date", "Satellite", "Mag", "±", "Start (time el az)", "Highest", "End", "Note")
     else:
-        head = ("Date", "Satellite", "Vis", "±", "Rise (time el az)", "Culmination", "Set", "Note")
+        head = ("#", "Date", "Satellite", "Vis", "±", "Rise (time el az)", "Culmination", "Set", "Note")
     body = []
-    for x in rows:
+    for number, x in enumerate(rows, 1):
         notes = []
         if x.starts_before_window:
             notes.append("in progress at start")
@@ -80,19 +80,21 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True) -> str:
             notes.append("continues after window")
         if visible_only:
             w = x.visible_window
+            if w.start_reason == "leaves the Earth's shadow":
+                notes.append("appears out of shadow")
             if w.end_reason == "enters the Earth's shadow":
                 notes.append("fades into shadow")
             if len(x.windows) > 1:
                 notes.append(f"{len(x.windows)} visible spells")
             mag = f"{w.magnitude:.1f}" if w.magnitude is not None else "-"
-            cells = (f"{w.start.time.astimezone(zone):%Y-%m-%d}", x.name, mag,
+            cells = (str(number), f"{w.start.time.astimezone(zone):%Y-%m-%d}", x.name, mag,
                      plus_minus(x.time_uncertainty_s), _cell(w.start, zone), _cell(w.peak, zone),
                      _cell(w.end, zone), ", ".join(notes))
         else:
             vis = "-"
             if x.visible:
                 vis = f"{x.magnitude:.1f}" if x.magnitude is not None else "yes"
-            cells = (f"{x.rise.time.astimezone(zone):%Y-%m-%d}", x.name, vis,
+            cells = (str(number), f"{x.rise.time.astimezone(zone):%Y-%m-%d}", x.name, vis,
                      plus_minus(x.time_uncertainty_s), _cell(x.rise, zone), _cell(x.culmination, zone),
                      _cell(x.set, zone), ", ".join(notes))
         body.append(cells)

@@ -12,6 +12,13 @@ matplotlib.use("Agg")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
+def table_rows(text):
+    """The pass rows of a pass table (they start with the pass number and a date)."""
+    import re
+
+    return [line for line in text.splitlines() if re.match(r"^\d+\s+\d{4}-\d\d-\d\d ", line)]
+
+
 def tle_line(text):
     """Return a 69-column TLE line with its checksum recomputed (for building test cases)."""
     from orbits.tle import tle_checksum

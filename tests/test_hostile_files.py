@@ -193,7 +193,7 @@ def test_an_existing_regular_file_is_replaced_whole_keeping_its_mode(capsys, tmp
     code, _, _ = run(capsys, "passes", "tiangong", *START, "--days", "1", "--format", "csv", "-o", str(target))
     assert code == 0
     text = target.read_text()
-    assert text.startswith("norad_id,") and "old" not in text
+    assert text.startswith("number,norad_id,") and "old" not in text
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 

@@ -18,11 +18,12 @@ def _event(e, zone):
             "azimuth": e.azimuth_deg, "elevation": e.elevation_deg}
 
 
-def _record(x, zone):
-    """The contract's pass record, built the slow way from a Pass object."""
+def _record(number, x, zone):
+    """The contract's pass record, built the slow way from a Pass object
+    listed as pass ``number``."""
     w = x.visible_window
     return {
-        "norad_id": x.norad_id, "name": x.name,
+        "number": number, "norad_id": x.norad_id, "name": x.name,
         "rise": _event(x.rise, zone), "culmination": _event(x.culmination, zone), "set": _event(x.set, zone),
         "visible": x.visible,
         "visible_start": _event(w.start, zone) if w else None,
@@ -47,7 +48,7 @@ def test_json_records_match_the_pass_objects(mission, islamabad, epoch_day, zone
     rows = prediction.visible_passes if visible_only else prediction.passes
     assert len(rows) > (20 if visible_only else 300)
     data = records.passes_json(prediction, zone, visible_only)
-    assert data["passes"] == [_record(x, zone) for x in rows]
+    assert data["passes"] == [_record(k, x, zone) for k, x in enumerate(rows, 1)]
     # The fast text form decodes to the same records.
     text = json_text(records.passes_json(prediction, zone, visible_only, encoded=True))
     assert json.loads(text) == data
@@ -75,8 +76,10 @@ def test_the_pass_encoder_pickles_and_encodes_a_part(mission, islamabad, epoch_d
     texts, rise_s, norad_id = encoder.encode(prediction.table, prediction.elements)
     visible = prediction.table.take(prediction.table.window_count() > 0)
     assert len(texts) == len(rise_s) == len(norad_id) == len(visible) > 0
-    assert [json.loads(t) for t in texts] == records.pass_records(visible, prediction.elements,
-                                                                  ZoneInfo("Asia/Karachi"))
+    # the workers' parts are numbered where the listing is put in order
+    assert [json.loads(t) for t in records.numbered(texts, 1)] == records.pass_records(
+        visible, prediction.elements, ZoneInfo("Asia/Karachi"))
+    assert all('"number"' not in t for t in texts)
 
 
 def test_iso_times_agree_with_datetime_at_millisecond_edges():
