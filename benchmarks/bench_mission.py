@@ -42,11 +42,15 @@ def engine(sets, site, start):
 def engine_search_only(sets, site, start):
     """The like-for-like job: rises, culminations and sets only (no visibility)."""
     from orbits.ephemeris import SkyTable
-    from orbits.search import PassSearch
+    from orbits.positions import Tracker
+    from orbits.refinement import refine_events
+    from orbits.screening import find_brackets, search_limits_s
     t0 = to_posix(start)
     t1 = t0 + DAYS * 86400
-    search = PassSearch(sets, site, t0, t1, 0.0, SkyTable(t0 - 7 * 3600, t1 + 7 * 3600)).run()
-    return int((search.rise_known & (search.rise_s >= t0)).sum())
+    tracker = Tracker(sets, site, SkyTable(t0 - 7 * 3600, t1 + 7 * 3600))
+    lo_s, hi_s = search_limits_s(sets, t0, t1)
+    events = refine_events(tracker, find_brackets(tracker, t0, t1, lo_s, hi_s, 0.0))
+    return int((events.rise_known & (events.rise_s >= t0)).sum())
 
 
 def best_of(fn, repeat, *args):

@@ -12,7 +12,7 @@ from importlib import resources
 
 import numpy as np
 
-from .positions import Tracker
+from .ephemeris import SkyTable
 from .frames import subpoint
 from .times import to_posix
 
@@ -32,7 +32,7 @@ class Countries:
     def rings_of(self, iso_a3):
         """The rings of one country by ISO 3166 alpha-3 code (e.g. ``"PAK"``)."""
         k = self.iso_a3.index(iso_a3)
-        return [r for r, c in zip(self.rings, self.ring_country) if c == k]
+        return [r for r, c in zip(self.rings, self.ring_country, strict=True) if c == k]
 
 
 @lru_cache(maxsize=1)
@@ -41,15 +41,15 @@ def countries():
     with resources.files("orbits").joinpath("data/naturalearth_110m.npz").open("rb") as f:
         data = np.load(f)
         lon, lat, start = data["lon"].astype(float), data["lat"].astype(float), data["ring_start"]
-        rings = tuple((lon[a:b], lat[a:b]) for a, b in zip(start[:-1], start[1:]))
+        rings = tuple((lon[a:b], lat[a:b]) for a, b in zip(start[:-1], start[1:], strict=True))
         return Countries(rings, data["ring_country"].copy(), tuple(str(s) for s in data["name"]),
                          tuple(str(s) for s in data["iso_a3"]))
 
 
 def subsolar_point_deg(when):
     """Geodetic latitude and longitude (deg) of the point with the Sun at the zenith."""
-    s = np.array([to_posix(when)])
-    sun = Tracker([], None).sun_earth_fixed(s)
+    t_s = float(to_posix(when))
+    sun = SkyTable(t_s - 3600.0, t_s + 3600.0).sun_earth_fixed_km(np.array([t_s]))
     lat, lon, _ = subpoint(sun[0])
     return float(lat), float(lon)
 

@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 
 from .errors import OrbitsError
-from .frames import gmst82
+from .frames import gmst82, teme_to_earth_fixed
 from .times import check_covered, from_posix, sgp4_jd, skyfield_time
 
 __all__ = ["EPHEMERIS_FILE", "ephemeris", "SkyTable"]
@@ -40,7 +40,8 @@ class SkyTable:
     def __init__(self, start_s, end_s, step_s=600.0):
         if start_s < _FIRST or end_s > _LAST:
             check_covered(from_posix(max(start_s, 0.0)), from_posix(min(end_s, 4e9)))
-            raise OrbitsError("the window reaches outside the bundled Sun ephemeris (2020-01-01 to 2040-12-31)")
+            raise OrbitsError("the window reaches outside the bundled Sun ephemeris "
+                              "(2020-01-01 to 2040-12-31)")
         from skyfield.sgp4lib import TEME
 
         n = int(np.ceil((end_s - start_s) / step_s)) + 3
@@ -67,6 +68,11 @@ class SkyTable:
         """Geocentric Sun position in TEME (km), shape ``seconds.shape + (3,)``."""
         s = np.asarray(seconds, dtype=float)
         return np.stack([np.interp(s, self.grid_s, self.sun_teme[:, k]) for k in range(3)], axis=-1)
+
+    def sun_earth_fixed_km(self, seconds: np.ndarray) -> np.ndarray:
+        """Geocentric Sun position, Earth-fixed (km), shape ``seconds.shape + (3,)``."""
+        theta, theta_dot = self.sidereal_rad(seconds)
+        return teme_to_earth_fixed(self.sun_teme_km(seconds), None, theta, theta_dot)[0]
 
     def dut1_s(self, seconds):
         """UT1 - UTC in seconds."""

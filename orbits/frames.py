@@ -10,7 +10,7 @@ here is the pseudo-Earth-fixed frame, within metres of ITRS.
 
 import numpy as np
 
-from .sites import WGS84_A_KM, WGS84_F
+from .constants import WGS84_A_KM, WGS84_F
 
 __all__ = ["gmst82", "teme_to_earth_fixed", "look_angles", "subpoint"]
 

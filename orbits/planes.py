@@ -50,7 +50,7 @@ import math
 
 import numpy as np
 
-from .sites import EARTH_ROTATION_RAD_S
+from .constants import EARTH_ROTATION_RAD_S
 
 __all__ = ["screen", "possible_intervals", "plane_normals", "anchored_latitude", "PLANE_MARGIN_DEG",
            "ALONG_MARGIN_DEG"]
@@ -211,7 +211,8 @@ def screen(tracker, sats, t, horizon_deg, window_s=None):
     sin_beta, x_node, x_third = [
         cos * (b[:, 0] * x + b[:, 1] * y)[:, None].astype(np.float32)
         + sin * (b[:, 0] * y - b[:, 1] * x)[:, None].astype(np.float32)
-        + (b[:, 2] * z)[:, None].astype(np.float32) for b in (normal, node, third)]  # NaN where the model failed
+        + (b[:, 2] * z)[:, None].astype(np.float32)
+        for b in (normal, node, third)]  # NaN where the model failed
     # Across the plane: |sin beta| changes no faster than the plane turns
     # against the site.
     x = np.abs(sin_beta)
@@ -229,7 +230,8 @@ def screen(tracker, sats, t, horizon_deg, window_s=None):
     c_phi, s_phi = x_node / size, x_third / size
     # phi's step, under a fifth of a radian: from its sine, rounded outwards
     step = c_phi[:, :-1] * s_phi[:, 1:] - s_phi[:, :-1] * c_phi[:, 1:]
-    half = (np.diff(u, axis=1) - step + 0.2 * np.abs(step) * step * step) / 2 + (cap + along).astype(np.float32)
+    half = ((np.diff(u, axis=1) - step + 0.2 * np.abs(step) * step * step) / 2
+            + (cap + along).astype(np.float32))
     middle = (u[:, 1:] + u[:, :-1]) / 2
     c_mid, s_mid = c_phi[:, 1:] + c_phi[:, :-1], s_phi[:, 1:] + s_phi[:, :-1]  # along the middle phi
     cos_middle = (np.cos(middle) * c_mid + np.sin(middle) * s_mid) / np.sqrt(c_mid * c_mid + s_mid * s_mid)

@@ -14,19 +14,16 @@ import numpy as np
 from sgp4.api import SGP4_ERRORS, SatrecArray
 
 from .catalog import display_name
+from .constants import DECAY_RADIUS_KM, EARTH_MU_KM3_S2, EARTH_ROTATION_RAD_S, WGS84_A_KM, WGS84_F
 from .ephemeris import SkyTable
 from .frames import look_angles, subpoint, teme_to_earth_fixed
-from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA_EARTH, WGS84_A_KM, WGS84_F
-from .times import sgp4_jd, to_posix, from_posix
+from .times import from_posix, sgp4_jd, to_posix
 
 __all__ = ["Tracker", "Snapshot", "observe", "shadow_margin_km", "sun_elevation_deg",
            "DECAY_RADIUS_KM"]
 
 _BLOCK = 8192  # points a block in Tracker.look
 
-#: Geocentric radius (km) below which a propagated satellite counts as
-#: re-entered even when SGP4 reports no error (SGP4 flags only < 1 Earth radius).
-DECAY_RADIUS_KM = WGS84_A_KM + 80.0
 _POLAR_STRETCH = 1.0 / (1.0 - WGS84_F)
 
 
@@ -64,7 +61,8 @@ def shadow_margin_km(r_sat_km, r_sun_km, v_sat_km_s=None):
     v = np.array(v_sat_km_s, dtype=float, copy=True)
     v[..., 2] *= _POLAR_STRETCH
     # A direction fixed in space turns by -omega z x d seen from the turning Earth.
-    d_dot = np.stack([_OMEGA_EARTH * d[..., 1], -_OMEGA_EARTH * d[..., 0], np.zeros(d.shape[:-1])], axis=-1)
+    w = EARTH_ROTATION_RAD_S
+    d_dot = np.stack([w * d[..., 1], -w * d[..., 0], np.zeros(d.shape[:-1])], axis=-1)
     along_dot = np.einsum("...i,...i->...", v, d) + np.einsum("...i,...i->...", r, d_dot)
     p = r - np.where(night, along, 0.0)[..., None] * d
     p_dot = v - np.where(night, 1.0, 0.0)[..., None] * (along_dot[..., None] * d + along[..., None] * d_dot)
@@ -132,7 +130,7 @@ class Tracker:
         # memoryview slices cost less than numpy ones).
         satrecs = self.satrecs
         jd_m, fr_m, err_m, r_m, v_m = map(memoryview, (jd_s, fr_s, err_s, r_s, v_s))
-        for sat, lo, hi in zip(ordered[starts].tolist(), starts, ends):
+        for sat, lo, hi in zip(ordered[starts].tolist(), starts, ends, strict=True):
             satrecs[sat]._sgp4(jd_m[lo:hi], fr_m[lo:hi], err_m[lo:hi], r_m[lo:hi], v_m[lo:hi])
         if order is not None:
             err, r, v = np.empty_like(err_s), np.empty_like(r_s), np.empty_like(v_s)
@@ -152,9 +150,7 @@ class Tracker:
 
     def sun_earth_fixed(self, seconds):
         """Geocentric Sun position, Earth-fixed (km), at ``seconds``."""
-        sky = self._sky_for(seconds)
-        sun = sky.sun_teme_km(seconds)
-        return self.earth_fixed(seconds, sun)[0]
+        return self._sky_for(seconds).sun_earth_fixed_km(seconds)
 
     def look(self, seconds, index=None, accel=False):
         """Look angles of satellites at times (see :meth:`teme` for shapes).
@@ -188,8 +184,8 @@ class Tracker:
         radius = np.linalg.norm(r, axis=-1)
         a_ef = None
         if accel:
-            w = _OMEGA_EARTH
-            a_ef = r_ef * (-_MU / radius**3)[..., None]
+            w = EARTH_ROTATION_RAD_S
+            a_ef = r_ef * (-EARTH_MU_KM3_S2 / radius**3)[..., None]
             a_ef[..., 0] += 2 * w * v_ef[..., 1] + w * w * r_ef[..., 0]
             a_ef[..., 1] += -2 * w * v_ef[..., 0] + w * w * r_ef[..., 1]
         out = look_angles(r_ef, v_ef, self.site, a_ef)
@@ -241,7 +237,7 @@ def observe(elements, when, site, sky=None):
         ok = code == 0
         why = None if ok else SGP4_ERRORS.get(code, "the satellite has re-entered (below 80 km)")
 
-        def val(a):
+        def val(a, k=k, ok=ok):
             return float(a[k, 0]) if ok else float("nan")
 
         shots.append(Snapshot(

@@ -10,16 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .constants import EARTH_MU_KM3_S2, EARTH_ROTATION_RAD_S, WGS84_A_KM, WGS84_F
 from .errors import OrbitsError
 
-__all__ = ["Site", "SITES", "site_named", "WGS84_A_KM", "WGS84_F", "EARTH_MU_KM3_S2", "EARTH_ROTATION_RAD_S"]
-
-WGS84_A_KM = 6378.137
-WGS84_F = 1.0 / 298.257223563
-#: The Earth's gravitational parameter and rotation rate (for bounds on
-#: orbital motion; SGP4 itself uses WGS72 values).
-EARTH_MU_KM3_S2 = 398600.4418
-EARTH_ROTATION_RAD_S = 7.2921159e-5
+# The constants are defined in orbits.constants; this module has always
+# offered them, and still does.
+__all__ = ["Site", "SITES", "site_named", "WGS84_A_KM", "WGS84_F", "EARTH_MU_KM3_S2",
+           "EARTH_ROTATION_RAD_S"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,8 @@ class Site:
         if not -180.0 <= self.longitude_deg <= 360.0:
             raise OrbitsError(f"longitude {self.longitude_deg} is out of range (-180 to 180 degrees)")
         if not -500.0 <= self.elevation_m <= 9000.0:
-            raise OrbitsError(f"elevation {self.elevation_m} m is not on the Earth's surface (-500 to 9000 m)")
+            raise OrbitsError(f"elevation {self.elevation_m} m is not on the Earth's surface "
+                              "(-500 to 9000 m)")
 
     @property
     def label(self):

@@ -13,40 +13,24 @@ can last.  Orbits whose passes may last for hours (high or near-synchronous
 ones) are not sliced: they are surveyed over the whole window at once.
 """
 
-import math
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 import numpy as np
 
+from .bounds import margin_s, pass_duration_bound_s
 from .catalog import known_by_id
 from .frames import subpoint
-from .search import PassSearch, margin_s
-from .sites import EARTH_MU_KM3_S2 as _MU, EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM, WGS84_F
+from .positions import Tracker
+from .refinement import PassEvents, refine_events
+from .screening import find_brackets, search_limits_s
 from .table import PassTable
 from .uncertainty import features_of, take_features, time_bound_s
 from .visibility import visible_windows
 
+# pass_duration_bound_s lives in orbits.bounds; orbits.passes takes it from here.
 __all__ = ["Job", "survey", "Summary", "pass_duration_bound_s", "event_uncertainty_s"]
-
-_POLAR_RADIUS_KM = WGS84_A_KM * (1 - WGS84_F)
-
-
-def pass_duration_bound_s(elements, horizon_deg=0.0):
-    """An upper bound (s) on how long one pass of this orbit can last, or
-    ``inf`` when the orbit is too slow for a useful bound.
-
-    The satellite's direction, seen from the turning Earth, moves at least
-    at its angular rate at apogee minus the Earth's; a pass stays inside a
-    cap of angular radius ``arccos(R / r_apogee)`` (widened by a negative
-    horizon) around the site.  Twice the time to cross that cap.
-    """
-    a, e = elements.semi_major_axis_km, elements.eccentricity
-    ra = a * (1 + e)
-    n_apogee = math.sqrt(_MU * a * (1 - e * e)) / ra**2
-    if n_apogee < 2 * _OMEGA or ra <= _POLAR_RADIUS_KM:
-        return math.inf
-    cap = math.acos(_POLAR_RADIUS_KM / ra) + math.radians(max(-horizon_deg, 0.0))
-    return 2 * 2 * cap / (n_apogee - _OMEGA)
 
 
 @dataclass(frozen=True)
@@ -112,7 +96,7 @@ class Summary:
         """One summary of ``n`` satellites from parts covering ``sat_maps``."""
         out = cls(np.full(n, np.inf), np.zeros(n, int), np.zeros(n, bool), np.full(n, np.inf),
                   np.full(n, -np.inf), np.full(n, np.inf), np.full(n, -np.inf), np.full(n, np.nan))
-        for part, rows in zip(parts, sat_maps):
+        for part, rows in zip(parts, sat_maps, strict=True):
             for f in cls.__dataclass_fields__:
                 getattr(out, f)[rows] = getattr(part, f)
         return out
@@ -134,42 +118,49 @@ def _standard_magnitude(elements):
     return known.standard_magnitude if known is not None else None
 
 
-def survey(elements, job):
+def survey(elements: list, job: Job) -> tuple[PassTable, Summary]:
     """Passes of ``elements`` rising in ``job``'s slice, and their :class:`Summary`.
 
-    The table's ``sat`` column indexes ``elements``.
+    The table's ``sat`` column indexes ``elements``.  The search covers the
+    slice widened by :func:`~orbits.bounds.margin_s`, except that it starts
+    at the slice's start after the first slice (passes in progress there
+    belong to the slice before), and before the last slice it reaches
+    forward by the longest a pass can last if that is more
+    (:func:`~orbits.bounds.pass_duration_bound_s`: a pass rising before the
+    slice's end is followed until it sets).
     """
     if not elements:
         return PassTable.empty(), Summary.join([], [], 0)
-    search = PassSearch(elements, job.site, job.slice_start_s, job.slice_end_s, job.horizon_deg, job.sky)
-    if not job.first:  # passes in progress at the slice start belong to the slice before
-        search.lo = np.full(len(elements), job.slice_start_s)
-    if not job.last:   # follow a pass rising before the slice end until it sets
-        reach = [max(margin_s(e), pass_duration_bound_s(e, job.horizon_deg)) for e in elements]
-        search.hi = job.slice_end_s + np.array(reach)
-    search.run()
-    keep = search.rise_s < job.slice_end_s if not job.last else np.ones(len(search.sat), bool)
+    tracker = Tracker(elements, job.site, job.sky)
+    lo_s, hi_s = search_limits_s(elements, job.slice_start_s, job.slice_end_s)
     if not job.first:
-        keep &= search.rise_known & (search.rise_s >= job.slice_start_s)
-    table = _table(elements, job, search, np.flatnonzero(keep))
+        lo_s = np.full(len(elements), job.slice_start_s)
+    if not job.last:
+        reach = [max(margin_s(e), pass_duration_bound_s(e, job.horizon_deg)) for e in elements]
+        hi_s = job.slice_end_s + np.array(reach)
+    brackets = find_brackets(tracker, job.slice_start_s, job.slice_end_s, lo_s, hi_s, job.horizon_deg)
+    events = refine_events(tracker, brackets)
+    keep = events.rise_s < job.slice_end_s if not job.last else np.ones(len(events.sat), bool)
+    if not job.first:
+        keep &= events.rise_known & (events.rise_s >= job.slice_start_s)
+    table = _table(elements, job, tracker, events, np.flatnonzero(keep))
     lon = np.full(len(elements), np.nan)
     if job.first:  # the slot longitude is reported at the window start only
-        first = search.tracker.look(np.array([job.slice_start_s]))
+        first = tracker.look(np.array([job.slice_start_s]))
         lon = np.where(first["error"][:, 0] == 0, subpoint(first["r_ef"])[1][:, 0], np.nan)
-    summary = Summary(search.fail_s, search.fail_code, search.up_at_lo, search.el_min, search.el_max,
-                      search.az_min, search.az_max, lon)
+    summary = Summary(brackets.fail_s, brackets.fail_code, brackets.up_at_lo, brackets.el_min_deg,
+                      brackets.el_max_deg, brackets.az_min_deg, brackets.az_max_deg, lon)
     return table, summary
 
 
-def _table(elements, job, search, rows):
-    """The kept passes ``rows`` of ``search`` with their visible windows, as a table."""
-    tracker = search.tracker
-    sat, culm = search.sat[rows], search.culmination_s[rows]
-    rise_known, set_known = search.rise_known[rows], search.set_known[rows]
-    rise = np.where(rise_known, search.rise_s[rows], np.maximum(search.rise_s[rows], job.start_s))
-    set_ = np.where(set_known, search.set_s[rows], np.minimum(search.set_s[rows], job.end_s))
+def _table(elements, job, tracker, events: PassEvents, rows):
+    """The kept passes ``rows`` of ``events`` with their visible windows, as a table."""
+    sat, culm = events.sat[rows], events.culmination_s[rows]
+    rise_known, set_known = events.rise_known[rows], events.set_known[rows]
+    rise = np.where(rise_known, events.rise_s[rows], np.maximum(events.rise_s[rows], job.start_s))
+    set_ = np.where(set_known, events.set_s[rows], np.minimum(events.set_s[rows], job.end_s))
     std = [_standard_magnitude(e) for e in elements]
-    w = visible_windows(tracker, job.rules, sat, rise, set_, std, search.peak_el[rows])
+    w = visible_windows(tracker, job.rules, sat, rise, set_, std, events.peak_el_deg[rows])
     # A window's peak is the culmination when it holds it, else its higher end
     # (elevation has one maximum per pass between rise and set).
     owner = w["pass"]
@@ -180,9 +171,10 @@ def _table(elements, job, search, rows):
     n, m = len(sat), len(owner)
     times = np.concatenate([rise, culm, set_, w["start_s"], w["end_s"]])
     unknown = np.full(2 * m, np.nan)
-    az = np.concatenate([search.rise_angles[0][rows], search.culmination_az[rows], search.set_angles[0][rows],
+    az = np.concatenate([events.rise_angles[0][rows], events.culmination_az_deg[rows],
+                         events.set_angles[0][rows], unknown])
+    el = np.concatenate([events.rise_angles[1][rows], events.peak_el_deg[rows], events.set_angles[1][rows],
                          unknown])
-    el = np.concatenate([search.rise_angles[1][rows], search.peak_el[rows], search.set_angles[1][rows], unknown])
     need = np.flatnonzero(np.isnan(az))
     if len(need):
         look = tracker.look(times[need], np.concatenate([sat, sat, sat, sat[owner], sat[owner]])[need])

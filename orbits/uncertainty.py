@@ -19,10 +19,11 @@ import math
 
 import numpy as np
 
+from .constants import WGS72_MU_KM3_S2
+
 __all__ = ["FLOOR_KM", "FLOOR_S", "POSITION_SCALE", "TIME_COEFFICIENTS", "model_features",
            "position_bound_km", "position_uncertainty_km", "time_bound_s", "time_uncertainty_s"]
 
-_MU_KM3_S2 = 398600.8  # WGS72, as SGP4
 _DAY_S = 86400.0
 
 #: Event-time error of fresh elements (age 0), s, per orbit class: the raw
@@ -65,7 +66,7 @@ def model_features(elements):
     ``speed_km_s`` (mean orbital speed)."""
     n_rev_day = float(elements.mean_motion_rev_per_day)
     n_rad_s = n_rev_day * 2 * math.pi / _DAY_S
-    a_km = (_MU_KM3_S2 / n_rad_s**2) ** (1.0 / 3.0)
+    a_km = (WGS72_MU_KM3_S2 / n_rad_s**2) ** (1.0 / 3.0)
     ndot = float(elements.ndot) if math.isfinite(float(elements.ndot)) else 0.0
     return {
         "orbit_class": elements.orbit_class,
@@ -84,7 +85,7 @@ def features_of(sets):
     ndot = np.where(np.isfinite(ndot), ndot, 0.0)
     n_rad_s = n_rev_day * 2 * math.pi / _DAY_S
     with np.errstate(divide="ignore", invalid="ignore"):
-        a_km = (_MU_KM3_S2 / n_rad_s**2) ** (1.0 / 3.0)
+        a_km = (WGS72_MU_KM3_S2 / n_rad_s**2) ** (1.0 / 3.0)
         drag = _DAY_S * np.abs(ndot) / n_rev_day
     return {
         "orbit_class": np.array([e.orbit_class for e in sets], dtype=object),

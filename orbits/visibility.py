@@ -17,7 +17,8 @@ How the windows are found, for all passes at once, without missing any:
 2. Each dark stretch of a pass is sampled every 120 s.  Two margins are
    bracketed there, with their rates: ``w = u - rho sin(min_el)`` (height
    above the cone of the minimum elevation, same sign as elevation minus
-   the minimum) and the shadow margin (km).  Both have bounded second
+   the minimum; :func:`~orbits.bounds.cone_height_km`) and the shadow
+   margin (km).  Both have bounded second
    derivatives (from the orbit; for the shadow margin, while the line to
    the Sun stays well clear of the Earth's centre), so between two samples
    each lies between two parabolas (:func:`~orbits.roots.envelope_km`):
@@ -38,10 +39,10 @@ import math
 
 import numpy as np
 
+from .bounds import cone_curvature_bound_km_s2, cone_height_km, curvature_bound_km_s2, speed_bounds_km_s
+from .constants import EARTH_ROTATION_RAD_S, WGS84_A_KM
 from .positions import shadow_margin_km, sun_elevation_deg
 from .roots import index_ranges, newton_bracketed, secant_bracketed, sign_brackets
-from .search import curvature_bound_km_s2, perigee_radius_km, speed_bounds_km_s
-from .sites import EARTH_ROTATION_RAD_S as _OMEGA, WGS84_A_KM
 
 __all__ = ["visual_magnitude", "VisibilityRules", "visible_windows", "START_REASONS", "END_REASONS"]
 
@@ -148,7 +149,7 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
     parts = [p for p in parts if len(p[0])]
     if not parts:
         return empty
-    out = _columns(*(np.concatenate(col) for col in zip(*parts)))
+    out = _columns(*(np.concatenate(col) for col in zip(*parts, strict=True)))
     out["magnitude"] = _magnitudes(tracker, sat[out["pass"]], out["start_s"], out["end_s"],
                                    standard_magnitudes)
     return out
@@ -175,25 +176,28 @@ def _windows_of(tracker, rules, sat, counts, owner, lo, hi, lo_why, hi_why):
     curvature = np.zeros(len(elements))
     speed, accel, rate_error = np.zeros(len(elements)), np.zeros(len(elements)), np.zeros(len(elements))
     site_radius = np.linalg.norm(tracker.site.itrs_km())
+    omega = EARTH_ROTATION_RAD_S
+    plane_curvature, ground_speed = [], []
     for s in sats.tolist():
         e = elements[s]
         _, v_rotating = speed_bounds_km_s(e)
-        rho_min = max(perigee_radius_km(e) - site_radius, 50.0)
         m = curvature_bound_km_s2(e)
-        curvature[s] = m + abs(math.sin(math.radians(rules.min_elevation_deg))) * (v_rotating**2 / rho_min + m)
+        plane_curvature.append(m)
+        ground_speed.append(v_rotating)
         r_apogee = e.semi_major_axis_km * (1 + e.eccentricity)
         # the margin is measured with z stretched by 1/(1 - f): 1.01 covers it
-        speed[s] = 1.01 * v_rotating + 2 * _OMEGA * r_apogee
-        accel[s] = 1.01 * m + 2 * _OMEGA * speed[s] + 3 * _OMEGA**2 * r_apogee
+        speed[s] = 1.01 * v_rotating + 2 * omega * r_apogee
+        accel[s] = 1.01 * m + 2 * omega * speed[s] + 3 * omega**2 * r_apogee
         rate_error[s] = 2.2e-7 * r_apogee + 0.001
-    sin_min = math.sin(math.radians(rules.min_elevation_deg))
+    curvature[sats] = cone_curvature_bound_km_s2([elements[s] for s in sats.tolist()], site_radius,
+                                                 rules.min_elevation_deg, np.array(plane_curvature),
+                                                 np.array(ground_speed))
     seg_sat = sat[owner]
 
     def margins(segment, x):
         look = tracker.look(x, seg_sat[segment])
         shadow, shadow_rate = shadow_margin_km(look["r_ef"], tracker.sun_earth_fixed(x), look["v_ef"])
-        w = look["up_km"] - sin_min * look["range_km"]
-        w_rate = look["up_rate_km_s"] - sin_min * look["range_rate_km_s"]
+        w, w_rate = cone_height_km(look, rules.min_elevation_deg)
         return np.stack([w, shadow]), np.stack([w_rate, shadow_rate])
 
     def elevation(segment, x):

@@ -7,10 +7,11 @@ its model elevation must be good to a few degrees."""
 import numpy as np
 import pytest
 
+from orbits.constants import EARTH_ROTATION_RAD_S
 from orbits.planes import (ALONG_MARGIN_DEG, PLANE_MARGIN_DEG, anchored_latitude, plane_normals,
                            possible_intervals, screen)
 from orbits.positions import Tracker
-from orbits.sites import EARTH_ROTATION_RAD_S, Site
+from orbits.sites import Site
 from orbits.times import to_posix
 from orbits.tle import load_elements
 
