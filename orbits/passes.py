@@ -625,7 +625,10 @@ def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, 
     the refined culminations), their :class:`~orbits.freshness.Trust` and
     whether they are too old to search."""
     counts, visible_counts, peak_el = counts[rows], visible_counts[rows], peak_el[rows]
-    has_range = np.isfinite(summary.el_min).tolist()
+    # ranges only where the grid sampled the window (the plane screen may have
+    # left only its model's lowest elevation, with no azimuth)
+    has_range = (np.isfinite(summary.el_min) & np.isfinite(summary.el_max) & np.isfinite(summary.az_min)
+                 & np.isfinite(summary.az_max)).tolist()
 
     def rounded(values):  # Python's correctly rounded round(), as elsewhere in the output
         return [round(x, 3) if x == x else None for x in values.tolist()]

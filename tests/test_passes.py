@@ -8,7 +8,7 @@ from conftest import tle_line
 
 from orbits.passes import predict_passes
 from orbits.positions import Tracker
-from orbits.search import grid_step_s
+from orbits.bounds import grid_step_s
 from orbits.sites import Site
 from orbits.times import from_posix, skyfield_time, to_posix
 from orbits.tle import parse_elements
@@ -405,7 +405,7 @@ def test_azimuth_rate_and_elevation_acceleration_match_numerical_derivatives(mis
 
 
 def test_cubic_peak_start_finds_the_maximum_of_the_cubic():
-    from orbits.search import hermite_peak
+    from orbits.refinement import hermite_peak
 
     rng = np.random.default_rng(3)
     checked = 0
