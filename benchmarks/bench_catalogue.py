@@ -80,6 +80,7 @@ def machine():
     """The CPU, core count and library versions: ratios differ between machines."""
     import platform
     from importlib.metadata import version
+
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -141,8 +142,12 @@ def main():
     parser.add_argument("--catalogue", type=Path, default=DEFAULT)
     parser.add_argument("--every", type=int, default=1, help="use every Nth satellite (default all)")
     parser.add_argument("--hours", type=int, default=24)
-    parser.add_argument("--memory-days", type=float, help="only run orbits over this many days; report its memory")
-    parser.add_argument("--runs", type=int, default=3, help="orbits runs before and after the baseline (default 3)")
+    parser.add_argument(
+        "--memory-days", type=float, help="only run orbits over this many days; report its memory"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="orbits runs before and after the baseline (default 3)"
+    )
     parser.add_argument("--baseline-job", nargs=2, metavar=("CATALOGUE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_job:
@@ -153,48 +158,91 @@ def main():
         catalogue = args.catalogue
         if args.every > 1:
             from orbits.tle import load_elements
-            sets = load_elements(catalogue)[::args.every]
+
+            sets = load_elements(catalogue)[:: args.every]
             catalogue = Path(tmp) / "sample.tle"
             catalogue.write_text("".join(f"{e.name}\n{e.line1}\n{e.line2}\n" for e in sets))
         ours, theirs = Path(tmp) / "orbits.json", Path(tmp) / "skyfield.json"
-        job = [sys.executable, "-m", "orbits", "passes", "--tle", str(catalogue), "--all", "--stale", "--format", "json",
-               "--start", START, "--days", str(args.hours / 24), "-o", str(ours)]
+        job = [
+            sys.executable,
+            "-m",
+            "orbits",
+            "passes",
+            "--tle",
+            str(catalogue),
+            "--all",
+            "--stale",
+            "--format",
+            "json",
+            "--start",
+            START,
+            "--days",
+            str(args.hours / 24),
+            "-o",
+            str(ours),
+        ]
         if args.memory_days:
-            long_job = job[:job.index("--days") + 1] + [str(args.memory_days), "-o", str(Path(tmp) / "long.json")]
+            long_job = job[: job.index("--days") + 1] + [
+                str(args.memory_days),
+                "-o",
+                str(Path(tmp) / "long.json"),
+            ]
             wall, cpu, mem = measure(long_job)
             size = (Path(tmp) / "long.json").stat().st_size / 1e6
-            print(f"{args.memory_days} days: {wall:.1f} s wall, {cpu:.1f} s CPU, peak {mem:.0f} MB (tree), "
-                  f"{size:.0f} MB of JSON")
+            print(
+                f"{args.memory_days} days: {wall:.1f} s wall, {cpu:.1f} s CPU, peak {mem:.0f} MB (tree), "
+                f"{size:.0f} MB of JSON"
+            )
             return
         # orbits runs before and after the baseline, several times: the
         # machine's speed drifts from minute to minute, and one orbits run
         # is short enough to land in a slow or a fast minute.  The median of
         # all runs is compared with the baseline, which spans many minutes.
         before = [measure(job) for _ in range(args.runs)]
-        s_wall, s_cpu, s_mem = measure([sys.executable, __file__, "--hours", str(args.hours),
-                                        "--baseline-job", str(catalogue), str(theirs)])
+        s_wall, s_cpu, s_mem = measure(
+            [
+                sys.executable,
+                __file__,
+                "--hours",
+                str(args.hours),
+                "--baseline-job",
+                str(catalogue),
+                str(theirs),
+            ]
+        )
         after = [measure(job) for _ in range(args.runs)]
         o_wall = statistics.median(r[0] for r in before + after)
         o_cpu = statistics.median(r[1] for r in before + after)
         o_mem = max(r[2] for r in before + after)
         from datetime import datetime, timezone
+
         start_s = datetime(2026, 4, 10, tzinfo=timezone.utc).timestamp()
         matched, only_ours, only_theirs, worst = compare(ours, theirs, start_s, start_s + args.hours * 3600)
         n_sats = json.loads(theirs.read_text())["satellites"]
         n_ours = sum(1 for _ in json.loads(ours.read_text())["passes"])
-    print(f"{args.catalogue.name}{f' (every {args.every}th)' if args.every > 1 else ''}: {n_sats} satellites, "
-          f"{args.hours} h over Islamabad from {START}, passes above 0 deg")
+    print(
+        f"{args.catalogue.name}{f' (every {args.every}th)' if args.every > 1 else ''}: {n_sats} satellites, "
+        f"{args.hours} h over Islamabad from {START}, passes above 0 deg"
+    )
     print(f"machine: {machine()}")
-    print(f"orbits runs (s wall): {' '.join(f'{r[0]:.2f}' for r in before)} before the baseline, "
-          f"{' '.join(f'{r[0]:.2f}' for r in after)} after; median {o_wall:.2f}")
-    print(f"orbits passes --all --format json: {o_wall:7.2f} s wall  {o_cpu:7.1f} s CPU "
-          f"({o_cpu / o_wall:.2f} cores)  peak {o_mem:6.0f} MB  {n_ours} passes listed")
-    print(f"Skyfield find_events loop:         {s_wall:7.1f} s wall  {s_cpu:7.1f} s CPU "
-          f"({s_cpu / s_wall:.2f} cores)  peak {s_mem:6.0f} MB")
+    print(
+        f"orbits runs (s wall): {' '.join(f'{r[0]:.2f}' for r in before)} before the baseline, "
+        f"{' '.join(f'{r[0]:.2f}' for r in after)} after; median {o_wall:.2f}"
+    )
+    print(
+        f"orbits passes --all --format json: {o_wall:7.2f} s wall  {o_cpu:7.1f} s CPU "
+        f"({o_cpu / o_wall:.2f} cores)  peak {o_mem:6.0f} MB  {n_ours} passes listed"
+    )
+    print(
+        f"Skyfield find_events loop:         {s_wall:7.1f} s wall  {s_cpu:7.1f} s CPU "
+        f"({s_cpu / s_wall:.2f} cores)  peak {s_mem:6.0f} MB"
+    )
     print(f"ratio (Skyfield wall / orbits wall): {s_wall / o_wall:.1f}x")
-    print(f"rises in the window: {matched} matched (worst |dt| {worst:.2f} s), "
-          f"{len(only_ours)} only in orbits, {len(only_theirs)} only in Skyfield")
-    for n, t in (only_ours[:5] + only_theirs[:5]):
+    print(
+        f"rises in the window: {matched} matched (worst |dt| {worst:.2f} s), "
+        f"{len(only_ours)} only in orbits, {len(only_theirs)} only in Skyfield"
+    )
+    for n, t in only_ours[:5] + only_theirs[:5]:
         print(f"  unmatched: NORAD {n} rise {datetime.fromtimestamp(t, timezone.utc):%H:%M:%S}")
 
 

@@ -45,6 +45,7 @@ def engine_search_only(sets, site, start):
     from orbits.positions import Tracker
     from orbits.refinement import refine_events
     from orbits.screening import find_brackets, search_limits_s
+
     t0 = to_posix(start)
     t1 = t0 + DAYS * 86400
     tracker = Tracker(sets, site, SkyTable(t0 - 7 * 3600, t1 + 7 * 3600))

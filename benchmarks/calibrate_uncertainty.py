@@ -44,6 +44,7 @@ _JD_UNIX = 2440587.5
 # Data
 # --------------------------------------------------------------------------
 
+
 def is_held_out(norad_id):
     """The held-out split: about 30% of NORAD numbers, by a hash (never fitted on)."""
     return zlib.crc32(str(int(norad_id)).encode()) % 10 < 3
@@ -65,8 +66,9 @@ def _days(dt):
     return dt.timestamp() / 86400.0
 
 
-def error_samples(pairs, offsets_days=(-2.0, -1.0, 0.0, 1.0, 2.0), step_days=0.25, margin_days=2.0,
-                  min_age_days=1.0):
+def error_samples(
+    pairs, offsets_days=(-2.0, -1.0, 0.0, 1.0, 2.0), step_days=0.25, margin_days=2.0, min_age_days=1.0
+):
     """Errors of each set propagated to the other's epoch (and ``offsets_days`` around it).
 
     Both sets are propagated on one grid per satellite from the older epoch
@@ -88,8 +90,9 @@ def error_samples(pairs, offsets_days=(-2.0, -1.0, 0.0, 1.0, 2.0), step_days=0.2
     ta, tb = ta[keep], tb[keep]
     tail = np.arange(1, round(margin_days / step_days) + 1) * step_days
     middle = np.linspace(0.0, 1.0, max(3, int(np.ceil(np.max(tb - ta, initial=1.0) / step_days)) + 1))
-    t = np.concatenate([ta[:, None] - tail[::-1], ta[:, None] + (tb - ta)[:, None] * middle,
-                        tb[:, None] + tail], axis=1)
+    t = np.concatenate(
+        [ta[:, None] - tail[::-1], ta[:, None] + (tb - ta)[:, None] * middle, tb[:, None] + tail], axis=1
+    )
     n, m = t.shape
     whole = np.floor(t)
     jd, fr = whole + _JD_UNIX, t - whole
@@ -119,8 +122,19 @@ def error_samples(pairs, offsets_days=(-2.0, -1.0, 0.0, 1.0, 2.0), step_days=0.2
     cross = np.einsum("...i,...i", d, hn)
     radial = np.linalg.norm(ra, axis=-1) - np.sqrt(r2)
     distance = np.linalg.norm(d, axis=-1)
-    out = {k: [] for k in ("index", "forward", "age_days", "truth_age_days", "timing_s", "cross_km",
-                           "radial_km", "position_km")}
+    out = {
+        k: []
+        for k in (
+            "index",
+            "forward",
+            "age_days",
+            "truth_age_days",
+            "timing_s",
+            "cross_km",
+            "radial_km",
+            "position_km",
+        )
+    }
     rows = np.arange(n - failed.sum())
     for forward in (True, False):
         for off in offsets_days:
@@ -146,8 +160,10 @@ def error_samples(pairs, offsets_days=(-2.0, -1.0, 0.0, 1.0, 2.0), step_days=0.2
 
 def sample_sets(pairs, samples):
     """The ElementSet whose error each sample measures (older set forward, newer backward)."""
-    return [pairs[i][0] if f else pairs[i][1] for i, f in zip(samples["index"].tolist(),
-                                                           samples["forward"].tolist())]
+    return [
+        pairs[i][0] if f else pairs[i][1]
+        for i, f in zip(samples["index"].tolist(), samples["forward"].tolist())
+    ]
 
 
 def features(sets):
@@ -159,6 +175,7 @@ def features(sets):
 # --------------------------------------------------------------------------
 # Fit
 # --------------------------------------------------------------------------
+
 
 def pinball_log(err, bound, q=QUANTILE):
     """Quantile (pinball) loss of log |error| against log bound (a log-space quantile fit)."""
@@ -172,6 +189,7 @@ def fit_class(age, feat, err, floor_s, start, free):
 
     def loss(c):
         return pinball_log(err, unc.time_bound_s(age, feat, c, floor_s))
+
     best = loss(coef)
     for span in (2.0, 1.0, 0.4, 0.15, 0.05):
         for _ in range(3):
@@ -190,9 +208,11 @@ def fit_class(age, feat, err, floor_s, start, free):
 
 def scale_to_coverage(age, feat, err, coef, floor_s, target=TRAIN_COVERAGE):
     """Multiply the growth coefficients so that ``target`` of the training errors are covered."""
+
     def coverage(s):
         scaled = {k: v * s for k, v in coef.items()}
         return np.mean(np.abs(err) <= unc.time_bound_s(age, feat, scaled, floor_s))
+
     lo, hi = 0.05, 50.0
     for _ in range(60):
         mid = np.sqrt(lo * hi)
@@ -204,16 +224,25 @@ def scale_to_coverage(age, feat, err, coef, floor_s, target=TRAIN_COVERAGE):
 # Tables
 # --------------------------------------------------------------------------
 
+
 def coverage_row(err, bound):
     err = np.abs(err)
-    return len(err), float(np.mean(err <= bound)), float(np.median(bound) / max(np.median(err), 1e-9)), \
-        float(np.median(err)), float(np.quantile(err, 0.9)), float(np.median(bound))
+    return (
+        len(err),
+        float(np.mean(err <= bound)),
+        float(np.median(bound) / max(np.median(err), 1e-9)),
+        float(np.median(err)),
+        float(np.quantile(err, 0.9)),
+        float(np.median(bound)),
+    )
 
 
 def print_table(title, groups, unit):
     print(f"\n{title}")
-    print(f"| group | samples | coverage | sharpness | median error {unit} | 90% error {unit} | "
-          f"median bound {unit} |")
+    print(
+        f"| group | samples | coverage | sharpness | median error {unit} | 90% error {unit} | "
+        f"median bound {unit} |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, (err, bound) in groups:
         if len(err) == 0:
@@ -262,13 +291,21 @@ def fit(samples, feat, train):
         m = train & (cls == c)
         sub = {k: v[m] for k, v in feat.items()}
         start = dict(FIT_START)
-        coef, loss = fit_class(samples["age_days"][m], sub, samples["timing_s"][m], unc.FLOOR_S[c], start,
-                               list(unc.FREE_COEFFICIENTS))
+        coef, loss = fit_class(
+            samples["age_days"][m],
+            sub,
+            samples["timing_s"][m],
+            unc.FLOOR_S[c],
+            start,
+            list(unc.FREE_COEFFICIENTS),
+        )
         coef = scale_to_coverage(samples["age_days"][m], sub, samples["timing_s"][m], coef, unc.FLOOR_S[c])
         # 4 significant digits (as printed for the module); negligible terms are dropped.
         coefficients[c] = {k: float(f"{v:.4g}") if v > 1e-6 else 0.0 for k, v in coef.items()}
-        print(f"{c}: {m.sum()} training samples ({len(set(samples['norad_id'][m].tolist()))} satellites), "
-              f"log pinball loss {loss:.4f}")
+        print(
+            f"{c}: {m.sum()} training samples ({len(set(samples['norad_id'][m].tolist()))} satellites), "
+            f"log pinball loss {loss:.4f}"
+        )
     sub = {k: v[train] for k, v in feat.items()}
     scales = scale_position(samples["age_days"][train], sub, samples["position_km"][train], coefficients)
     return coefficients, scales
@@ -283,8 +320,14 @@ def pass_check(pairs, count, start=None, days=1.0, seed=1):
 
     start = start or datetime.fromisoformat("2026-04-10T00:00:00+00:00")
     rng = np.random.default_rng(seed)
-    pool = [(a, b) for a, b in pairs if is_held_out(b.norad_id) and b.orbit_class in ("LEO", "SSO")
-            and 1.0 <= (b.epoch - a.epoch).total_seconds() / 86400 and abs(b.age_days(start)) < 2]
+    pool = [
+        (a, b)
+        for a, b in pairs
+        if is_held_out(b.norad_id)
+        and b.orbit_class in ("LEO", "SSO")
+        and 1.0 <= (b.epoch - a.epoch).total_seconds() / 86400
+        and abs(b.age_days(start)) < 2
+    ]
     plain = [p for p in pool if not is_starlink(p[1])]
     star = [p for p in pool if is_starlink(p[1])]
     chosen = [plain[i] for i in sorted(rng.choice(len(plain), min(count, len(plain)), replace=False))]
@@ -302,15 +345,35 @@ def pass_check(pairs, count, start=None, days=1.0, seed=1):
             age = (rise_new - a.epoch.timestamp()) / 86400.0
             bound = unc.time_uncertainty_s(a, age)
             if not len(mo):
-                rows.append((b.norad_id, is_starlink(b), b.orbit_class, age, np.nan, np.nan, bound,
-                             pn["culmination_el"][j]))
+                rows.append(
+                    (
+                        b.norad_id,
+                        is_starlink(b),
+                        b.orbit_class,
+                        age,
+                        np.nan,
+                        np.nan,
+                        bound,
+                        pn["culmination_el"][j],
+                    )
+                )
                 continue
             i = mo[np.argmin(np.abs(po["rise_s"][mo] - rise_new))]
             d_rise, d_set = po["rise_s"][i] - rise_new, po["set_s"][i] - pn["set_s"][j]
             if abs(d_rise) > 0.5 * a.period_min * 60.0:  # no counterpart within half a revolution
                 d_rise = d_set = np.nan
-            rows.append((b.norad_id, is_starlink(b), b.orbit_class, age, d_rise, d_set, bound,
-                         pn["culmination_el"][j]))
+            rows.append(
+                (
+                    b.norad_id,
+                    is_starlink(b),
+                    b.orbit_class,
+                    age,
+                    d_rise,
+                    d_set,
+                    bound,
+                    pn["culmination_el"][j],
+                )
+            )
     return rows, len(chosen)
 
 
@@ -321,15 +384,20 @@ def print_pass_table(rows):
     d_set = np.array([r[5] for r in rows])
     bound = np.array([r[6] for r in rows])
     el = np.array([r[7] for r in rows])
-    print("\nHeld-out pass times over Islamabad (1 day from 2026-04-10 00:00 UTC): older elements "
-          "against newer")
-    print("| group | passes | unmatched | rise coverage | set coverage | coverage, unmatched as misses | "
-          "sharpness (rise) | median abs(d rise) s | median bound s |")
+    print(
+        "\nHeld-out pass times over Islamabad (1 day from 2026-04-10 00:00 UTC): older elements against newer"
+    )
+    print(
+        "| group | passes | unmatched | rise coverage | set coverage | coverage, unmatched as misses | "
+        "sharpness (rise) | median abs(d rise) s | median bound s |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     groups = [(c, ~star & (cls == c)) for c in ("LEO", "SSO")]
-    groups += [("LEO/SSO, culmination >= 10 deg", ~star & (el >= 10)),
-               ("LEO/SSO, culmination < 10 deg", ~star & (el < 10)),
-               ("Starlink (out of scope)", star)]
+    groups += [
+        ("LEO/SSO, culmination >= 10 deg", ~star & (el >= 10)),
+        ("LEO/SSO, culmination < 10 deg", ~star & (el < 10)),
+        ("Starlink (out of scope)", star),
+    ]
     for label, m in groups:
         if not m.any():
             continue
@@ -338,19 +406,27 @@ def print_pass_table(rows):
         cov_s = np.mean(np.abs(d_set[ok]) <= bound[ok])
         sharp = np.median(bound[ok]) / max(np.median(np.abs(d_rise[ok])), 1e-9)
         both = (np.abs(d_rise[m]) <= bound[m]) & (np.abs(d_set[m]) <= bound[m])  # NaN: a miss
-        print(f"| {label} | {m.sum()} | {(m & ~ok).sum()} | {cov_r:.3f} | {cov_s:.3f} | {both.mean():.3f} | "
-              f"{sharp:.2f} | "
-              f"{np.median(np.abs(d_rise[ok])):.3g} | {np.median(bound[ok]):.3g} |")
+        print(
+            f"| {label} | {m.sum()} | {(m & ~ok).sum()} | {cov_r:.3f} | {cov_s:.3f} | {both.mean():.3f} | "
+            f"{sharp:.2f} | "
+            f"{np.median(np.abs(d_rise[ok])):.3g} | {np.median(bound[ok]):.3g} |"
+        )
 
 
 def held_out_tables(samples, feat, sets, held, coefficients, scales):
     bound = unc.time_bound_s(samples["age_days"], feat, coefficients)
     hsets = [s for s, k in zip(sets, held) if k]
-    print_table("Held-out along-track timing error against the stated 90% bound (s)",
-                class_groups(hsets, None, bound[held], samples["timing_s"][held]), "s")
+    print_table(
+        "Held-out along-track timing error against the stated 90% bound (s)",
+        class_groups(hsets, None, bound[held], samples["timing_s"][held]),
+        "s",
+    )
     pos = unc.position_bound_km(samples["age_days"], feat, coefficients, scales)
-    print_table("Held-out position error against the stated 90% bound (km)",
-                class_groups(hsets, None, pos[held], samples["position_km"][held]), "km")
+    print_table(
+        "Held-out position error against the stated 90% bound (km)",
+        class_groups(hsets, None, pos[held], samples["position_km"][held]),
+        "km",
+    )
 
 
 def main(argv=None):
@@ -364,12 +440,16 @@ def main(argv=None):
     samples = error_samples(pairs)
     sets = sample_sets(pairs, samples)
     feat = features(sets)
-    print(f"{len(pairs)} satellites in both catalogues, {len(samples['pairs_used'])} usable, "
-          f"{len(samples['age_days'])} samples ({time.perf_counter() - t0:.1f} s)")
+    print(
+        f"{len(pairs)} satellites in both catalogues, {len(samples['pairs_used'])} usable, "
+        f"{len(samples['age_days'])} samples ({time.perf_counter() - t0:.1f} s)"
+    )
     held = np.array([is_held_out(n) for n in samples["norad_id"]])
     star = np.array([is_starlink(e) for e in sets])
-    print(f"held out: {len(set(samples['norad_id'][held].tolist()))} satellites; training: "
-          f"{len(set(samples['norad_id'][~held].tolist()))} (Starlink left out of the fit)")
+    print(
+        f"held out: {len(set(samples['norad_id'][held].tolist()))} satellites; training: "
+        f"{len(set(samples['norad_id'][~held].tolist()))} (Starlink left out of the fit)"
+    )
     coefficients, scales = unc.TIME_COEFFICIENTS, unc.POSITION_SCALE
     if not args.check:
         coefficients, scales = fit(samples, feat, ~held & ~star)

@@ -40,10 +40,29 @@ JOBS = {
     "sky.png": ["sky", "tiangong", *START, "--profile", "--out", "{out}"],
 }
 CATALOGUE_JOBS = {
-    "catalogue-all.json": ["passes", "--tle", str(CATALOGUE), *START, "--days", "1", "--all", "--stale",
-                           "--format", "json"],
-    "catalogue-visible.csv": ["passes", "--tle", str(CATALOGUE), *START, "--days", "1", "--stale",
-                              "--format", "csv"],
+    "catalogue-all.json": [
+        "passes",
+        "--tle",
+        str(CATALOGUE),
+        *START,
+        "--days",
+        "1",
+        "--all",
+        "--stale",
+        "--format",
+        "json",
+    ],
+    "catalogue-visible.csv": [
+        "passes",
+        "--tle",
+        str(CATALOGUE),
+        *START,
+        "--days",
+        "1",
+        "--stale",
+        "--format",
+        "csv",
+    ],
 }
 
 
@@ -71,8 +90,9 @@ def _content(path):
 
 def compare(before, after):
     before, after = Path(before), Path(after)
-    names = sorted({p.name for p in before.iterdir() if p.is_file()} | {p.name for p in after.iterdir()
-                                                                        if p.is_file()})
+    names = sorted(
+        {p.name for p in before.iterdir() if p.is_file()} | {p.name for p in after.iterdir() if p.is_file()}
+    )
     differ = 0
     for name in names:
         a, b = before / name, after / name

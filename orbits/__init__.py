@@ -20,11 +20,24 @@ __version__ = "0.2.0.dev0"
 
 #: Public name -> the module that defines it.
 _PUBLIC = {
-    "load_elements": "api", "site": "api", "predict_passes": "api", "where": "api",
-    "refresh_elements": "api", "Passes": "api", "Positions": "api",
-    "sky_chart": "plot", "sky_figure": "plot", "ground_track": "plot", "map_figure": "plot",
-    "elevation_profile": "plot", "base_map": "plot",
-    "ElementSet": "tle", "Site": "sites", "OrbitsError": "errors", "PKT": "times", "UTC": "times",
+    "load_elements": "api",
+    "site": "api",
+    "predict_passes": "api",
+    "where": "api",
+    "refresh_elements": "api",
+    "Passes": "api",
+    "Positions": "api",
+    "sky_chart": "plot",
+    "sky_figure": "plot",
+    "ground_track": "plot",
+    "map_figure": "plot",
+    "elevation_profile": "plot",
+    "base_map": "plot",
+    "ElementSet": "tle",
+    "Site": "sites",
+    "OrbitsError": "errors",
+    "PKT": "times",
+    "UTC": "times",
 }
 
 __all__ = ["__version__", *_PUBLIC]

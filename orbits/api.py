@@ -36,8 +36,13 @@ __all__ = ["load_elements", "site", "predict_passes", "where", "refresh_elements
 Satellites = str | int | ElementSet | Iterable[str | int | ElementSet] | None
 
 
-def load_elements(names: Satellites = None, *, tle: str | Sequence[str] | None = None,
-                  group: str | None = None, cache: bool = True) -> list[ElementSet]:
+def load_elements(
+    names: Satellites = None,
+    *,
+    tle: str | Sequence[str] | None = None,
+    group: str | None = None,
+    cache: bool = True,
+) -> list[ElementSet]:
     """The element sets for ``names`` (default: Tiangong and Pakistan's satellites).
 
     ``tle``: element files (TLE, OMM JSON or CSV) to read instead; with no
@@ -106,8 +111,14 @@ def _instant(value, zone, what):
     return parse_instant(str(value), zone, what)
 
 
-def refresh_elements(sets: list[ElementSet], start: datetime, end: datetime, *,
-                     max_age_days: float | None = None, group: str | None = None) -> tuple[bool, list[str]]:
+def refresh_elements(
+    sets: list[ElementSet],
+    start: datetime,
+    end: datetime,
+    *,
+    max_age_days: float | None = None,
+    group: str | None = None,
+) -> tuple[bool, list[str]]:
     """Fetch fresh elements from CelesTrak for the stale ones among ``sets``
     (see :mod:`orbits.freshness`), as the prediction commands do: only for
     windows near now, at most a few seconds, never raising for the network.
@@ -144,17 +155,30 @@ def refresh_elements(sets: list[ElementSet], start: datetime, end: datetime, *,
         where_ = ""
         if left:
             numbers = ", ".join(str(e.norad_id) for e in left[:9])
-            where_ = (f"; to get them without this machine's network, download "
-                      f"{celestrak_url(left[0].norad_id)} "
-                      f"(CATNR={numbers}, one each) elsewhere and run 'orbits tle import FILE'")
-        messages.append(f"warning: could not refresh elements ({result.error}); "
-                        f"predicting from the elements at hand{where_}")
+            where_ = (
+                f"; to get them without this machine's network, download "
+                f"{celestrak_url(left[0].norad_id)} "
+                f"(CATNR={numbers}, one each) elsewhere and run 'orbits tle import FILE'"
+            )
+        messages.append(
+            f"warning: could not refresh elements ({result.error}); "
+            f"predicting from the elements at hand{where_}"
+        )
     return bool(result.fetched), messages
 
 
-def prediction_elements(satellites: Satellites, start: datetime, end: datetime, *, tle=None, group=None,
-                        cache: bool = True, refresh: bool = False, max_age_days: float | None = None,
-                        say=None) -> list[ElementSet]:
+def prediction_elements(
+    satellites: Satellites,
+    start: datetime,
+    end: datetime,
+    *,
+    tle=None,
+    group=None,
+    cache: bool = True,
+    refresh: bool = False,
+    max_age_days: float | None = None,
+    say=None,
+) -> list[ElementSet]:
     """The element sets a prediction over ``[start, end]`` uses: loaded as
     :func:`load_elements` does, refreshed first when asked and stale, with
     station-kept geostationary satellites on their slots when their elements
@@ -227,8 +251,10 @@ class Passes(Sequence):
         p = self.prediction
         kind = "visible passes" if self.visible_only else "passes"
         plural = "s" if len(p.satellites) != 1 else ""
-        return (f"<Passes: {len(self)} {kind} of {len(p.satellites)} satellite{plural}"
-                f" over {p.site.label}, {p.start:%Y-%m-%d %H:%M} to {p.end:%Y-%m-%d %H:%M} UTC>")
+        return (
+            f"<Passes: {len(self)} {kind} of {len(p.satellites)} satellite{plural}"
+            f" over {p.site.label}, {p.start:%Y-%m-%d %H:%M} to {p.end:%Y-%m-%d %H:%M} UTC>"
+        )
 
     def _repr_html_(self):
         from .text import passes_html
@@ -236,13 +262,25 @@ class Passes(Sequence):
         return passes_html(self.prediction, self.zone, self.visible_only)
 
 
-def predict_passes(satellites: Satellites = None, site: str | Site = "islamabad",
-                   start: datetime | str | None = None, days: float = 7.0, *,
-                   end: datetime | str | None = None, tle: str | Sequence[str] | None = None,
-                   group: str | None = None, visible_only: bool = True, horizon_deg: float = 0.0,
-                   min_elevation_deg: float = 10.0, sun_altitude_deg: float = -6.0, stale: bool = False,
-                   cache: bool = True, refresh: bool = False, max_age_days: float | None = None,
-                   zone=PKT) -> Passes:
+def predict_passes(
+    satellites: Satellites = None,
+    site: str | Site = "islamabad",
+    start: datetime | str | None = None,
+    days: float = 7.0,
+    *,
+    end: datetime | str | None = None,
+    tle: str | Sequence[str] | None = None,
+    group: str | None = None,
+    visible_only: bool = True,
+    horizon_deg: float = 0.0,
+    min_elevation_deg: float = 10.0,
+    sun_altitude_deg: float = -6.0,
+    stale: bool = False,
+    cache: bool = True,
+    refresh: bool = False,
+    max_age_days: float | None = None,
+    zone=PKT,
+) -> Passes:
     """The passes of ``satellites`` over ``site`` from ``start`` for ``days``
     (or to ``end``), as ``orbits passes`` gives them.
 
@@ -256,11 +294,19 @@ def predict_passes(satellites: Satellites = None, site: str | Site = "islamabad"
 
     first = _instant(start, zone, "start")
     last = _instant(end, zone, "end") if end is not None else first + timedelta(days=float(days))
-    sets = prediction_elements(satellites, first, last, tle=tle, group=group, cache=cache, refresh=refresh,
-                               max_age_days=max_age_days)
-    prediction = predict(sets, _site(site), first, last, horizon_deg=horizon_deg,
-                         min_elevation_deg=min_elevation_deg, sun_altitude_deg=sun_altitude_deg,
-                         withhold=not stale)
+    sets = prediction_elements(
+        satellites, first, last, tle=tle, group=group, cache=cache, refresh=refresh, max_age_days=max_age_days
+    )
+    prediction = predict(
+        sets,
+        _site(site),
+        first,
+        last,
+        horizon_deg=horizon_deg,
+        min_elevation_deg=min_elevation_deg,
+        sun_altitude_deg=sun_altitude_deg,
+        withhold=not stale,
+    )
     return Passes(prediction, visible_only, zone)
 
 
@@ -304,10 +350,19 @@ class Positions(Sequence):
         return now_html(self.snapshots, self.site, self.zone, self.trusts, self.withhold)
 
 
-def where(satellites: Satellites = None, site: str | Site = "islamabad", at: datetime | str | None = None, *,
-          tle: str | Sequence[str] | None = None, group: str | None = None, stale: bool = False,
-          cache: bool = True,
-          refresh: bool = False, max_age_days: float | None = None, zone=PKT) -> Positions:
+def where(
+    satellites: Satellites = None,
+    site: str | Site = "islamabad",
+    at: datetime | str | None = None,
+    *,
+    tle: str | Sequence[str] | None = None,
+    group: str | None = None,
+    stale: bool = False,
+    cache: bool = True,
+    refresh: bool = False,
+    max_age_days: float | None = None,
+    zone=PKT,
+) -> Positions:
     """Where ``satellites`` are at ``at`` (default now) as seen from ``site``:
     azimuth, elevation, range, sub-satellite point, sunlit, and each one's ±.
     Geostationary satellites with stale elements are placed on their slot."""
@@ -315,8 +370,9 @@ def where(satellites: Satellites = None, site: str | Site = "islamabad", at: dat
     from .positions import observe
 
     when = _instant(at, zone, "at")
-    sets = prediction_elements(satellites, when, when, tle=tle, group=group, cache=cache, refresh=refresh,
-                               max_age_days=max_age_days)
+    sets = prediction_elements(
+        satellites, when, when, tle=tle, group=group, cache=cache, refresh=refresh, max_age_days=max_age_days
+    )
     observer = _site(site)
     return Positions(observe(sets, when, observer), trusts(sets, when, when), observer, not stale, zone)
 
@@ -325,7 +381,7 @@ def _dataframe(records):
     try:
         import pandas
     except ImportError:
-        raise OrbitsError("to_dataframe needs pandas (pip install pandas); to_records gives the same "
-                          "rows") from None
+        raise OrbitsError(
+            "to_dataframe needs pandas (pip install pandas); to_records gives the same rows"
+        ) from None
     return pandas.json_normalize(records)
-

@@ -38,13 +38,37 @@ from .constants import DECAY_RADIUS_KM, EARTH_MU_KM3_S2, EARTH_ROTATION_RAD_S, W
 if TYPE_CHECKING:
     from .tle import ElementSet
 
-__all__ = ["GRID_STEPS_S", "MAX_RANGE_RATE_KM_S", "grid_step_s", "margin_s", "pass_duration_bound_s",
-           "curvature_bound_km_s2", "speed_bounds_km_s", "perigee_radius_km", "cone_height_km",
-           "cone_floor_km", "cone_curvature_bound_km_s2"]
+__all__ = [
+    "GRID_STEPS_S",
+    "MAX_RANGE_RATE_KM_S",
+    "grid_step_s",
+    "margin_s",
+    "pass_duration_bound_s",
+    "curvature_bound_km_s2",
+    "speed_bounds_km_s",
+    "perigee_radius_km",
+    "cone_height_km",
+    "cone_floor_km",
+    "cone_curvature_bound_km_s2",
+]
 
 #: The grid steps (s) the search may use; :func:`grid_step_s` picks one per orbit.
-GRID_STEPS_S = (60.0, 120.0, 180.0, 240.0, 300.0, 360.0, 420.0, 480.0, 540.0, 600.0, 720.0, 900.0, 1200.0,
-                1800.0)
+GRID_STEPS_S = (
+    60.0,
+    120.0,
+    180.0,
+    240.0,
+    300.0,
+    360.0,
+    420.0,
+    480.0,
+    540.0,
+    600.0,
+    720.0,
+    900.0,
+    1200.0,
+    1800.0,
+)
 #: Bound on d(range)/dt (km/s) for any Earth orbit seen from the ground.
 MAX_RANGE_RATE_KM_S = 12.0
 
@@ -119,12 +143,12 @@ def cone_height_km(look: Mapping[str, np.ndarray], horizon_deg: float) -> tuple[
     (:meth:`orbits.positions.Tracker.look`).  Same sign as elevation minus
     ``horizon_deg``, and nearly linear in time: what the root finders refine."""
     sin_h = math.sin(math.radians(horizon_deg))
-    return (look["up_km"] - sin_h * look["range_km"],
-            look["up_rate_km_s"] - sin_h * look["range_rate_km_s"])
+    return (look["up_km"] - sin_h * look["range_km"], look["up_rate_km_s"] - sin_h * look["range_rate_km_s"])
 
 
-def cone_floor_km(range_a_km: np.ndarray, range_b_km: np.ndarray, h_s: np.ndarray,
-                  horizon_deg: float) -> np.ndarray:
+def cone_floor_km(
+    range_a_km: np.ndarray, range_b_km: np.ndarray, h_s: np.ndarray, horizon_deg: float
+) -> np.ndarray:
     """For a negative ``horizon_deg``, how low (km, negative) the cone of that
     elevation can reach below the horizon plane over an interval ``h_s`` long
     whose ends are ``range_a_km`` and ``range_b_km`` from the site: the range
@@ -134,9 +158,13 @@ def cone_floor_km(range_a_km: np.ndarray, range_b_km: np.ndarray, h_s: np.ndarra
     return -math.sin(math.radians(-horizon_deg)) * (reach + MAX_RANGE_RATE_KM_S * h_s)
 
 
-def cone_curvature_bound_km_s2(elements: Sequence[ElementSet], site_radius_km: float, horizon_deg: float,
-                               curvature_km_s2: np.ndarray | None = None,
-                               ground_speed_km_s: np.ndarray | None = None) -> np.ndarray:
+def cone_curvature_bound_km_s2(
+    elements: Sequence[ElementSet],
+    site_radius_km: float,
+    horizon_deg: float,
+    curvature_km_s2: np.ndarray | None = None,
+    ground_speed_km_s: np.ndarray | None = None,
+) -> np.ndarray:
     """Per element set, a bound (km/s^2) on ``|w''|``, ``w`` the height above
     the cone of elevation ``horizon_deg`` (:func:`cone_height_km`):
     ``range'' <= v^2 / range + |u''|``, bounded with the speed relative to
@@ -153,7 +181,10 @@ def cone_curvature_bound_km_s2(elements: Sequence[ElementSet], site_radius_km: f
     sin_h = abs(math.sin(math.radians(horizon_deg)))
     if sin_h == 0:
         return curvature_km_s2
-    v = (np.array([speed_bounds_km_s(e)[1] for e in elements]) if ground_speed_km_s is None
-         else np.asarray(ground_speed_km_s, float))
+    v = (
+        np.array([speed_bounds_km_s(e)[1] for e in elements])
+        if ground_speed_km_s is None
+        else np.asarray(ground_speed_km_s, float)
+    )
     least = np.array([max(perigee_radius_km(e) - site_radius_km, 50.0) for e in elements])
     return curvature_km_s2 + sin_h * (v * v / least + curvature_km_s2)

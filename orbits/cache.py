@@ -37,8 +37,8 @@ from pathlib import Path
 
 from .errors import ElementError, OrbitsError
 from .files import write_atomic
-from .tle import parse_elements, read_text
 from .times import UTC
+from .tle import parse_elements, read_text
 
 __all__ = ["cache_dir", "ElementCache", "CachedQuery"]
 
@@ -94,7 +94,10 @@ class CachedQuery:
 
     def as_json(self):
         return {
-            "file": self.file, "fetched": _iso(self.fetched), "url": self.url, "sha256": self.sha256,
+            "file": self.file,
+            "fetched": _iso(self.fetched),
+            "url": self.url,
+            "sha256": self.sha256,
             "satellites": [[n, name, _iso(epoch)] for n, name, epoch in self.satellites],
         }
 
@@ -134,14 +137,21 @@ class ElementCache:
             if data.get("version") != _INDEX_VERSION:
                 raise ValueError(f"unknown version {data.get('version')!r}")
             return {
-                query: CachedQuery(query, entry["file"], _parse_iso(entry["fetched"]), entry["url"],
-                                   entry["sha256"],
-                                   tuple((int(n), name, _parse_iso(epoch)) for n, name, epoch in entry["satellites"]))
+                query: CachedQuery(
+                    query,
+                    entry["file"],
+                    _parse_iso(entry["fetched"]),
+                    entry["url"],
+                    entry["sha256"],
+                    tuple((int(n), name, _parse_iso(epoch)) for n, name, epoch in entry["satellites"]),
+                )
                 for query, entry in data["queries"].items()
             }
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise OrbitsError(f"{self.index_path}: the element cache index is damaged ({exc}); "
-                              f"delete the folder {self.gp} to start a new cache") from None
+            raise OrbitsError(
+                f"{self.index_path}: the element cache index is damaged ({exc}); "
+                f"delete the folder {self.gp} to start a new cache"
+            ) from None
 
     def problem(self, entry):
         """What is wrong with a cached reply's file, as :meth:`load` would find
@@ -161,11 +171,14 @@ class ElementCache:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise OrbitsError(f"{path}: cached reply missing or unreadable ({exc.strerror}); "
-                              f"run 'orbits tle update --force'") from None
+            raise OrbitsError(
+                f"{path}: cached reply missing or unreadable ({exc.strerror}); "
+                f"run 'orbits tle update --force'"
+            ) from None
         if hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise OrbitsError(f"{path}: cached reply was changed since it was fetched; "
-                              f"run 'orbits tle update --force'")
+            raise OrbitsError(
+                f"{path}: cached reply was changed since it was fetched; run 'orbits tle update --force'"
+            )
         label = entry.label()
         try:
             return parse_elements(read_text(data, label), label)
@@ -195,8 +208,9 @@ class ElementCache:
         try:
             lock.acquire()
         except Timeout:
-            raise OrbitsError(f"{self.gp}: another orbits process has held the cache lock for a minute; "
-                              f"try again later") from None
+            raise OrbitsError(
+                f"{self.gp}: another orbits process has held the cache lock for a minute; try again later"
+            ) from None
         except OSError as exc:
             raise OrbitsError(f"{self.gp}: cannot lock the element cache ({exc.strerror or exc})") from None
         try:
@@ -249,10 +263,10 @@ class ElementCache:
                 if not path.exists():
                     write_atomic(path, body)
                     written.append(path)
-                new[query] = CachedQuery(query, name, fetched, url, digest,
-                                         tuple((e.norad_id, e.name, e.epoch) for e in sets))
-            index = {"version": _INDEX_VERSION,
-                     "queries": {q: new[q].as_json() for q in sorted(new)}}
+                new[query] = CachedQuery(
+                    query, name, fetched, url, digest, tuple((e.norad_id, e.name, e.epoch) for e in sets)
+                )
+            index = {"version": _INDEX_VERSION, "queries": {q: new[q].as_json() for q in sorted(new)}}
             write_atomic(self.index_path, json.dumps(index, indent=1, ensure_ascii=False) + "\n")
         except BaseException:
             for path in written:

@@ -42,8 +42,13 @@ def passes_ics(prediction, zone: tzinfo = UTC, now: datetime | None = None) -> s
     the events."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     site = prediction.site
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//orbits//satellite passes//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//orbits//satellite passes//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
     for x in prediction.visible_passes:
         w = x.visible_window
         mag = f", mag {w.magnitude:.1f}" if w.magnitude is not None else ""
@@ -56,17 +61,28 @@ def passes_ics(prediction, zone: tzinfo = UTC, now: datetime | None = None) -> s
             f"{w.end.elevation_deg:.0f}° {compass(w.end.azimuth_deg)} ({w.end_reason}). "
             f"Times {zone_label(zone, w.start.time)}, uncertain by ±{format_duration(x.time_uncertainty_s)} "
             f"(90% bound for elements {age_days(x.tle_epoch, w.peak.time):.1f} days old). "
-            f"Elements epoch {x.tle_epoch:%Y-%m-%d %H:%M} UTC.")
+            f"Elements epoch {x.tle_epoch:%Y-%m-%d %H:%M} UTC."
+        )
         # unique per satellite, pass and site: calendars of two sites can be merged
-        uid = (f"{x.norad_id}-{w.start.time.astimezone(UTC):%Y%m%dT%H%M%S}-"
-               f"{site.latitude_deg:+.4f}{site.longitude_deg:+.4f}{site.elevation_m:+.0f}@orbits")
-        lines += ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}",
-                  f"DTSTART:{w.start.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-                  f"DTEND:{w.end.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-                  _fold(f"SUMMARY:{_ics_text(summary)}"),
-                  _fold(f"DESCRIPTION:{_ics_text(description)}"),
-                  _fold(f"LOCATION:{_ics_text(site_text(site))}"),
-                  "BEGIN:VALARM", "ACTION:DISPLAY", _fold(f"DESCRIPTION:{_ics_text(summary)}"),
-                  "TRIGGER:-PT10M", "END:VALARM", "END:VEVENT"]
+        uid = (
+            f"{x.norad_id}-{w.start.time.astimezone(UTC):%Y%m%dT%H%M%S}-"
+            f"{site.latitude_deg:+.4f}{site.longitude_deg:+.4f}{site.elevation_m:+.0f}@orbits"
+        )
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{w.start.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+            f"DTEND:{w.end.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+            _fold(f"SUMMARY:{_ics_text(summary)}"),
+            _fold(f"DESCRIPTION:{_ics_text(description)}"),
+            _fold(f"LOCATION:{_ics_text(site_text(site))}"),
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            _fold(f"DESCRIPTION:{_ics_text(summary)}"),
+            "TRIGGER:-PT10M",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"

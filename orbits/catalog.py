@@ -13,8 +13,17 @@ from dataclasses import dataclass, field
 
 from .errors import OrbitsError
 
-__all__ = ["KnownSatellite", "KNOWN", "MISSION", "HISTORIC", "resolve", "known_by_id", "standard_magnitude",
-           "display_name", "friendly_name"]
+__all__ = [
+    "KnownSatellite",
+    "KNOWN",
+    "MISSION",
+    "HISTORIC",
+    "resolve",
+    "known_by_id",
+    "standard_magnitude",
+    "display_name",
+    "friendly_name",
+]
 
 
 @dataclass(frozen=True)
@@ -45,41 +54,94 @@ class KnownSatellite:
 
 KNOWN = (
     KnownSatellite(
-        48274, "Tiangong (CSS)",
-        aliases=("tiangong", "css", "tianhe", "china space station", "css (tianhe)",
-                 "wentian", "mengtian", "tiangong space station"),
-        country="China", standard_magnitude=-0.8,
+        48274,
+        "Tiangong (CSS)",
+        aliases=(
+            "tiangong",
+            "css",
+            "tianhe",
+            "china space station",
+            "css (tianhe)",
+            "wentian",
+            "mengtian",
+            "tiangong space station",
+        ),
+        country="China",
+        standard_magnitude=-0.8,
         magnitude_source="estimate: no published value; -0.8 sits in the -0.8 to -1.0 range "
-                         "used by observers and third-party tables (see README)",
+        "used by observers and third-party tables (see README)",
         note="Wentian (53239) and Mengtian (54216) are docked modules and share these elements.",
-        extra_ids=(53239, 54216)),
+        extra_ids=(53239, 54216),
+    ),
     KnownSatellite(
-        25544, "ISS (ZARYA)", aliases=("iss", "zarya", "international space station"),
-        country="International", standard_magnitude=-1.8,
+        25544,
+        "ISS (ZARYA)",
+        aliases=("iss", "zarya", "international space station"),
+        country="International",
+        standard_magnitude=-1.8,
         magnitude_source="-1.8 at 1000 km, 90 deg phase: the value most used "
-                         "(McCants/Heavens-Above convention)"),
-    KnownSatellite(37779, "PAKSAT-1R", aliases=("paksat-1r", "paksat 1r", "paksat1r"),
-                   country="Pakistan", note="Geostationary communications satellite at 38.0 E.",
-                   slot_longitude_deg=38.0,
-                   slot_source="its operator, Paksat International"),
-    KnownSatellite(59915, "PAKSAT-MM1", aliases=("paksat-mm1", "paksat mm1", "paksatmm1", "mm1"),
-                   country="Pakistan", note="Geostationary multi-mission satellite at 38.2 E.",
-                   slot_longitude_deg=38.2,
-                   slot_source="its operators, SUPARCO and Paksat International"),
-    KnownSatellite(43529, "PAKTES-1A", aliases=("paktes-1a", "paktes 1a", "paktes1a"),
-                   country="Pakistan", note="Technology-evaluation Earth-observation satellite (2018)."),
-    KnownSatellite(43530, "PRSS-1", aliases=("prss-1", "prss1", "prss 1"),
-                   country="Pakistan", note="Pakistan Remote Sensing Satellite (2018)."),
-    KnownSatellite(62725, "PRSC-EO1", aliases=("prsc-eo1", "eo-1", "eo1", "prsc eo1"),
-                   country="Pakistan", note="Earth-observation satellite (January 2025)."),
-    KnownSatellite(65055, "PRSC-S1", aliases=("prsc-s1", "s1", "prsc s1"),
-                   country="Pakistan", note="Earth-observation satellite (2025)."),
-    KnownSatellite(66054, "HS-1", aliases=("hs-1", "hs1", "2025-234b", "hyperspectral"),
-                   country="Pakistan",
-                   note="Hyperspectral satellite launched 2025-10-19; catalogued as 2025-234B."),
-    KnownSatellite(67748, "PRSC-EO2", aliases=("prsc-eo2", "eo-2", "eo2", "2026-027c"),
-                   country="Pakistan",
-                   note="Earth-observation satellite launched 2026-02-12; catalogued as 2026-027C."),
+        "(McCants/Heavens-Above convention)",
+    ),
+    KnownSatellite(
+        37779,
+        "PAKSAT-1R",
+        aliases=("paksat-1r", "paksat 1r", "paksat1r"),
+        country="Pakistan",
+        note="Geostationary communications satellite at 38.0 E.",
+        slot_longitude_deg=38.0,
+        slot_source="its operator, Paksat International",
+    ),
+    KnownSatellite(
+        59915,
+        "PAKSAT-MM1",
+        aliases=("paksat-mm1", "paksat mm1", "paksatmm1", "mm1"),
+        country="Pakistan",
+        note="Geostationary multi-mission satellite at 38.2 E.",
+        slot_longitude_deg=38.2,
+        slot_source="its operators, SUPARCO and Paksat International",
+    ),
+    KnownSatellite(
+        43529,
+        "PAKTES-1A",
+        aliases=("paktes-1a", "paktes 1a", "paktes1a"),
+        country="Pakistan",
+        note="Technology-evaluation Earth-observation satellite (2018).",
+    ),
+    KnownSatellite(
+        43530,
+        "PRSS-1",
+        aliases=("prss-1", "prss1", "prss 1"),
+        country="Pakistan",
+        note="Pakistan Remote Sensing Satellite (2018).",
+    ),
+    KnownSatellite(
+        62725,
+        "PRSC-EO1",
+        aliases=("prsc-eo1", "eo-1", "eo1", "prsc eo1"),
+        country="Pakistan",
+        note="Earth-observation satellite (January 2025).",
+    ),
+    KnownSatellite(
+        65055,
+        "PRSC-S1",
+        aliases=("prsc-s1", "s1", "prsc s1"),
+        country="Pakistan",
+        note="Earth-observation satellite (2025).",
+    ),
+    KnownSatellite(
+        66054,
+        "HS-1",
+        aliases=("hs-1", "hs1", "2025-234b", "hyperspectral"),
+        country="Pakistan",
+        note="Hyperspectral satellite launched 2025-10-19; catalogued as 2025-234B.",
+    ),
+    KnownSatellite(
+        67748,
+        "PRSC-EO2",
+        aliases=("prsc-eo2", "eo-2", "eo2", "2026-027c"),
+        country="Pakistan",
+        note="Earth-observation satellite launched 2026-02-12; catalogued as 2026-027C.",
+    ),
 )
 
 #: What ``orbits passes`` predicts when no satellite is named: Tiangong and
@@ -90,10 +152,12 @@ MISSION = tuple(s.norad_id for s in KNOWN if s.norad_id != 25544)
 HISTORIC = {
     ("badr-1", "badr 1", "badr1", "badr-a", "badr"): (
         "Badr-1, Pakistan's first satellite (launched 16 July 1990 on a Chinese Long March 2E), "
-        "re-entered the atmosphere in December 1990; there are no current elements to predict it."),
+        "re-entered the atmosphere in December 1990; there are no current elements to predict it."
+    ),
     ("icube-qamar", "icube qamar", "icubeqamar", "icube-q", "qamar"): (
         "iCube-Qamar travelled with Chang'e-6 in 2024 and orbits the Moon, not the Earth; "
-        "Earth-satellite elements (TLE/SGP4) cannot describe it, so orbits cannot predict it."),
+        "Earth-satellite elements (TLE/SGP4) cannot describe it, so orbits cannot predict it."
+    ),
 }
 
 

@@ -2,7 +2,8 @@
 
 The only module that uses the network, and only when asked: by ``orbits
 tle update``, or by a prediction command refreshing stale elements
-(:func:`refresh`, bounded to a few seconds and never fatal).  CelesTrak's rules, which this follows (see ``docs/decisions.md``):
+(:func:`refresh`, bounded to a few seconds and never fatal).  CelesTrak's
+rules, which this follows (see ``docs/decisions.md``):
 
 * its data changes at most every 2 hours, so the same query is not sent
   again within :data:`MIN_INTERVAL` of the last successful one (unless forced);
@@ -24,11 +25,25 @@ from datetime import datetime, timedelta
 
 from . import __version__
 from .errors import ElementError, OrbitsError, quoted
-from .tle import from_the_future, parse_elements, read_text
 from .times import UTC
+from .tle import from_the_future, parse_elements, read_text
 
-__all__ = ["GP_URL", "MIN_INTERVAL", "FAILURE_MEMORY", "REFRESH_BUDGET_S", "FORMATS", "FetchError",
-           "Query", "Refresh", "fetch", "update", "refresh", "offline", "gp_url", "check_epochs"]
+__all__ = [
+    "GP_URL",
+    "MIN_INTERVAL",
+    "FAILURE_MEMORY",
+    "REFRESH_BUDGET_S",
+    "FORMATS",
+    "FetchError",
+    "Query",
+    "Refresh",
+    "fetch",
+    "update",
+    "refresh",
+    "offline",
+    "gp_url",
+    "check_epochs",
+]
 
 GP_URL = "https://celestrak.org/NORAD/elements/gp.php"
 MIN_INTERVAL = timedelta(hours=2)
@@ -129,31 +144,38 @@ def fetch(query, *, base_url=GP_URL, fmt="json", timeout_s=10.0, deadline=None, 
             chunks, size = [], 0
             while True:
                 if time.monotonic() > deadline:
-                    raise FetchError(f"{query}: the reply from {host} took longer than "
-                                     f"{wait_s if deadline < limit else 10 * timeout_s:.3g} s; "
-                                     f"stopped (cache unchanged)")
+                    raise FetchError(
+                        f"{query}: the reply from {host} took longer than "
+                        f"{wait_s if deadline < limit else 10 * timeout_s:.3g} s; "
+                        f"stopped (cache unchanged)"
+                    )
                 chunk = reply.read1(1 << 16)
                 if not chunk:
                     break
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > _MAX_BYTES:
-                    raise FetchError(f"{query}: the reply from {host} is larger than {_MAX_BYTES >> 20} MB; stopped")
+                    raise FetchError(
+                        f"{query}: the reply from {host} is larger than {_MAX_BYTES >> 20} MB; stopped"
+                    )
     except urllib.error.HTTPError as exc:
         raise FetchError(_status_message(query, host, exc), retry_after=_refused_wait(exc.code)) from None
     except urllib.error.URLError as exc:
         raise FetchError(_network_message(query, host, exc.reason, wait_s)) from None
     except http.client.IncompleteRead as exc:
-        raise FetchError(f"{query}: the reply from {host} was cut short ({len(exc.partial)} bytes, "
-                         f"{exc.expected} more expected); cache unchanged") from None
-    except (TimeoutError, socket.timeout, OSError, http.client.HTTPException) as exc:
+        raise FetchError(
+            f"{query}: the reply from {host} was cut short ({len(exc.partial)} bytes, "
+            f"{exc.expected} more expected); cache unchanged"
+        ) from None
+    except (TimeoutError, OSError, http.client.HTTPException) as exc:
         raise FetchError(_network_message(query, host, exc, wait_s)) from None
     except ValueError as exc:  # a URL urllib cannot use
         raise FetchError(f"{query}: cannot request {quoted(url, 60)} ({quoted(exc, 60)})") from None
     body = b"".join(chunks)
     if expected is not None and expected.isdigit() and int(expected) != len(body):
-        raise FetchError(f"{query}: the reply from {host} was cut short ({len(body)} of {expected} bytes); "
-                         f"cache unchanged")
+        raise FetchError(
+            f"{query}: the reply from {host} was cut short ({len(body)} of {expected} bytes); cache unchanged"
+        )
     sets = _validate(query, host, body, content_type)
     check_epochs(sets, now or datetime.now(UTC), f"{query}: {host}")
     return url, body, sets
@@ -164,8 +186,10 @@ def check_epochs(sets, now, where):
     :data:`~orbits.tle.MAX_FUTURE` after ``now`` (see :func:`orbits.tle.from_the_future`)."""
     e = from_the_future(sets, now)
     if e is not None:
-        raise FetchError(f"{where}: {e.name or 'a satellite'} ({e.norad_id}) has epoch {e.epoch:%Y-%m-%d %H:%M} "
-                         f"UTC, more than a day in the future; refused (cache unchanged)")
+        raise FetchError(
+            f"{where}: {e.name or 'a satellite'} ({e.norad_id}) has epoch {e.epoch:%Y-%m-%d %H:%M} "
+            f"UTC, more than a day in the future; refused (cache unchanged)"
+        )
 
 
 def _refused_wait(code):
@@ -183,17 +207,23 @@ def _status_message(query, host, exc):
         pass
     said = _snippet(body)
     if exc.code == 403:
-        return (f"{query}: {host} refused the request (HTTP 403: {said or exc.reason}); not retrying. "
-                f"CelesTrak blocks clients that keep asking: wait at least 2 hours")
+        return (
+            f"{query}: {host} refused the request (HTTP 403: {said or exc.reason}); not retrying. "
+            f"CelesTrak blocks clients that keep asking: wait at least 2 hours"
+        )
     if "no gp data found" in said.lower():
         return f"{query}: {host} has no GP data for it (HTTP {exc.code}: {said})"
     if 300 <= exc.code < 400:
         where = _snippet(str(exc.headers.get("Location", "?")).encode("utf-8", "replace"))
-        return (f"{query}: {host} redirected to {where} (HTTP {exc.code}); not following it. "
-                f"Check ORBITS_GP_URL (CelesTrak serves only https://celestrak.org)")
+        return (
+            f"{query}: {host} redirected to {where} (HTTP {exc.code}); not following it. "
+            f"Check ORBITS_GP_URL (CelesTrak serves only https://celestrak.org)"
+        )
     reason = _snippet(str(exc.reason).encode("utf-8", "replace"))
-    return (f"{query}: {host} answered HTTP {exc.code} {reason}{': ' + said if said else ''}; "
-            f"stopped, as CelesTrak asks of clients on any error")
+    return (
+        f"{query}: {host} answered HTTP {exc.code} {reason}{': ' + said if said else ''}; "
+        f"stopped, as CelesTrak asks of clients on any error"
+    )
 
 
 def _network_message(query, host, reason, timeout_s):
@@ -213,8 +243,10 @@ def _validate(query, host, body, content_type):
     if said.lower().startswith("no gp data found"):
         raise FetchError(f"{query}: {host} has no GP data for it (HTTP 200: {said})")
     if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
-        raise FetchError(f"{query}: {host} sent an HTML page, not element sets "
-                         f"(a proxy, captive portal or error page?); cache unchanged")
+        raise FetchError(
+            f"{query}: {host} sent an HTML page, not element sets "
+            f"(a proxy, captive portal or error page?); cache unchanged"
+        )
     try:
         sets = parse_elements(read_text(body, label), label)
     except ElementError as exc:
@@ -249,8 +281,18 @@ def _recent(entry, now):
     return entry is not None and not entry.imported and timedelta(0) <= now - entry.fetched < MIN_INTERVAL
 
 
-def update(queries, cache, *, force=False, base_url=None, fmt="json", timeout_s=10.0, now=None, log=None,
-           offline_mode=False):
+def update(
+    queries,
+    cache,
+    *,
+    force=False,
+    base_url=None,
+    fmt="json",
+    timeout_s=10.0,
+    now=None,
+    log=None,
+    offline_mode=False,
+):
     """Fetch ``queries`` into ``cache`` (an :class:`~orbits.cache.ElementCache`).
 
     Queries fetched successfully less than :data:`MIN_INTERVAL` ago are
@@ -262,7 +304,9 @@ def update(queries, cache, *, force=False, base_url=None, fmt="json", timeout_s=
     refuses at once, before any request.
     """
     if offline_mode or offline():
-        raise FetchError("offline mode (--offline or ORBITS_OFFLINE): not contacting CelesTrak; cache unchanged")
+        raise FetchError(
+            "offline mode (--offline or ORBITS_OFFLINE): not contacting CelesTrak; cache unchanged"
+        )
     base_url = base_url or gp_url()
     now = now or datetime.now(UTC)
     cached = cache.queries()
@@ -324,8 +368,10 @@ def refresh(queries, cache, *, budget_s=REFRESH_BUDGET_S, base_url=None, fmt="js
     failure = cache.last_failure()
     if failure is not None and timedelta(0) <= now - failure[0] < failure[2]:
         minutes = (now - failure[0]).total_seconds() / 60
-        return Refresh(error=f"not tried again: the last refresh failed {minutes:.0f} min ago ({failure[1]})",
-                       not_tried=tuple(queries))
+        return Refresh(
+            error=f"not tried again: the last refresh failed {minutes:.0f} min ago ({failure[1]})",
+            not_tried=tuple(queries),
+        )
     base_url = base_url or gp_url()
     deadline = time.monotonic() + budget_s
     results, errors = [], []
@@ -334,8 +380,9 @@ def refresh(queries, cache, *, budget_s=REFRESH_BUDGET_S, base_url=None, fmt="js
     def run():
         for query in due:
             try:
-                url, body, sets = fetch(query, base_url=base_url, fmt=fmt, timeout_s=budget_s,
-                                        deadline=deadline, now=now)
+                url, body, sets = fetch(
+                    query, base_url=base_url, fmt=fmt, timeout_s=budget_s, deadline=deadline, now=now
+                )
             except FetchError as exc:
                 with lock:
                     errors.append(exc)
@@ -366,5 +413,6 @@ def refresh(queries, cache, *, budget_s=REFRESH_BUDGET_S, base_url=None, fmt="js
     else:
         cache.clear_failure()
     got = {str(q) for q, *_ in done}
-    return Refresh(tuple((q, sets) for q, _, _, _, sets in done), error,
-                   tuple(q for q in queries if str(q) not in got))
+    return Refresh(
+        tuple((q, sets) for q, _, _, _, sets in done), error, tuple(q for q in queries if str(q) not in got)
+    )

@@ -40,43 +40,72 @@ def _number(kind, low=None, high=None, positive=False):
         if low is not None and value < low or high is not None and value > high:
             raise argparse.ArgumentTypeError(f"{kind} {text} is out of range ({low} to {high})")
         return value
+
     parse.__name__ = kind
     return parse
 
 
 def _common(p, formats):
-    p.add_argument("satellites", nargs="*", metavar="SAT",
-                   help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)")
+    p.add_argument(
+        "satellites",
+        nargs="*",
+        metavar="SAT",
+        help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)",
+    )
     source = p.add_mutually_exclusive_group()
-    source.add_argument("--tle", action="append", default=[], metavar="FILE",
-                        help="element file (3LE/2LE TLE, OMM JSON or CSV); repeatable")
-    source.add_argument("--group", metavar="NAME",
-                        help="every satellite of a CelesTrak group fetched with 'orbits tle update --group'")
-    p.add_argument("--offline", action="store_true",
-                   help="no network use at all (also ORBITS_OFFLINE=1): stale elements are not refreshed")
+    source.add_argument(
+        "--tle",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="element file (3LE/2LE TLE, OMM JSON or CSV); repeatable",
+    )
+    source.add_argument(
+        "--group",
+        metavar="NAME",
+        help="every satellite of a CelesTrak group fetched with 'orbits tle update --group'",
+    )
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="no network use at all (also ORBITS_OFFLINE=1): stale elements are not refreshed",
+    )
     fresh = p.add_argument_group("element age")
-    fresh.add_argument("--max-age", type=_number("--max-age", 0, 3650), metavar="DAYS",
-                       help="refresh elements older than this from the window (default 1 day for low "
-                            "orbits, 3 days for higher ones)")
-    fresh.add_argument("--stale", action="store_true",
-                       help="show satellites whose elements are too old to time their passes, each with "
-                            "its ±")
+    fresh.add_argument(
+        "--max-age",
+        type=_number("--max-age", 0, 3650),
+        metavar="DAYS",
+        help="refresh elements older than this from the window (default 1 day for low "
+        "orbits, 3 days for higher ones)",
+    )
+    fresh.add_argument(
+        "--stale",
+        action="store_true",
+        help="show satellites whose elements are too old to time their passes, each with its ±",
+    )
     site = p.add_argument_group("site")
     site.add_argument("--site", metavar="NAME", help="named site (default islamabad; see README)")
-    site.add_argument("--lat", type=_number("latitude", -90, 90), metavar="DEG",
-                      help="latitude, north positive")
-    site.add_argument("--lon", type=_number("longitude", -180, 360), metavar="DEG",
-                      help="longitude, east positive")
-    site.add_argument("--elevation", type=_number("elevation", -500, 9000), metavar="M",
-                      help="height above the WGS84 ellipsoid in metres (default 0 with --lat/--lon; "
-                           "with a named site, replaces its height)")
+    site.add_argument(
+        "--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive"
+    )
+    site.add_argument(
+        "--lon", type=_number("longitude", -180, 360), metavar="DEG", help="longitude, east positive"
+    )
+    site.add_argument(
+        "--elevation",
+        type=_number("elevation", -500, 9000),
+        metavar="M",
+        help="height above the WGS84 ellipsoid in metres (default 0 with --lat/--lon; "
+        "with a named site, replaces its height)",
+    )
     out = p.add_argument_group("output")
     if formats:
         out.add_argument("--format", choices=formats, default="table")
     _zone_options(out)
     if formats:
-        out.add_argument("-o", "--output", metavar="FILE",
-                         help="write to FILE (atomically) instead of stdout")
+        out.add_argument(
+            "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+        )
 
 
 def _zone_options(parser):
@@ -94,21 +123,50 @@ def build_parser():
 
     p = sub.add_parser("passes", help="upcoming passes over a site (visible ones by default)")
     _common(p, ("table", "json", "csv", "ics"))
-    p.add_argument("--start", metavar="ISO", default="now",
-                   help="window start, ISO-8601 (default now; no offset = display zone)")
-    p.add_argument("--days", type=_number("--days", 0, 366, positive=True), default=7.0, metavar="N",
-                   help="window length in days (default 7)")
-    p.add_argument("--all", action="store_true",
-                   help="list every pass above the horizon, not only visible ones")
-    p.add_argument("--min-elevation", type=_number("--min-elevation", 0, 90), default=10.0, metavar="DEG",
-                   help="visible only at or above this elevation (default 10)")
-    p.add_argument("--sun-altitude", type=_number("--sun-altitude", -90, 90), default=-6.0, metavar="DEG",
-                   help="visible only while the Sun is at or below this altitude (default -6)")
-    p.add_argument("--horizon", type=_number("--horizon", -5, 89), default=0.0, metavar="DEG",
-                   help="rise/set elevation (default 0)")
-    p.add_argument("--brighter-than", type=_number("--brighter-than", -30, 30), metavar="MAG",
-                   help="only visible passes at least this bright (visual magnitude <= MAG; needs a known "
-                        "standard magnitude)")
+    p.add_argument(
+        "--start",
+        metavar="ISO",
+        default="now",
+        help="window start, ISO-8601 (default now; no offset = display zone)",
+    )
+    p.add_argument(
+        "--days",
+        type=_number("--days", 0, 366, positive=True),
+        default=7.0,
+        metavar="N",
+        help="window length in days (default 7)",
+    )
+    p.add_argument(
+        "--all", action="store_true", help="list every pass above the horizon, not only visible ones"
+    )
+    p.add_argument(
+        "--min-elevation",
+        type=_number("--min-elevation", 0, 90),
+        default=10.0,
+        metavar="DEG",
+        help="visible only at or above this elevation (default 10)",
+    )
+    p.add_argument(
+        "--sun-altitude",
+        type=_number("--sun-altitude", -90, 90),
+        default=-6.0,
+        metavar="DEG",
+        help="visible only while the Sun is at or below this altitude (default -6)",
+    )
+    p.add_argument(
+        "--horizon",
+        type=_number("--horizon", -5, 89),
+        default=0.0,
+        metavar="DEG",
+        help="rise/set elevation (default 0)",
+    )
+    p.add_argument(
+        "--brighter-than",
+        type=_number("--brighter-than", -30, 30),
+        metavar="MAG",
+        help="only visible passes at least this bright (visual magnitude <= MAG; needs a known "
+        "standard magnitude)",
+    )
     p.set_defaults(func=cmd_passes)
 
     p = sub.add_parser("now", help="where satellites are at an instant (dish pointing for GEO)")
@@ -120,8 +178,9 @@ def build_parser():
     _tle_parsers(sub)
 
     p = sub.add_parser("catalog", help="the satellites orbits knows, with element epochs")
-    p.add_argument("--tle", action="append", default=[], metavar="FILE",
-                   help="list this file's satellites instead")
+    p.add_argument(
+        "--tle", action="append", default=[], metavar="FILE", help="list this file's satellites instead"
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     _zone_options(p)
     p.set_defaults(func=cmd_catalog)
@@ -133,35 +192,79 @@ def _picture_parsers(sub):
     _common(p, ())
     p.add_argument("--start", metavar="ISO", default="now", help="track start (default now)")
     span = p.add_mutually_exclusive_group()
-    span.add_argument("--hours", type=_number("--hours", 0, 48, positive=True), metavar="H",
-                      help="track length in hours (default: one orbit of each satellite)")
-    span.add_argument("--orbits", type=_number("--orbits", 0, 30, positive=True), metavar="N",
-                      help="track length in orbits of each satellite (default 1; at most 24 h)")
-    p.add_argument("--region", default="world", metavar="REGION",
-                   help="world (default), pakistan, or LON0,LON1,LAT0,LAT1 in degrees")
-    p.add_argument("--min-elevation", type=_number("--min-elevation", 0, 89), default=0.0, metavar="DEG",
-                   help="footprint edge: ground that sees the satellite at least this high (default 0)")
-    p.add_argument("--tick-minutes", type=_number("--tick-minutes", 0.5, 120), default=10.0, metavar="MIN",
-                   help="time dots along the tracks every MIN minutes (default 10)")
+    span.add_argument(
+        "--hours",
+        type=_number("--hours", 0, 48, positive=True),
+        metavar="H",
+        help="track length in hours (default: one orbit of each satellite)",
+    )
+    span.add_argument(
+        "--orbits",
+        type=_number("--orbits", 0, 30, positive=True),
+        metavar="N",
+        help="track length in orbits of each satellite (default 1; at most 24 h)",
+    )
+    p.add_argument(
+        "--region",
+        default="world",
+        metavar="REGION",
+        help="world (default), pakistan, or LON0,LON1,LAT0,LAT1 in degrees",
+    )
+    p.add_argument(
+        "--min-elevation",
+        type=_number("--min-elevation", 0, 89),
+        default=0.0,
+        metavar="DEG",
+        help="footprint edge: ground that sees the satellite at least this high (default 0)",
+    )
+    p.add_argument(
+        "--tick-minutes",
+        type=_number("--tick-minutes", 0.5, 120),
+        default=10.0,
+        metavar="MIN",
+        help="time dots along the tracks every MIN minutes (default 10)",
+    )
     p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
-    p.add_argument("--dpi", type=_number("--dpi", 20, 600), metavar="DPI",
-                   help="PNG resolution (default 100: 1600 px wide)")
+    p.add_argument(
+        "--dpi",
+        type=_number("--dpi", 20, 600),
+        metavar="DPI",
+        help="PNG resolution (default 100: 1600 px wide)",
+    )
     p.set_defaults(func=cmd_map)
 
     p = sub.add_parser("sky", help="sky chart of a satellite's pass over a site (PNG, SVG or PDF)")
     _common(p, ())
     p.add_argument("--start", metavar="ISO", default="now", help="look for passes from here (default now)")
-    p.add_argument("--days", type=_number("--days", 0, 366, positive=True), default=7.0, metavar="N",
-                   help="how far ahead to look (default 7)")
-    p.add_argument("--pass", dest="pass_number", type=int, metavar="N",
-                   help="draw pass N of 'orbits passes SAT --all' (same --start/--days; default: "
-                        "the next visible pass)")
-    p.add_argument("--min-elevation", type=_number("--min-elevation", 0, 90), default=10.0, metavar="DEG",
-                   help="visible only at or above this elevation (default 10)")
+    p.add_argument(
+        "--days",
+        type=_number("--days", 0, 366, positive=True),
+        default=7.0,
+        metavar="N",
+        help="how far ahead to look (default 7)",
+    )
+    p.add_argument(
+        "--pass",
+        dest="pass_number",
+        type=int,
+        metavar="N",
+        help="draw pass N of 'orbits passes SAT --all' (same --start/--days; default: the next visible pass)",
+    )
+    p.add_argument(
+        "--min-elevation",
+        type=_number("--min-elevation", 0, 90),
+        default=10.0,
+        metavar="DEG",
+        help="visible only at or above this elevation (default 10)",
+    )
     p.add_argument("--profile", action="store_true", help="add an elevation-against-time panel")
     p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
-    p.add_argument("--dpi", type=_number("--dpi", 20, 600), metavar="DPI",
-                   help="PNG resolution (default 200: 1600 px wide)")
+    p.add_argument(
+        "--dpi",
+        type=_number("--dpi", 20, 600),
+        metavar="DPI",
+        help="PNG resolution (default 200: 1600 px wide)",
+    )
     p.set_defaults(func=cmd_sky)
 
 
@@ -176,15 +279,17 @@ def _check_image(args):
     """Refuse a bad image name or an option that cannot apply, before any work."""
     suffix = _image_format(args.out)
     if args.dpi is not None and suffix != "png":
-        raise OrbitsError(f"--dpi sets a PNG's resolution; {_shown(args.out)} is {suffix.upper()}, "
-                          f"which keeps text and lines as vectors")
+        raise OrbitsError(
+            f"--dpi sets a PNG's resolution; {_shown(args.out)} is {suffix.upper()}, "
+            f"which keeps text and lines as vectors"
+        )
     check_output(args.out, _inputs(args))
 
 
 def _shown(text, limit=80):
     """A file name from the user as shown in a message: printable and short."""
     text = "".join(c if c.isprintable() else "?" for c in str(text))
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _save(fig, path, dpi=None, inputs=()):
@@ -208,9 +313,18 @@ def cmd_map(args):
     if len(sets) > 20:
         raise OrbitsError(f"{len(sets)} satellites would make an unreadable map; name up to 20")
     sets, trusts = _trusted(args, sets, start, start)
-    fig = plot.map_figure(sets, start, region=args.region, hours=args.hours, orbits=args.orbits, site=site,
-                          zone=zone, min_elevation_deg=args.min_elevation, tick_minutes=args.tick_minutes,
-                          trusts=trusts)
+    fig = plot.map_figure(
+        sets,
+        start,
+        region=args.region,
+        hours=args.hours,
+        orbits=args.orbits,
+        site=site,
+        zone=zone,
+        min_elevation_deg=args.min_elevation,
+        tick_minutes=args.tick_minutes,
+        trusts=trusts,
+    )
     _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
@@ -226,8 +340,9 @@ def cmd_sky(args):
     sets = _elements(args, start, start + timedelta(days=args.days))
     if len(sets) != 1:
         raise OrbitsError(f"'orbits sky' draws one satellite; {len(sets)} were chosen (name one)")
-    prediction = predict_passes(sets, site, start, days=args.days, min_elevation_deg=args.min_elevation,
-                                withhold=not args.stale)
+    prediction = predict_passes(
+        sets, site, start, days=args.days, min_elevation_deg=args.min_elevation, withhold=not args.stale
+    )
     report = prediction.satellites[0]
     if report.status == "elements_too_old":
         raise OrbitsError(f"{report.name}: {report.message}; {prediction_advice(prediction)}")
@@ -236,16 +351,21 @@ def cmd_sky(args):
     if args.pass_number is not None:
         if not 1 <= args.pass_number <= len(prediction.passes):
             asked = args.satellites[0] if args.satellites else name
-            raise OrbitsError(f"--pass {args.pass_number}: {name} has {len(prediction.passes)} passes "
-                              f"in this window (see 'orbits passes {asked} --all')")
+            raise OrbitsError(
+                f"--pass {args.pass_number}: {name} has {len(prediction.passes)} passes "
+                f"in this window (see 'orbits passes {asked} --all')"
+            )
         chosen = prediction.passes[args.pass_number - 1]
     else:
         if not prediction.visible_passes:
-            raise OrbitsError(f"{name} has no visible pass in the next {args.days:g} days from "
-                              f"{site.label}; use --pass N to draw any pass")
+            raise OrbitsError(
+                f"{name} has no visible pass in the next {args.days:g} days from "
+                f"{site.label}; use --pass N to draw any pass"
+            )
         chosen = prediction.visible_passes[0]
-    fig = plot.sky_figure(sets[0], site, chosen, zone, profile=args.profile,
-                          min_elevation_deg=args.min_elevation)
+    fig = plot.sky_figure(
+        sets[0], site, chosen, zone, profile=args.profile, min_elevation_deg=args.min_elevation
+    )
     _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
@@ -263,8 +383,16 @@ def _elements(args, start, end):
     one line on stderr saying what the refresh did."""
     from .api import prediction_elements
 
-    return prediction_elements(args.satellites, start, end, tle=args.tle, group=args.group,
-                               refresh=not args.offline, max_age_days=args.max_age, say=_say)
+    return prediction_elements(
+        args.satellites,
+        start,
+        end,
+        tle=args.tle,
+        group=args.group,
+        refresh=not args.offline,
+        max_age_days=args.max_age,
+        say=_say,
+    )
 
 
 def _trusted(args, sets, start, end):
@@ -294,21 +422,39 @@ def _tle_parsers(sub):
     tsub = tle.add_subparsers(dest="tle_command", metavar="ACTION", parser_class=_Parser)
     tsub.required = True
     p = tsub.add_parser("update", help="fetch current elements from CelesTrak's GP API into the cache")
-    p.add_argument("satellites", nargs="*", metavar="SAT",
-                   help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)")
+    p.add_argument(
+        "satellites",
+        nargs="*",
+        metavar="SAT",
+        help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)",
+    )
     p.add_argument("--group", metavar="NAME", help="a CelesTrak group instead, e.g. stations or active")
-    p.add_argument("--force", action="store_true",
-                   help=f"fetch even if the same query succeeded less than {hours:g} h ago")
-    p.add_argument("--gp-format", choices=FORMATS, default="json",
-                   help="format to request (default json, OMM; TLE cannot carry 6-digit NORAD numbers)")
-    p.add_argument("--timeout", type=_number("--timeout", 0.1, 300), default=10.0, metavar="S",
-                   help="seconds to wait for the server to connect or send (default 10)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help=f"fetch even if the same query succeeded less than {hours:g} h ago",
+    )
+    p.add_argument(
+        "--gp-format",
+        choices=FORMATS,
+        default="json",
+        help="format to request (default json, OMM; TLE cannot carry 6-digit NORAD numbers)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_number("--timeout", 0.1, 300),
+        default=10.0,
+        metavar="S",
+        help="seconds to wait for the server to connect or send (default 10)",
+    )
     p.add_argument("--offline", action="store_true", help="refuse to use the network")
     p.set_defaults(func=cmd_tle_update)
-    p = tsub.add_parser("import",
-                        help="add element files fetched elsewhere (TLE, OMM JSON or CSV) to the cache")
-    p.add_argument("files", nargs="+", metavar="FILE",
-                   help="element file; checked strictly before anything is kept")
+    p = tsub.add_parser(
+        "import", help="add element files fetched elsewhere (TLE, OMM JSON or CSV) to the cache"
+    )
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="element file; checked strictly before anything is kept"
+    )
     p.set_defaults(func=cmd_tle_import)
     p = tsub.add_parser("status", help="each satellite's element epoch, age and source (cache or bundled)")
     p.add_argument("satellites", nargs="*", metavar="SAT", help="name, alias or NORAD number")
@@ -366,13 +512,19 @@ def _bound(args, sets):
     """Refuse or warn about a job whose output would be huge, before it runs."""
     passes = len(sets) * args.days * _PASSES_PER_SATELLITE_DAY
     if args.format != "json" and passes > MAX_IN_MEMORY_PASSES:
-        raise OrbitsError(f"{len(sets)} satellites over {args.days:g} days make about {passes / 1e6:.1f} "
-                          f"million passes, too many for a {args.format} built in memory; use "
-                          f"'--format json -o FILE', which is written as it is computed, or fewer --days")
+        raise OrbitsError(
+            f"{len(sets)} satellites over {args.days:g} days make about {passes / 1e6:.1f} "
+            f"million passes, too many for a {args.format} built in memory; use "
+            f"'--format json -o FILE', which is written as it is computed, or fewer --days"
+        )
     if args.format == "json" and passes > LARGE_JSON_PASSES:
         size_gb = passes * _JSON_BYTES_PER_PASS / 1e9
-        _warn([f"about {passes / 1e6:.0f} million passes, {size_gb:.0f} GB of JSON: "
-               f"this takes a long time (Ctrl-C stops it, leaving no partial file)"])
+        _warn(
+            [
+                f"about {passes / 1e6:.0f} million passes, {size_gb:.0f} GB of JSON: "
+                f"this takes a long time (Ctrl-C stops it, leaving no partial file)"
+            ]
+        )
 
 
 def _inputs(args):
@@ -399,6 +551,7 @@ def _progress():
         if done == total:
             sys.stderr.write("\r" + " " * 50 + "\r")
         sys.stderr.flush()
+
     return show
 
 
@@ -415,8 +568,14 @@ def cmd_passes(args):
     sets = _elements(args, start, start + timedelta(days=args.days))
     _bound(args, sets)
     progress = _progress() if len(sets) > 200 else None
-    options = dict(days=args.days, horizon_deg=args.horizon, min_elevation_deg=args.min_elevation,
-                   sun_altitude_deg=args.sun_altitude, progress=progress, withhold=not args.stale)
+    options = dict(
+        days=args.days,
+        horizon_deg=args.horizon,
+        min_elevation_deg=args.min_elevation,
+        sun_altitude_deg=args.sun_altitude,
+        progress=progress,
+        withhold=not args.stale,
+    )
     visible_only = not args.all
     if args.format == "json":  # written slice by slice as it is computed
         from .jsontext import json_chunks
@@ -523,9 +682,15 @@ def cmd_tle_update(args):
         sys.stderr.flush()
 
     try:
-        fetched, skipped = celestrak.update(queries, cache, force=args.force, fmt=args.gp_format,
-                                            timeout_s=args.timeout, log=log if sys.stderr.isatty() else None,
-                                            offline_mode=args.offline)
+        fetched, skipped = celestrak.update(
+            queries,
+            cache,
+            force=args.force,
+            fmt=args.gp_format,
+            timeout_s=args.timeout,
+            log=log if sys.stderr.isatty() else None,
+            offline_mode=args.offline,
+        )
     except celestrak.FetchError as exc:
         raise celestrak.FetchError(f"{exc}. {_elsewhere(queries, args.gp_format)}") from None
     if sys.stderr.isatty() and fetched:
@@ -533,8 +698,10 @@ def cmd_tle_update(args):
     now = datetime.now(UTC)
     for query, entry in skipped:
         minutes = (now - entry.fetched).total_seconds() / 60
-        print(f"{query}: kept the cached reply of {minutes:.0f} min ago (CelesTrak updates at most every "
-              f"{celestrak.MIN_INTERVAL.total_seconds() / 3600:g} h; --force fetches anyway)")
+        print(
+            f"{query}: kept the cached reply of {minutes:.0f} min ago (CelesTrak updates at most every "
+            f"{celestrak.MIN_INTERVAL.total_seconds() / 3600:g} h; --force fetches anyway)"
+        )
     for query, sets in fetched:
         newest = max(e.epoch for e in sets)
         what = sets[0].name if len(sets) == 1 else f"{len(sets)} satellites"
@@ -550,8 +717,10 @@ def _elsewhere(queries, fmt):
 
     urls = [q.url(GP_URL, fmt) for q in queries[:2]]
     more = f" (and {len(queries) - 2} more, one per satellite)" if len(queries) > 2 else ""
-    return (f"Without a network here: download {' and '.join(urls)}{more} on another device, "
-            f"then 'orbits tle import FILE ...'")
+    return (
+        f"Without a network here: download {' and '.join(urls)}{more} on another device, "
+        f"then 'orbits tle import FILE ...'"
+    )
 
 
 def cmd_tle_import(args):
@@ -563,8 +732,10 @@ def cmd_tle_import(args):
     for path, sets in done:
         newest = max(sets, key=lambda e: e.epoch)
         what = display_name(sets[0]) if len(sets) == 1 else f"{len(sets)} element sets"
-        print(f"{path}: {what}, newest epoch {newest.epoch:%Y-%m-%d %H:%M} UTC "
-              f"({(now - newest.epoch).total_seconds() / 86400:.1f} days old)")
+        print(
+            f"{path}: {what}, newest epoch {newest.epoch:%Y-%m-%d %H:%M} UTC "
+            f"({(now - newest.epoch).total_seconds() / 86400:.1f} days old)"
+        )
     print(f"Cache: {elements.user_cache().gp}")
     return 0
 

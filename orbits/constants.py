@@ -14,8 +14,16 @@ in use, on purpose:
 Nothing here is computed from data; a derived value says how it is derived.
 """
 
-__all__ = ["WGS84_A_KM", "WGS84_F", "WGS84_POLAR_RADIUS_KM", "EARTH_MU_KM3_S2", "EARTH_ROTATION_RAD_S",
-           "WGS72_A_KM", "WGS72_MU_KM3_S2", "DECAY_RADIUS_KM"]
+__all__ = [
+    "WGS84_A_KM",
+    "WGS84_F",
+    "WGS84_POLAR_RADIUS_KM",
+    "EARTH_MU_KM3_S2",
+    "EARTH_ROTATION_RAD_S",
+    "WGS72_A_KM",
+    "WGS72_MU_KM3_S2",
+    "DECAY_RADIUS_KM",
+]
 
 #: WGS84 semi-major (equatorial) axis, km (NIMA TR8350.2, 3rd ed., table 3.1: a = 6378137.0 m).
 WGS84_A_KM = 6378.137

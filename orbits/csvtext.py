@@ -28,8 +28,14 @@ def passes_csv(prediction, zone: tzinfo = UTC, visible_only: bool = True) -> str
     columns = ["number", "norad_id", "name"]
     for e in _CSV_EVENTS:
         columns += [f"{e}_time", f"{e}_azimuth", f"{e}_elevation"]
-    columns += ["visible", "magnitude", "tle_epoch", "in_progress_at_start", "continues_after_end",
-                "time_uncertainty_s"]
+    columns += [
+        "visible",
+        "magnitude",
+        "tle_epoch",
+        "in_progress_at_start",
+        "continues_after_end",
+        "time_uncertainty_s",
+    ]
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for x in pass_records(table, prediction.elements, zone):
@@ -37,21 +43,43 @@ def passes_csv(prediction, zone: tzinfo = UTC, visible_only: bool = True) -> str
         for e in _CSV_EVENTS:
             ev = x[e]
             row += [ev["time"], ev["azimuth"], ev["elevation"]] if ev else ["", "", ""]
-        row += [str(x["visible"]).lower(), "" if x["magnitude"] is None else x["magnitude"],
-                x["tle_epoch"], str(x["in_progress_at_start"]).lower(),
-                str(x["continues_after_end"]).lower(), x["time_uncertainty_s"]]
+        row += [
+            str(x["visible"]).lower(),
+            "" if x["magnitude"] is None else x["magnitude"],
+            x["tle_epoch"],
+            str(x["in_progress_at_start"]).lower(),
+            str(x["continues_after_end"]).lower(),
+            x["time_uncertainty_s"],
+        ]
         writer.writerow(row)
     return buffer.getvalue()
 
 
-def now_csv(snapshots: list, site, zone: tzinfo = UTC, trusts: list | None = None,
-            withhold: bool = True) -> str:
+def now_csv(
+    snapshots: list, site, zone: tzinfo = UTC, trusts: list | None = None, withhold: bool = True
+) -> str:
     """``orbits now`` as CSV, one row per satellite (the rows of :func:`~orbits.records.now_json`)."""
     rows = now_json(snapshots, site, zone, trusts, withhold)["now"]
     buffer = io.StringIO()
-    columns = ["norad_id", "name", "time", "azimuth", "elevation", "range_km", "latitude",
-               "longitude", "altitude_km", "sunlit", "orbit_class", "tle_epoch", "status",
-               "position_uncertainty_km", "time_uncertainty_s", "on_nominal_slot", "error"]
+    columns = [
+        "norad_id",
+        "name",
+        "time",
+        "azimuth",
+        "elevation",
+        "range_km",
+        "latitude",
+        "longitude",
+        "altitude_km",
+        "sunlit",
+        "orbit_class",
+        "tle_epoch",
+        "status",
+        "position_uncertainty_km",
+        "time_uncertainty_s",
+        "on_nominal_slot",
+        "error",
+    ]
     writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in rows:

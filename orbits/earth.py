@@ -42,8 +42,12 @@ def countries():
         data = np.load(f)
         lon, lat, start = data["lon"].astype(float), data["lat"].astype(float), data["ring_start"]
         rings = tuple((lon[a:b], lat[a:b]) for a, b in zip(start[:-1], start[1:], strict=True))
-        return Countries(rings, data["ring_country"].copy(), tuple(str(s) for s in data["name"]),
-                         tuple(str(s) for s in data["iso_a3"]))
+        return Countries(
+            rings,
+            data["ring_country"].copy(),
+            tuple(str(s) for s in data["name"]),
+            tuple(str(s) for s in data["iso_a3"]),
+        )
 
 
 def subsolar_point_deg(when):

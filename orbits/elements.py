@@ -16,19 +16,28 @@ for another folder).  Nothing here touches the network.
 """
 
 import re
-from importlib import resources
-
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
 from .cache import ElementCache
 from .catalog import MISSION, friendly_name, known_by_id, resolve
 from .errors import ElementError, OrbitsError, quoted
-from .tle import from_the_future, load_elements, parse_elements, read_text
 from .times import UTC
+from .tle import from_the_future, load_elements, parse_elements, read_text
 
-__all__ = ["bundled_snapshots", "bundled_elements", "mission_elements", "select", "newest_by_id",
-           "freshest", "cached_group", "status", "user_cache", "import_files"]
+__all__ = [
+    "bundled_snapshots",
+    "bundled_elements",
+    "mission_elements",
+    "select",
+    "newest_by_id",
+    "freshest",
+    "cached_group",
+    "status",
+    "user_cache",
+    "import_files",
+]
 
 _SNAPSHOT = re.compile(r"^mission-(\d{4}-\d{2}-\d{2})\.tle$")
 
@@ -103,8 +112,13 @@ def import_files(paths, cache=True, now=None):
         sets = load_elements(path)
         ahead = from_the_future(sets, now)
         if ahead is not None:
-            raise ElementError(str(path), ahead.line, "EPOCH", f"{ahead.epoch:%Y-%m-%d %H:%M} UTC is more than a "
-                               f"day in the future; refused (nothing imported)")
+            raise ElementError(
+                str(path),
+                ahead.line,
+                "EPOCH",
+                f"{ahead.epoch:%Y-%m-%d %H:%M} UTC is more than a "
+                f"day in the future; refused (nothing imported)",
+            )
         full = str(path.resolve())
         replies.append((f"IMPORT={full}", full, now, path.read_bytes(), sets))
         done.append((path, sets))
@@ -146,8 +160,10 @@ def cached_group(cache, group):
     if entry is None:
         if not group.isprintable() or len(group) > 40:
             raise OrbitsError(f"the group {quoted(group)} is not in the element cache")
-        raise OrbitsError(f"the group '{group}' is not in the element cache; "
-                          f"fetch it with 'orbits tle update --group {group}'")
+        raise OrbitsError(
+            f"the group '{group}' is not in the element cache; "
+            f"fetch it with 'orbits tle update --group {group}'"
+        )
     return entry
 
 
@@ -231,9 +247,15 @@ def status(queries=(), *, group=None, cache=True):
     elif group:
         wanted = list(rows)
     else:
-        by_number = [n for entry in cached.values() if entry.query.startswith("CATNR=")
-                     for n, _, _ in entry.satellites]
-        by_number += [n for entry in cached.values() if entry.imported for n, _, _ in entry.satellites
-                      if best.get(n, (None, None, None))[2] is entry]
+        by_number = [
+            n for entry in cached.values() if entry.query.startswith("CATNR=") for n, _, _ in entry.satellites
+        ]
+        by_number += [
+            n
+            for entry in cached.values()
+            if entry.imported
+            for n, _, _ in entry.satellites
+            if best.get(n, (None, None, None))[2] is entry
+        ]
         wanted = list(dict.fromkeys([n for n in MISSION if n in rows] + by_number))
     return [(n, friendly_name(n, rows[n][1])) + rows[n][2:] for n in wanted]

@@ -40,8 +40,9 @@ class SkyTable:
     def __init__(self, start_s, end_s, step_s=600.0):
         if start_s < _FIRST or end_s > _LAST:
             check_covered(from_posix(max(start_s, 0.0)), from_posix(min(end_s, 4e9)))
-            raise OrbitsError("the window reaches outside the bundled Sun ephemeris "
-                              "(2020-01-01 to 2040-12-31)")
+            raise OrbitsError(
+                "the window reaches outside the bundled Sun ephemeris (2020-01-01 to 2040-12-31)"
+            )
         from skyfield.sgp4lib import TEME
 
         n = int(np.ceil((end_s - start_s) / step_s)) + 3

@@ -28,8 +28,13 @@ import math
 
 import numpy as np
 
-__all__ = ["SEA_LEVEL_EXTINCTION_MAG", "SCALE_HEIGHT_M", "airmass", "extinction_coefficient",
-           "extinction_mag"]
+__all__ = [
+    "SEA_LEVEL_EXTINCTION_MAG",
+    "SCALE_HEIGHT_M",
+    "airmass",
+    "extinction_coefficient",
+    "extinction_mag",
+]
 
 #: Extinction at sea level, V band, clear sky (mag per airmass).
 SEA_LEVEL_EXTINCTION_MAG = 0.2

@@ -61,14 +61,23 @@ def check_output(path, inputs=()):
         if stat.S_ISDIR(mode):
             raise OrbitsError(f"{shown}: is a directory; give a file name")
         if not stat.S_ISREG(mode):
-            kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a socket"
+                if stat.S_ISSOCK(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file"
+            )
             raise OrbitsError(f"{shown}: is {kind}, not a regular file; orbits writes only regular files")
         if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise OrbitsError(f"{shown}: is read-only; not replaced")
         if info.st_nlink > 1:
-            raise OrbitsError(f"{shown}: has {info.st_nlink} hard links; a new file would split it from "
-                              f"the others, so it is not replaced (give another name)")
+            raise OrbitsError(
+                f"{shown}: has {info.st_nlink} hard links; a new file would split it from "
+                f"the others, so it is not replaced (give another name)"
+            )
         for source in inputs:
             try:
                 if os.path.samefile(source, target):
@@ -128,4 +137,4 @@ def _reason(exc):
 def _short(path, limit=120):
     """A path as shown in a message: printable, and at most ``limit`` characters."""
     text = "".join(c if c.isprintable() else "?" for c in str(path))
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."

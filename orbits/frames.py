@@ -100,7 +100,8 @@ def look_angles(r_km, v_km_s, site, a_km_s2=None):
             ddh = (de * de + dn * dn + e * ae + n * an) / h - dh * dh / h
             rng2 = rng * rng
             out["elevation_accel_deg_s2"] = np.degrees(
-                (au * h - u * ddh) / rng2 - 2.0 * el_rate * (rng * drng) / rng2)
+                (au * h - u * ddh) / rng2 - 2.0 * el_rate * (rng * drng) / rng2
+            )
     return out
 
 

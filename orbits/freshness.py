@@ -33,9 +33,24 @@ from .times import format_duration
 from .tle import ElementSet
 from .uncertainty import features_of, position_bound_km, time_bound_s
 
-__all__ = ["FRESH_DAYS", "LOW_ORBIT_LIMIT_S", "NEAR_NOW", "freshness_limit_days", "window_age_days",
-           "is_fresh", "near_now", "meaningful_limit_s", "Trust", "trust", "trusts", "on_slots", "on_slot",
-           "nominal_slot", "celestrak_url", "too_old_line"]
+__all__ = [
+    "FRESH_DAYS",
+    "LOW_ORBIT_LIMIT_S",
+    "NEAR_NOW",
+    "freshness_limit_days",
+    "window_age_days",
+    "is_fresh",
+    "near_now",
+    "meaningful_limit_s",
+    "Trust",
+    "trust",
+    "trusts",
+    "on_slots",
+    "on_slot",
+    "nominal_slot",
+    "celestrak_url",
+    "too_old_line",
+]
 
 _SLOT_SOURCE = "nominal slot"
 
@@ -114,9 +129,11 @@ class Trust:
     def advice(self) -> str:
         """What a user can do about elements too old to use."""
         epoch = self.elements.epoch
-        return (f"run 'orbits tle update', or download {celestrak_url(self.elements.norad_id)} elsewhere and "
-                f"'orbits tle import FILE'; --start {epoch:%Y-%m-%d} shows a demonstration at their epoch; "
-                f"--stale lists them anyway")
+        return (
+            f"run 'orbits tle update', or download {celestrak_url(self.elements.norad_id)} elsewhere and "
+            f"'orbits tle import FILE'; --start {epoch:%Y-%m-%d} shows a demonstration at their epoch; "
+            f"--stale lists them anyway"
+        )
 
 
 def celestrak_url(norad_id: int) -> str:
@@ -165,8 +182,10 @@ def on_slots(sets: list, start: datetime, end: datetime, max_age_days: float | N
             out.append(e)
             continue
         age = window_age_days(e, start, end)
-        source = (f"{_SLOT_SOURCE} {slot_text(slot)} (source: {known_by_id(e.norad_id).slot_source}); its "
-                  f"elements of {e.epoch:%Y-%m-%d} are {age:.0f} days old and drift off the slot")
+        source = (
+            f"{_SLOT_SOURCE} {slot_text(slot)} (source: {known_by_id(e.norad_id).slot_source}); its "
+            f"elements of {e.epoch:%Y-%m-%d} are {age:.0f} days old and drift off the slot"
+        )
         out.append(slot_elements(e, slot, start, source))
     return out
 
@@ -186,8 +205,12 @@ def too_old_line(trusts: list, withheld: str = "passes withheld") -> str | None:
     old = [t for t in trusts if t.too_old]
     if not old:
         return None
-    names = ", ".join(f"{display_name(t.elements)} {t.age_days:.0f} d ±{format_duration(t.time_uncertainty_s)}"
-                      for t in old[:6])
+    names = ", ".join(
+        f"{display_name(t.elements)} {t.age_days:.0f} d ±{format_duration(t.time_uncertainty_s)}"
+        for t in old[:6]
+    )
     more = f" and {len(old) - 6} more" if len(old) > 6 else ""
     count = f"{len(old)} satellite{'s' if len(old) > 1 else ''}"
-    return f"{withheld} for {count} whose elements are too old to time them ({names}{more}): {old[0].advice()}"
+    return (
+        f"{withheld} for {count} whose elements are too old to time them ({names}{more}): {old[0].advice()}"
+    )

@@ -33,12 +33,13 @@ _RECORDS_PER_PIECE = 2000
 def json_chunks(data):
     """``data`` (a dict or a list, whose values may be :class:`RecordStream`
     objects or lists holding :class:`RawJSON`) as JSON text, in pieces."""
+
     def listing(parts, indent):
         empty, comma = True, f",\n{indent}  "
         for texts in parts:
             for k in range(0, len(texts), _RECORDS_PER_PIECE):
                 yield ("[\n" if empty else ",\n") + indent + "  "
-                yield comma.join(texts[k:k + _RECORDS_PER_PIECE])
+                yield comma.join(texts[k : k + _RECORDS_PER_PIECE])
                 empty = False
         yield "[]" if empty else "\n" + indent + "]"
 
@@ -46,8 +47,9 @@ def json_chunks(data):
         if isinstance(value, RecordStream):
             return listing(value.blocks(), indent)
         if isinstance(value, list):
-            return listing([[v if isinstance(v, RawJSON) else json.dumps(v, ensure_ascii=False)
-                             for v in value]], indent)
+            return listing(
+                [[v if isinstance(v, RawJSON) else json.dumps(v, ensure_ascii=False) for v in value]], indent
+            )
         return iter([json.dumps(value, ensure_ascii=False)])
 
     if isinstance(data, dict):

@@ -45,9 +45,24 @@ from .table import Event, Pass, PassTable, VisibleWindow
 from .times import check_covered, format_duration, from_posix, to_posix
 from .visibility import VisibilityRules
 
-__all__ = ["Event", "VisibleWindow", "Pass", "PassTable", "PassStream", "SatelliteReport", "Prediction",
-           "predict_passes", "display_name", "Encoder", "Plan", "PlannedJob", "Outcome", "Executor", "Tally",
-           "PassFilter"]
+__all__ = [
+    "Event",
+    "VisibleWindow",
+    "Pass",
+    "PassTable",
+    "PassStream",
+    "SatelliteReport",
+    "Prediction",
+    "predict_passes",
+    "display_name",
+    "Encoder",
+    "Plan",
+    "PlannedJob",
+    "Outcome",
+    "Executor",
+    "Tally",
+    "PassFilter",
+]
 
 
 @dataclass(frozen=True)
@@ -135,8 +150,10 @@ def _brightness_note(unknown, magnitude):
     """The warning for ``unknown`` visible passes the brightness limit could not judge, or None."""
     if not unknown:
         return None
-    return (f"{unknown} visible pass{'es' if unknown != 1 else ''} of satellites with no known standard "
-            f"magnitude left out by the brightness limit {magnitude:g}")
+    return (
+        f"{unknown} visible pass{'es' if unknown != 1 else ''} of satellites with no known standard "
+        f"magnitude left out by the brightness limit {magnitude:g}"
+    )
 
 
 class Encoder(Protocol):
@@ -190,8 +207,18 @@ class Plan:
     Satellites marked in ``skip`` (elements too old) are not searched at all.
     """
 
-    def __init__(self, elements: list, site, start_s: float, end_s: float, horizon_deg: float,
-                 rules: VisibilityRules, skip: np.ndarray, workers: int, slice_s: float | None = None):
+    def __init__(
+        self,
+        elements: list,
+        site,
+        start_s: float,
+        end_s: float,
+        horizon_deg: float,
+        rules: VisibilityRules,
+        skip: np.ndarray,
+        workers: int,
+        slice_s: float | None = None,
+    ):
         self.site, self.start_s, self.end_s = site, start_s, end_s
         self.horizon_deg, self.rules = horizon_deg, rules
         n = len(elements)
@@ -200,9 +227,13 @@ class Plan:
         edges = list(np.arange(start_s, end_s, float(slice_s))) + [end_s]
         self.slices = list(zip(edges[:-1], edges[1:], strict=True))
         # One slice: every satellite is "sliced" (its slice is the window).
-        sliced = np.array([len(self.slices) == 1
-                           or pass_duration_bound_s(e, horizon_deg) <= LONGEST_SLICED_PASS_S
-                           for e in elements], dtype=bool)
+        sliced = np.array(
+            [
+                len(self.slices) == 1 or pass_duration_bound_s(e, horizon_deg) <= LONGEST_SLICED_PASS_S
+                for e in elements
+            ],
+            dtype=bool,
+        )
         parts = workers * 4 if workers > 1 else 1
         self.whole_chunks = _split(elements, np.flatnonzero(~sliced & ~skip), parts)
         self.sliced_chunks = _split(elements, np.flatnonzero(sliced & ~skip), parts)
@@ -218,11 +249,17 @@ class Plan:
 
         def job(lo, hi):
             return Job(self.site, self.start_s, self.end_s, lo, hi, self.horizon_deg, self.rules, sky)
-        whole = [PlannedJob(WHOLE_WINDOW, c, rows, job(self.start_s, self.end_s))
-                 for c, rows in enumerate(self.whole_chunks)]
+
+        whole = [
+            PlannedJob(WHOLE_WINDOW, c, rows, job(self.start_s, self.end_s))
+            for c, rows in enumerate(self.whole_chunks)
+        ]
         first = len(self.whole_chunks)
-        return whole + [PlannedJob(k, first + c, rows, job(lo, hi)) for k, (lo, hi) in enumerate(self.slices)
-                        for c, rows in enumerate(self.sliced_chunks)]
+        return whole + [
+            PlannedJob(k, first + c, rows, job(lo, hi))
+            for k, (lo, hi) in enumerate(self.slices)
+            for c, rows in enumerate(self.sliced_chunks)
+        ]
 
 
 @dataclass(frozen=True)
@@ -253,13 +290,20 @@ class Executor:
     #: How many slices ahead of the one delivered jobs are started.
     AHEAD = 2
 
-    def __init__(self, elements: list, jobs: list[PlannedJob], workers: int, keep: "PassFilter",
-                 encoder: Encoder | None = None):
+    def __init__(
+        self,
+        elements: list,
+        jobs: list[PlannedJob],
+        workers: int,
+        keep: "PassFilter",
+        encoder: Encoder | None = None,
+    ):
         self.elements, self.jobs, self.keep, self.encoder = elements, jobs, keep, encoder
         self.pool = None
         if workers > 1 and len(jobs) > 1:
-            self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                            initargs=(elements,))
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers, initializer=_start_worker, initargs=(elements,)
+            )
 
     def __enter__(self) -> "Executor":
         return self
@@ -372,8 +416,15 @@ class Tally:
     comes in.  ``progress(done, total)`` is called after each job.
     """
 
-    def __init__(self, elements: list, trusts: list, too_old: np.ndarray, start_s: float, horizon_deg: float,
-                 progress=None):
+    def __init__(
+        self,
+        elements: list,
+        trusts: list,
+        too_old: np.ndarray,
+        start_s: float,
+        horizon_deg: float,
+        progress=None,
+    ):
         n = len(elements)
         self.elements, self.trusts, self.too_old = elements, trusts, too_old
         self.start_s, self.horizon_deg, self.progress = start_s, horizon_deg, progress
@@ -383,9 +434,9 @@ class Tally:
         self.withheld = np.zeros(n, dtype=int)
         self.unjudged = 0
         self._jobs_left = np.zeros(n, dtype=int)
-        self._summaries = {}          # chunk -> its summary, merged over the slices so far
+        self._summaries = {}  # chunk -> its summary, merged over the slices so far
         self._reports = [None] * n
-        self._fresh = []              # (index, report) built since finished_reports() last ran
+        self._fresh = []  # (index, report) built since finished_reports() last ran
         self._done = self._total = 0
 
     def expect(self, jobs: list[PlannedJob]) -> None:
@@ -415,8 +466,18 @@ class Tally:
     def _report(self, rows, summary):
         """Reports of satellites ``rows`` whose jobs are all done (``summary``: theirs, merged)."""
         too_old = self.too_old | ((self.counts == 0) & (self.withheld > 0))
-        reports = _reports(self.elements, rows, summary, self.counts, self.visible_counts, self.peak_el_deg,
-                           self.start_s, self.horizon_deg, self.trusts, too_old)
+        reports = _reports(
+            self.elements,
+            rows,
+            summary,
+            self.counts,
+            self.visible_counts,
+            self.peak_el_deg,
+            self.start_s,
+            self.horizon_deg,
+            self.trusts,
+            too_old,
+        )
         for i, r in zip(rows.tolist(), reports, strict=True):
             self._reports[i] = r
             self._fresh.append((i, r))
@@ -446,9 +507,11 @@ class Tally:
         if late:
             names = ", ".join(f"{display_name(e)} ({n})" for n, e in late[:6])
             names += " ..." if len(late) > 6 else ""
-            out.append(f"{sum(n for n, _ in late)} later passes withheld, their elements too old by then to "
-                       f"time them: {names}; 'orbits tle update' fetches fresh ones, '--stale' lists them "
-                       f"anyway")
+            out.append(
+                f"{sum(n for n, _ in late)} later passes withheld, their elements too old by then to "
+                f"time them: {names}; 'orbits tle update' fetches fresh ones, '--stale' lists them "
+                f"anyway"
+            )
         for r in reports:
             if r.status == "failed" or r.usable_until is not None:
                 out.append(f"{r.name} ({r.norad_id}): {r.message}")
@@ -473,10 +536,23 @@ class PassStream:
     report says ``"elements_too_old"``).
     """
 
-    def __init__(self, elements: list, site, start: datetime, end: datetime | None = None, *,
-                 days: float = 7.0, horizon_deg: float = 0.0, min_elevation_deg: float = 10.0,
-                 sun_altitude_deg: float = -6.0, workers: int | None = None, progress=None,
-                 slice_s: float | None = None, brighter_than: float | None = None, withhold: bool = True):
+    def __init__(
+        self,
+        elements: list,
+        site,
+        start: datetime,
+        end: datetime | None = None,
+        *,
+        days: float = 7.0,
+        horizon_deg: float = 0.0,
+        min_elevation_deg: float = 10.0,
+        sun_altitude_deg: float = -6.0,
+        workers: int | None = None,
+        progress=None,
+        slice_s: float | None = None,
+        brighter_than: float | None = None,
+        withhold: bool = True,
+    ):
         self.elements = list(elements)
         self.site = site
         self.start_s = to_posix(start)
@@ -496,8 +572,17 @@ class PassStream:
         limit_s = np.array([t.limit_s if withhold else np.inf for t in self.trusts])
         self.filter = PassFilter(limit_s, brighter_than)
         self.workers = workers if workers is not None else (min(2, os.cpu_count() or 1) if n >= 200 else 1)
-        self.plan = Plan(self.elements, site, self.start_s, self.end_s, self.horizon_deg, self.rules,
-                         self.too_old, max(1, self.workers), slice_s)
+        self.plan = Plan(
+            self.elements,
+            site,
+            self.start_s,
+            self.end_s,
+            self.horizon_deg,
+            self.rules,
+            self.too_old,
+            max(1, self.workers),
+            slice_s,
+        )
         self.tally = Tally(self.elements, self.trusts, self.too_old, self.start_s, self.horizon_deg, progress)
         self._finished = None
 
@@ -576,22 +661,44 @@ class PassStream:
             return self._finished
         reports = self.tally.reports()
         note = _brightness_note(self.tally.unjudged, self.brighter_than)
-        self._finished = self._prediction(table if table is not None else PassTable.empty(), reports,
-                                          self.tally.warnings(reports) + ([note] if note else []))
+        self._finished = self._prediction(
+            table if table is not None else PassTable.empty(),
+            reports,
+            self.tally.warnings(reports) + ([note] if note else []),
+        )
         return self._finished
 
     def _prediction(self, table=None, satellites=(), warnings=()):
         """The one place a :class:`Prediction` is made: this stream's settings
         with ``table``, the satellites' reports and the warnings."""
-        return Prediction(self.site, from_posix(self.start_s), from_posix(self.end_s), self.horizon_deg,
-                          self.rules.min_elevation_deg, self.rules.sun_altitude_deg,
-                          table if table is not None else PassTable.empty(), self.elements, list(satellites),
-                          list(warnings))
+        return Prediction(
+            self.site,
+            from_posix(self.start_s),
+            from_posix(self.end_s),
+            self.horizon_deg,
+            self.rules.min_elevation_deg,
+            self.rules.sun_altitude_deg,
+            table if table is not None else PassTable.empty(),
+            self.elements,
+            list(satellites),
+            list(warnings),
+        )
 
 
-def predict_passes(elements: list, site, start: datetime, end: datetime | None = None, *, days: float = 7.0,
-                   horizon_deg: float = 0.0, min_elevation_deg: float = 10.0, sun_altitude_deg: float = -6.0,
-                   workers: int | None = None, progress=None, withhold: bool = True) -> Prediction:
+def predict_passes(
+    elements: list,
+    site,
+    start: datetime,
+    end: datetime | None = None,
+    *,
+    days: float = 7.0,
+    horizon_deg: float = 0.0,
+    min_elevation_deg: float = 10.0,
+    sun_altitude_deg: float = -6.0,
+    workers: int | None = None,
+    progress=None,
+    withhold: bool = True,
+) -> Prediction:
     """Predict every pass of ``elements`` over ``site`` between ``start`` and ``end``.
 
     ``start``/``end`` are aware datetimes (``end`` defaults to ``start +
@@ -602,9 +709,19 @@ def predict_passes(elements: list, site, start: datetime, end: datetime | None =
     Returns a :class:`Prediction`; for very large outputs,
     :class:`PassStream` gives the passes slice by slice.
     """
-    stream = PassStream(elements, site, start, end, days=days, horizon_deg=horizon_deg,
-                        min_elevation_deg=min_elevation_deg, sun_altitude_deg=sun_altitude_deg,
-                        workers=workers, progress=progress, withhold=withhold)
+    stream = PassStream(
+        elements,
+        site,
+        start,
+        end,
+        days=days,
+        horizon_deg=horizon_deg,
+        min_elevation_deg=min_elevation_deg,
+        sun_altitude_deg=sun_altitude_deg,
+        workers=workers,
+        progress=progress,
+        withhold=withhold,
+    )
     return stream.finish(PassTable.join(stream))
 
 
@@ -617,7 +734,6 @@ def _split(elements, index, parts):
     return [index[c] for c in (order[k::parts] for k in range(parts)) if len(c)]
 
 
-
 def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, horizon_deg, trusts, too_old):
     """A :class:`SatelliteReport` for each satellite ``elements[rows]`` from
     their merged slice ``summary``, their entries in the pass counts and
@@ -627,39 +743,74 @@ def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, 
     counts, visible_counts, peak_el = counts[rows], visible_counts[rows], peak_el[rows]
     # ranges only where the grid sampled the window (the plane screen may have
     # left only its model's lowest elevation, with no azimuth)
-    has_range = (np.isfinite(summary.el_min) & np.isfinite(summary.el_max) & np.isfinite(summary.az_min)
-                 & np.isfinite(summary.az_max)).tolist()
+    has_range = (
+        np.isfinite(summary.el_min)
+        & np.isfinite(summary.el_max)
+        & np.isfinite(summary.az_min)
+        & np.isfinite(summary.az_max)
+    ).tolist()
 
     def rounded(values):  # Python's correctly rounded round(), as elsewhere in the output
         return [round(x, 3) if x == x else None for x in values.tolist()]
+
     az_min, az_max = rounded(summary.az_min), rounded(summary.az_max)
     el_min, el_max = rounded(summary.el_min), rounded(np.maximum(summary.el_max, peak_el))
     lon = rounded(summary.longitude_deg)
     failed = np.isfinite(summary.fail_s)
-    status = np.where(too_old[rows], "elements_too_old",
-                      np.where(failed & (summary.fail_s <= start_s), "failed",
-                               np.where(counts > 0, "passes",
-                                        np.where(summary.up_at_start & (summary.el_min >= horizon_deg),
-                                                 "always_above", "never_rises")))).tolist()
+    status = np.where(
+        too_old[rows],
+        "elements_too_old",
+        np.where(
+            failed & (summary.fail_s <= start_s),
+            "failed",
+            np.where(
+                counts > 0,
+                "passes",
+                np.where(
+                    summary.up_at_start & (summary.el_min >= horizon_deg), "always_above", "never_rises"
+                ),
+            ),
+        ),
+    ).tolist()
     reports = []
     for k, i in enumerate(rows.tolist()):
         e, t = elements[i], trusts[i]
         usable_until, message = None, ""
         if status[k] == "elements_too_old":
-            message = (f"elements {t.age_days:.0f} days from the window: times uncertain by "
-                       f"±{format_duration(t.time_uncertainty_s)} (limit ±{format_duration(t.limit_s)}); "
-                       f"no passes given")
+            message = (
+                f"elements {t.age_days:.0f} days from the window: times uncertain by "
+                f"±{format_duration(t.time_uncertainty_s)} (limit ±{format_duration(t.limit_s)}); "
+                f"no passes given"
+            )
         if failed[k]:
             usable_until = from_posix(summary.fail_s[k])
             code = int(summary.fail_code[k])
             why = SGP4_ERRORS.get(code, "the computed orbit is below 80 km: it has re-entered")
             decayed = code in (6, 99)
-            message = (f"{'the satellite has decayed' if decayed else 'the elements are unusable'} "
-                       f"after {usable_until:%Y-%m-%d %H:%M} UTC (SGP4: {why}); no predictions after that")
-        reports.append(SatelliteReport(
-            e.norad_id, display_name(e), e.orbit_class, e.epoch, status[k], int(counts[k]),
-            int(visible_counts[k]),
-            (az_min[k], az_max[k]) if has_range[k] else (), (el_min[k], el_max[k]) if has_range[k] else (),
-            lon[k], usable_until, message, e.source, round(t.age_days, 3), round(t.time_uncertainty_s, 1),
-            round(t.position_uncertainty_km, 1), nominal_slot(e), t.on_slot))
+            message = (
+                f"{'the satellite has decayed' if decayed else 'the elements are unusable'} "
+                f"after {usable_until:%Y-%m-%d %H:%M} UTC (SGP4: {why}); no predictions after that"
+            )
+        reports.append(
+            SatelliteReport(
+                e.norad_id,
+                display_name(e),
+                e.orbit_class,
+                e.epoch,
+                status[k],
+                int(counts[k]),
+                int(visible_counts[k]),
+                (az_min[k], az_max[k]) if has_range[k] else (),
+                (el_min[k], el_max[k]) if has_range[k] else (),
+                lon[k],
+                usable_until,
+                message,
+                e.source,
+                round(t.age_days, 3),
+                round(t.time_uncertainty_s, 1),
+                round(t.position_uncertainty_km, 1),
+                nominal_slot(e),
+                t.on_slot,
+            )
+        )
     return reports

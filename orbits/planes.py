@@ -52,15 +52,21 @@ import numpy as np
 
 from .constants import EARTH_ROTATION_RAD_S
 
-__all__ = ["screen", "possible_intervals", "plane_normals", "anchored_latitude", "PLANE_MARGIN_DEG",
-           "ALONG_MARGIN_DEG"]
+__all__ = [
+    "screen",
+    "possible_intervals",
+    "plane_normals",
+    "anchored_latitude",
+    "PLANE_MARGIN_DEG",
+    "ALONG_MARGIN_DEG",
+]
 
 #: How far (deg) the true orbit plane may stray from the model (measured: 0.29).
 PLANE_MARGIN_DEG = 1.0
 #: How far (deg) the argument of latitude may stray from the anchored line,
 #: beyond the eccentricity term (measured: 0.29).
 ALONG_MARGIN_DEG = 1.0
-_GEODETIC_DEG = 0.2       # geodetic vs geocentric vertical (at most 0.19 deg)
+_GEODETIC_DEG = 0.2  # geodetic vs geocentric vertical (at most 0.19 deg)
 _APOGEE_MARGIN_KM = 50.0  # above the mean apogee radius
 _EARTH_TURN_RAD_S = EARTH_ROTATION_RAD_S * 1.01  # with 1% to spare
 _ANCHOR_STEP_S = 6 * 3600.0
@@ -91,9 +97,14 @@ def _frame(r, v, err):
 def _turned(vectors, psi):
     """``vectors`` (n, 3) turned about the pole by angles ``psi`` (n, m): (n, m, 3)."""
     c, s = np.cos(psi), np.sin(psi)
-    return np.stack([c * vectors[:, None, 0] - s * vectors[:, None, 1],
-                     s * vectors[:, None, 0] + c * vectors[:, None, 1],
-                     np.broadcast_to(vectors[:, None, 2], psi.shape)], axis=-1)
+    return np.stack(
+        [
+            c * vectors[:, None, 0] - s * vectors[:, None, 1],
+            s * vectors[:, None, 0] + c * vectors[:, None, 1],
+            np.broadcast_to(vectors[:, None, 2], psi.shape),
+        ],
+        axis=-1,
+    )
 
 
 def _node_rate_rad_s(tracker, sats):
@@ -212,7 +223,8 @@ def screen(tracker, sats, t, horizon_deg, window_s=None):
         cos * (b[:, 0] * x + b[:, 1] * y)[:, None].astype(np.float32)
         + sin * (b[:, 0] * y - b[:, 1] * x)[:, None].astype(np.float32)
         + (b[:, 2] * z)[:, None].astype(np.float32)
-        for b in (normal, node, third)]  # NaN where the model failed
+        for b in (normal, node, third)
+    ]  # NaN where the model failed
     # Across the plane: |sin beta| changes no faster than the plane turns
     # against the site.
     x = np.abs(sin_beta)
@@ -230,8 +242,9 @@ def screen(tracker, sats, t, horizon_deg, window_s=None):
     c_phi, s_phi = x_node / size, x_third / size
     # phi's step, under a fifth of a radian: from its sine, rounded outwards
     step = c_phi[:, :-1] * s_phi[:, 1:] - s_phi[:, :-1] * c_phi[:, 1:]
-    half = ((np.diff(u, axis=1) - step + 0.2 * np.abs(step) * step * step) / 2
-            + (cap + along).astype(np.float32))
+    half = (np.diff(u, axis=1) - step + 0.2 * np.abs(step) * step * step) / 2 + (cap + along).astype(
+        np.float32
+    )
     middle = (u[:, 1:] + u[:, :-1]) / 2
     c_mid, s_mid = c_phi[:, 1:] + c_phi[:, :-1], s_phi[:, 1:] + s_phi[:, :-1]  # along the middle phi
     cos_middle = (np.cos(middle) * c_mid + np.sin(middle) * s_mid) / np.sqrt(c_mid * c_mid + s_mid * s_mid)

@@ -20,16 +20,35 @@ from .errors import OrbitsError
 from .times import PKT, format_duration, from_posix, to_posix, zone_label
 from .tracks import footprint_deg, ground_tracks, sky_path, unwrap_segments
 
-__all__ = ["REGIONS", "region_extent", "ground_track", "base_map", "night_shading", "sky_chart", "elevation_profile",
-           "map_figure", "sky_figure"]
+__all__ = [
+    "REGIONS",
+    "region_extent",
+    "ground_track",
+    "base_map",
+    "night_shading",
+    "sky_chart",
+    "elevation_profile",
+    "map_figure",
+    "sky_figure",
+]
 
 #: Named map extents ``(lon_min, lon_max, lat_min, lat_max)`` in degrees.
 REGIONS = {
     "world": (-180.0, 180.0, -90.0, 90.0),
     "pakistan": (55.0, 85.0, 18.0, 42.0),
 }
-_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-            "#17becf", "#bcbd22", "#7f7f7f")
+_COLOURS = (
+    "#d62728",
+    "#1f77b4",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+)
 _LAND, _SEA, _BORDER, _PAKISTAN = "#f2efe6", "#dce9f2", "#8a8a8a", "#cfe8c4"
 
 
@@ -81,8 +100,17 @@ def base_map(ax=None, region="world", highlight="PAK"):
     home = world.iso_a3.index(highlight) if highlight in world.iso_a3 else -1
     for (lon, lat), owner in zip(world.rings, world.ring_country):
         fill = _PAKISTAN if owner == home else _LAND
-        ax.add_patch(Polygon(np.column_stack([lon, lat]), closed=True, facecolor=fill,
-                             edgecolor=_BORDER, linewidth=0.6 if owner != home else 1.2, zorder=1, **geo))
+        ax.add_patch(
+            Polygon(
+                np.column_stack([lon, lat]),
+                closed=True,
+                facecolor=fill,
+                edgecolor=_BORDER,
+                linewidth=0.6 if owner != home else 1.2,
+                zorder=1,
+                **geo,
+            )
+        )
     if not geo:
         ax.set_xlim(lon0, lon1)
         ax.set_ylim(lat0, lat1)
@@ -108,11 +136,19 @@ def night_shading(when, ax=None, resolution_deg=0.25):
     lat = np.arange(-90.0, 90.0 + resolution_deg / 2, resolution_deg)
     sun = sun_elevation_grid_deg(when, lon, lat)
     # civil, nautical, astronomical twilight, then night: darker and darker
-    ax.contourf(lon, lat, sun, levels=[-91.0, -18.0, -12.0, -6.0, 0.0],
-                colors=[(0, 0, 0.15, a) for a in (0.34, 0.27, 0.20, 0.12)], zorder=2, antialiased=True,
-                **geo)
-    ax.contour(lon, lat, sun, levels=[0.0], colors="#333355", linewidths=1.0, linestyles="--", zorder=2.1,
-               **geo)
+    ax.contourf(
+        lon,
+        lat,
+        sun,
+        levels=[-91.0, -18.0, -12.0, -6.0, 0.0],
+        colors=[(0, 0, 0.15, a) for a in (0.34, 0.27, 0.20, 0.12)],
+        zorder=2,
+        antialiased=True,
+        **geo,
+    )
+    ax.contour(
+        lon, lat, sun, levels=[0.0], colors="#333355", linewidths=1.0, linestyles="--", zorder=2.1, **geo
+    )
     return ax
 
 
@@ -123,16 +159,47 @@ def _xycoords(ax, geo):
 
 
 def _mark_site(ax, site, geo):
-    ax.plot(site.longitude_deg, site.latitude_deg, marker="*", markersize=14, color="#ffd700",
-            markeredgecolor="black", zorder=6, **geo)
-    ax.annotate(site.label, (site.longitude_deg, site.latitude_deg), xytext=(8, -12),
-                textcoords="offset points", fontsize=10, weight="bold", zorder=6,
-                xycoords=_xycoords(ax, geo))
+    ax.plot(
+        site.longitude_deg,
+        site.latitude_deg,
+        marker="*",
+        markersize=14,
+        color="#ffd700",
+        markeredgecolor="black",
+        zorder=6,
+        **geo,
+    )
+    ax.annotate(
+        site.label,
+        (site.longitude_deg, site.latitude_deg),
+        xytext=(8, -12),
+        textcoords="offset points",
+        fontsize=10,
+        weight="bold",
+        zorder=6,
+        xycoords=_xycoords(ax, geo),
+    )
 
 
-def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=None, ax=None,
-                 region="world", zone=PKT, min_elevation_deg=0.0, tick_minutes=10, label_every=None,
-                 night=True, step_s=20.0, title=True, trusts=None):
+def ground_track(
+    elements,
+    start,
+    end=None,
+    *,
+    hours=None,
+    orbits=None,
+    site=None,
+    ax=None,
+    region="world",
+    zone=PKT,
+    min_elevation_deg=0.0,
+    tick_minutes=10,
+    label_every=None,
+    night=True,
+    step_s=20.0,
+    title=True,
+    trusts=None,
+):
     """Draw ground tracks of ``elements`` (one or many element sets).
 
     The window runs from ``start`` (aware datetime) to ``end``, or for
@@ -170,11 +237,21 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
     for k, track in enumerate(tracks):
         colour = _COLOURS[k % len(_COLOURS)]
         lon, lat = unwrap_segments(track.longitude_deg, track.latitude_deg)
-        _line(ax, lon, lat, geo, color=colour, linewidth=1.8, zorder=4,
-              label=track.name + (_trust_note(trusts[k]) if trusts is not None else ""))
+        _line(
+            ax,
+            lon,
+            lat,
+            geo,
+            color=colour,
+            linewidth=1.8,
+            zorder=4,
+            label=track.name + (_trust_note(trusts[k]) if trusts is not None else ""),
+        )
         ticks = np.arange(track.times_s[0], track.times_s[-1] + 1e-6, tick_s)
-        if np.nanmax(track.latitude_deg) - np.nanmin(track.latitude_deg) < 3 and \
-                np.ptp(_interp_lon(track.times_s, track.times_s, track.longitude_deg)) < 3:
+        if (
+            np.nanmax(track.latitude_deg) - np.nanmin(track.latitude_deg) < 3
+            and np.ptp(_interp_lon(track.times_s, track.times_s, track.longitude_deg)) < 3
+        ):
             ticks = ticks[:0]  # (near-)geostationary: time ticks would pile up on one spot
         tlat = np.interp(ticks, track.times_s, track.latitude_deg)
         tlon = _interp_lon(ticks, track.times_s, track.longitude_deg)
@@ -182,29 +259,53 @@ def ground_track(elements, start, end=None, *, hours=None, orbits=None, site=Non
         for j, (x, y, t) in enumerate(zip(tlon, tlat, ticks)):
             if j % label_every or not (lon0 <= x <= lon1 and lat0 <= y <= lat1) or j == 0:
                 continue
-            ax.annotate(f"{from_posix(t).astimezone(zone):%H:%M}", (x, y), xytext=(4, 3),
-                        textcoords="offset points", fontsize=8 if world else 9, color=colour, zorder=5,
-                        annotation_clip=True, xycoords=_xycoords(ax, geo))
+            ax.annotate(
+                f"{from_posix(t).astimezone(zone):%H:%M}",
+                (x, y),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=8 if world else 9,
+                color=colour,
+                zorder=5,
+                annotation_clip=True,
+                xycoords=_xycoords(ax, geo),
+            )
         if np.isfinite(track.latitude_deg[0]):
-            ax.plot(track.longitude_deg[0], track.latitude_deg[0], marker="o", markersize=9, color=colour,
-                    markeredgecolor="black", zorder=5, **geo)
-            flat, flon = footprint_deg(track.latitude_deg[0], track.longitude_deg[0], track.altitude_km[0],
-                                       min_elevation_deg)
+            ax.plot(
+                track.longitude_deg[0],
+                track.latitude_deg[0],
+                marker="o",
+                markersize=9,
+                color=colour,
+                markeredgecolor="black",
+                zorder=5,
+                **geo,
+            )
+            flat, flon = footprint_deg(
+                track.latitude_deg[0], track.longitude_deg[0], track.altitude_km[0], min_elevation_deg
+            )
             flon, flat = unwrap_segments(flon, flat)
             _line(ax, flon, flat, geo, color=colour, linewidth=1.0, linestyle=":", zorder=3.5)
     if site is not None:
         _mark_site(ax, site, geo)
-    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, framealpha=0.95,
-                       title="big dot: position at start\ndotted: footprint" +
-                             (f" (≥{min_elevation_deg:g}°)" if min_elevation_deg else ""))
+    legend = ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=10,
+        framealpha=0.95,
+        title="big dot: position at start\ndotted: footprint"
+        + (f" (≥{min_elevation_deg:g}°)" if min_elevation_deg else ""),
+    )
     legend.get_title().set_fontsize(9)
     if title:
         label = zone_label(zone, start)
         spans = sorted({round((to_posix(e) - to_posix(start)) / 60.0) for e in ends})
         span = f"{spans[0]} min" if len(spans) == 1 else "one orbit each"
-        ax.set_title(f"Ground tracks from {start.astimezone(zone):%Y-%m-%d %H:%M} {label} ({span}); "
-                     f"dots every {tick_minutes:g} min, times {label}; night and twilight at the start shaded",
-                     fontsize=12)
+        ax.set_title(
+            f"Ground tracks from {start.astimezone(zone):%Y-%m-%d %H:%M} {label} ({span}); "
+            f"dots every {tick_minutes:g} min, times {label}; night and twilight at the start shaded",
+            fontsize=12,
+        )
     return ax
 
 
@@ -248,6 +349,7 @@ def _window_end(elements, start, end, hours, orbits):
 # sky charts
 # --------------------------------------------------------------------------
 
+
 def _polar_setup(ax):
     ax.set_theta_zero_location("N")
     ax.set_theta_direction(1)  # east on the left: the sky seen looking up
@@ -261,8 +363,20 @@ def _polar_setup(ax):
     ax.set_facecolor("#0b1a33")
 
 
-def sky_chart(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, label_minutes=1, title=True,
-              min_elevation_deg=10.0, sun_altitude_deg=-6.0, legend=True, path=None):
+def sky_chart(
+    elements,
+    site,
+    pass_,
+    ax=None,
+    zone=PKT,
+    step_s=5.0,
+    label_minutes=1,
+    title=True,
+    min_elevation_deg=10.0,
+    sun_altitude_deg=-6.0,
+    legend=True,
+    path=None,
+):
     """Polar chart of one pass across ``site``'s sky (``pass_``: a
     :class:`~orbits.passes.Pass`), drawn like a star chart held overhead
     (as Heavens-Above does): north up, east on the left, the zenith in the
@@ -282,9 +396,15 @@ def sky_chart(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, label_minute
         path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
     theta, r = np.radians(path.azimuth_deg), 90.0 - np.clip(path.elevation_deg, 0, 90)
     seen = (path.sun_elevation_deg <= sun_altitude_deg) & (path.elevation_deg >= min_elevation_deg)
-    styles = [(~path.sunlit, dict(color="#8899aa", linewidth=1.6, linestyle=(0, (3, 3))), "in Earth's shadow"),
-              (path.sunlit & ~seen, dict(color="#e0c060", linewidth=1.6), "sunlit, not visible (low or bright sky)"),
-              (path.sunlit & seen, dict(color="#ffe14d", linewidth=4.0), "visible")]
+    styles = [
+        (~path.sunlit, dict(color="#8899aa", linewidth=1.6, linestyle=(0, (3, 3))), "in Earth's shadow"),
+        (
+            path.sunlit & ~seen,
+            dict(color="#e0c060", linewidth=1.6),
+            "sunlit, not visible (low or bright sky)",
+        ),
+        (path.sunlit & seen, dict(color="#ffe14d", linewidth=4.0), "visible"),
+    ]
     for mask, style, label in styles:
         if mask.any():
             ax.plot(np.where(mask, theta, np.nan), np.where(mask, r, np.nan), label=label, zorder=3, **style)
@@ -294,29 +414,51 @@ def sky_chart(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, label_minute
         az = np.interp(t, path.times_s, np.unwrap(np.radians(path.azimuth_deg)))
         el = np.interp(t, path.times_s, path.elevation_deg)
         ax.plot(az, 90 - el, "o", color="white", markersize=3, zorder=4)
-        ax.annotate(f"{from_posix(t).astimezone(zone):%H:%M}", (az, 90 - el), xytext=(5, 4),
-                    textcoords="offset points", color="#dddddd", fontsize=8, zorder=4)
+        ax.annotate(
+            f"{from_posix(t).astimezone(zone):%H:%M}",
+            (az, 90 - el),
+            xytext=(5, 4),
+            textcoords="offset points",
+            color="#dddddd",
+            fontsize=8,
+            zorder=4,
+        )
     events = [("Rise", pass_.rise, "^"), ("Peak", pass_.culmination, "o"), ("Set", pass_.set, "v")]
     k_peak = int(np.argmax(path.elevation_deg))
     for name, ev, marker in events:
         a, e = np.radians(ev.azimuth_deg), 90 - max(ev.elevation_deg, 0)
-        text = f"{name} {ev.time.astimezone(zone):%H:%M:%S}\n{ev.elevation_deg:.0f}° el, {ev.azimuth_deg:.0f}° az"
+        text = (
+            f"{name} {ev.time.astimezone(zone):%H:%M:%S}\n"
+            f"{ev.elevation_deg:.0f}° el, {ev.azimuth_deg:.0f}° az"
+        )
         if name == "Peak" and np.isfinite(path.magnitude[k_peak]):
             text += f"\nmag {path.magnitude[k_peak]:.1f}"
         ax.plot(a, e, marker=marker, markersize=11, color="#ff5050", markeredgecolor="white", zorder=5)
         dx, dy = _toward_centre(ax, a, e)
-        ax.annotate(text, (a, e), xytext=(34 * dx, 34 * dy), textcoords="offset points",
-                    ha="left" if dx >= 0 else "right", va="bottom" if dy >= 0 else "top",
-                    fontsize=9, color="white", zorder=6,
-                    bbox=dict(boxstyle="round,pad=0.3", facecolor="#0b1a33", edgecolor="#ff5050", alpha=0.85))
+        ax.annotate(
+            text,
+            (a, e),
+            xytext=(34 * dx, 34 * dy),
+            textcoords="offset points",
+            ha="left" if dx >= 0 else "right",
+            va="bottom" if dy >= 0 else "top",
+            fontsize=9,
+            color="white",
+            zorder=6,
+            bbox=dict(boxstyle="round,pad=0.3", facecolor="#0b1a33", edgecolor="#ff5050", alpha=0.85),
+        )
     if legend:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=3, fontsize=9, frameon=False)
     if title:
-        ax.set_title(f"{display_name(elements)} over {site.label}\n"
-                     f"{pass_.rise.time.astimezone(zone):%Y-%m-%d} ({zone_label(zone, pass_.rise.time)}); "
-                     f"peak {pass_.culmination.elevation_deg:.0f}°; times ±{format_duration(pass_.time_uncertainty_s)}; "
-                     f"chart held overhead: east on the left",
-                     fontsize=12, pad=28)
+        ax.set_title(
+            f"{display_name(elements)} over {site.label}\n"
+            f"{pass_.rise.time.astimezone(zone):%Y-%m-%d} ({zone_label(zone, pass_.rise.time)}); "
+            f"peak {pass_.culmination.elevation_deg:.0f}°; "
+            f"times ±{format_duration(pass_.time_uncertainty_s)}; "
+            f"chart held overhead: east on the left",
+            fontsize=12,
+            pad=28,
+        )
     return ax
 
 
@@ -331,8 +473,9 @@ def _toward_centre(ax, theta, r):
     return (x0 - x) / d, (y0 - y) / d
 
 
-def elevation_profile(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, min_elevation_deg=10.0,
-                      path=None):
+def elevation_profile(
+    elements, site, pass_, ax=None, zone=PKT, step_s=5.0, min_elevation_deg=10.0, path=None
+):
     """Elevation (deg) against time for one pass, sunlit part bold, with the
     minimum elevation for visibility as a dashed line (``path`` as in
     :func:`sky_chart`).  Returns the Axes."""
@@ -342,10 +485,20 @@ def elevation_profile(elements, site, pass_, ax=None, zone=PKT, step_s=5.0, min_
     if path is None:
         path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
     when = [from_posix(t) for t in path.times_s]
-    ax.plot(when, np.where(path.sunlit, np.nan, path.elevation_deg), color="#8899aa", linestyle="--",
-            label="in Earth's shadow")
-    ax.plot(when, np.where(path.sunlit, path.elevation_deg, np.nan), color="#d4a017", linewidth=2.5,
-            label="sunlit")
+    ax.plot(
+        when,
+        np.where(path.sunlit, np.nan, path.elevation_deg),
+        color="#8899aa",
+        linestyle="--",
+        label="in Earth's shadow",
+    )
+    ax.plot(
+        when,
+        np.where(path.sunlit, path.elevation_deg, np.nan),
+        color="#d4a017",
+        linewidth=2.5,
+        label="sunlit",
+    )
     ax.axhline(min_elevation_deg, color="#555555", linewidth=0.8, linestyle=":")
     ax.set_ylim(0, 90)
     ax.set_ylabel("elevation (°)")
@@ -384,6 +537,12 @@ def sky_figure(elements, site, pass_, zone=PKT, profile=False, min_elevation_deg
         elevation_profile(elements, site, pass_, flat, zone, min_elevation_deg=min_elevation_deg, path=path)
     else:
         fig = plt.figure(figsize=(8, 8.6), dpi=200)
-        sky_chart(elements, site, pass_, fig.add_axes([0.1, 0.08, 0.8, 0.78], projection="polar"), zone,
-                  min_elevation_deg=min_elevation_deg)
+        sky_chart(
+            elements,
+            site,
+            pass_,
+            fig.add_axes([0.1, 0.08, 0.8, 0.78], projection="polar"),
+            zone,
+            min_elevation_deg=min_elevation_deg,
+        )
     return fig

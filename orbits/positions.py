@@ -19,8 +19,7 @@ from .ephemeris import SkyTable
 from .frames import look_angles, subpoint, teme_to_earth_fixed
 from .times import from_posix, sgp4_jd, to_posix
 
-__all__ = ["Tracker", "Snapshot", "observe", "shadow_margin_km", "sun_elevation_deg",
-           "DECAY_RADIUS_KM"]
+__all__ = ["Tracker", "Snapshot", "observe", "shadow_margin_km", "sun_elevation_deg", "DECAY_RADIUS_KM"]
 
 _BLOCK = 8192  # points a block in Tracker.look
 
@@ -92,8 +91,9 @@ class Tracker:
     def subset(self, index):
         """A tracker of satellites ``index`` only (sharing the sky table)."""
         index = np.asarray(index, dtype=int).tolist()
-        return Tracker([self.elements[k] for k in index], self.site, self.sky,
-                       satrecs=[self.satrecs[k] for k in index])
+        return Tracker(
+            [self.elements[k] for k in index], self.site, self.sky, satrecs=[self.satrecs[k] for k in index]
+        )
 
     def _sky_for(self, seconds):
         if self.sky is None:
@@ -171,12 +171,16 @@ class Tracker:
             self._sky_for(t)  # one table for all blocks
         # In blocks, so that the many temporaries stay in the CPU's cache
         # (and in memory already mapped): 40% faster on large sets.
-        parts = [self._look(t[k:k + _BLOCK], err[k:k + _BLOCK], r[k:k + _BLOCK], v[k:k + _BLOCK], accel)
-                 for k in range(0, len(t), _BLOCK)] or [self._look(t, err, r, v, accel)]
+        parts = [
+            self._look(t[k : k + _BLOCK], err[k : k + _BLOCK], r[k : k + _BLOCK], v[k : k + _BLOCK], accel)
+            for k in range(0, len(t), _BLOCK)
+        ] or [self._look(t, err, r, v, accel)]
         if len(parts) == 1:
             return {key: val.reshape(shape + val.shape[1:]) for key, val in parts[0].items()}
-        return {key: np.concatenate([p[key] for p in parts]).reshape(shape + parts[0][key].shape[1:])
-                for key in parts[0]}
+        return {
+            key: np.concatenate([p[key] for p in parts]).reshape(shape + parts[0][key].shape[1:])
+            for key in parts[0]
+        }
 
     def _look(self, t, err, r, v, accel):
         """:meth:`look` of flat arrays of points."""
@@ -240,8 +244,22 @@ def observe(elements, when, site, sky=None):
         def val(a, k=k, ok=ok):
             return float(a[k, 0]) if ok else float("nan")
 
-        shots.append(Snapshot(
-            e.norad_id, display_name(e), at, val(look["azimuth_deg"]), val(look["elevation_deg"]),
-            val(look["range_km"]), val(look["range_rate_km_s"]), val(lat), val(lon), val(alt),
-            bool(margin[k, 0] > 0) if ok else None, e.epoch, e.orbit_class, why))
+        shots.append(
+            Snapshot(
+                e.norad_id,
+                display_name(e),
+                at,
+                val(look["azimuth_deg"]),
+                val(look["elevation_deg"]),
+                val(look["range_km"]),
+                val(look["range_rate_km_s"]),
+                val(lat),
+                val(lon),
+                val(alt),
+                bool(margin[k, 0] > 0) if ok else None,
+                e.epoch,
+                e.orbit_class,
+                why,
+            )
+        )
     return shots

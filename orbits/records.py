@@ -27,9 +27,22 @@ from .table import PASS_EVENTS, WINDOW_EVENTS, PassTable
 from .times import UTC, from_posix, posix_microseconds
 from .visibility import END_REASONS, START_REASONS
 
-__all__ = ["TEXTS", "VALUES", "iso_time", "iso_times", "age_days", "site_json", "pass_records",
-           "satellite_records", "PassEncoder", "passes_json", "streamed_passes_json", "now_json",
-           "catalog_json", "status_json"]
+__all__ = [
+    "TEXTS",
+    "VALUES",
+    "iso_time",
+    "iso_times",
+    "age_days",
+    "site_json",
+    "pass_records",
+    "satellite_records",
+    "PassEncoder",
+    "passes_json",
+    "streamed_passes_json",
+    "now_json",
+    "catalog_json",
+    "status_json",
+]
 
 
 def iso_time(when: datetime, zone: tzinfo) -> str:
@@ -58,8 +71,12 @@ def age_days(epoch: datetime, when: datetime) -> float:
 
 def site_json(site) -> dict:
     """The contract's record of a site."""
-    return {"name": site.name or None, "latitude": site.latitude_deg,
-            "longitude": site.longitude_deg, "elevation_m": site.elevation_m}
+    return {
+        "name": site.name or None,
+        "latitude": site.latitude_deg,
+        "longitude": site.longitude_deg,
+        "elevation_m": site.elevation_m,
+    }
 
 
 # --------------------------------------------------------------------------
@@ -130,8 +147,14 @@ class _Formatted:
 
 
 #: How a column's values go into a record's f-string.
-_FIELD = {"text": "{%s}", "as is": "{%s}", "repr": "{%s!r}", "quoted": '"{%s}"',
-          "flag": '{"true" if %s else "false"}', "number": '{"null" if %s != %s else repr(%s)}'}
+_FIELD = {
+    "text": "{%s}",
+    "as is": "{%s}",
+    "repr": "{%s!r}",
+    "quoted": '"{%s}"',
+    "flag": '{"true" if %s else "false"}',
+    "number": '{"null" if %s != %s else repr(%s)}',
+}
 
 
 @functools.cache
@@ -141,8 +164,10 @@ def _record_writer(keys, hows):
     layout: a record in one formatting step, as hand-written f-strings
     would be, which is what keeps a catalogue's JSON fast (about a third
     faster than ``%``-formatting with a template)."""
-    fields = [f"{_json_string(k)}: {_FIELD[how].replace('%s', f'v{i}')}"
-              for i, (k, how) in enumerate(zip(keys, hows, strict=True))]
+    fields = [
+        f"{_json_string(k)}: {_FIELD[how].replace('%s', f'v{i}')}"
+        for i, (k, how) in enumerate(zip(keys, hows, strict=True))
+    ]
     body = "{{" + ", ".join(fields) + "}}"
     if "'" in body or "\\" in body:
         raise ValueError(f"record keys {keys!r} cannot go into a generated f-string")
@@ -207,16 +232,38 @@ VALUES, TEXTS = _Values(), _Texts()
 
 _EVENT_KEYS = ("time", "azimuth", "elevation")
 _WINDOW_KEYS = ("start", "peak", "end", "start_reason", "end_reason", "magnitude")
-_PASS_KEYS = ("number", "norad_id", "name", "rise", "culmination", "set", "visible", "visible_start", "visible_end",
-              "visible_peak", "visible_end_reason", "magnitude", "tle_epoch", "in_progress_at_start",
-              "continues_after_end", "duration_s", "time_uncertainty_s", "windows")
+_PASS_KEYS = (
+    "number",
+    "norad_id",
+    "name",
+    "rise",
+    "culmination",
+    "set",
+    "visible",
+    "visible_start",
+    "visible_end",
+    "visible_peak",
+    "visible_end_reason",
+    "magnitude",
+    "tle_epoch",
+    "in_progress_at_start",
+    "continues_after_end",
+    "duration_s",
+    "time_uncertainty_s",
+    "windows",
+)
 
 
 def _events(form, cols, name, zone):
     """The event records of one column group (``<name>_s``, ``_az``, ``_el``)."""
-    return form.records(_EVENT_KEYS, (form.words(iso_times(cols[f"{name}_s"], zone)),
-                                      form.floats(cols[f"{name}_az"].tolist()),
-                                      form.floats(cols[f"{name}_el"].tolist())))
+    return form.records(
+        _EVENT_KEYS,
+        (
+            form.words(iso_times(cols[f"{name}_s"], zone)),
+            form.floats(cols[f"{name}_az"].tolist()),
+            form.floats(cols[f"{name}_el"].tolist()),
+        ),
+    )
 
 
 def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES, first_number=1) -> list:
@@ -242,9 +289,17 @@ def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES, fi
     wev = {e: _events(form, w, e, zone) for e in WINDOW_EVENTS}
     start_reasons = [START_REASONS[a] for a in w["start_reason"].tolist()]
     end_reasons = [END_REASONS[b] for b in w["end_reason"].tolist()]
-    window_records = form.records(_WINDOW_KEYS, (
-        wev["start"], wev["peak"], wev["end"], form.words(start_reasons), form.words(end_reasons),
-        form.numbers(w["magnitude"].tolist())))
+    window_records = form.records(
+        _WINDOW_KEYS,
+        (
+            wev["start"],
+            wev["peak"],
+            wev["end"],
+            form.words(start_reasons),
+            form.words(end_reasons),
+            form.numbers(w["magnitude"].tolist()),
+        ),
+    )
     windows = [[] for _ in range(n)]
     for row, record in zip(w["pass"].tolist(), window_records, strict=True):
         windows[row].append(record)
@@ -252,6 +307,7 @@ def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES, fi
 
     def of_longest(column, missing):  # each pass's entry of a window column for its longest window
         return [column[j] if j >= 0 else missing for j in longest]
+
     sats, which = np.unique(cols["sat"].astype(int), return_inverse=True)
     names = form.strings([display_name(elements[s]) for s in sats.tolist()])  # each satellite's once
     epochs = [iso_time(elements[s].epoch, UTC) for s in sats.tolist()]
@@ -264,20 +320,51 @@ def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES, fi
         keys = _PASS_KEYS[1:]
     else:
         numbers = [form.ints(list(range(first_number, first_number + n)))]
-    return form.records(keys, (
-        *numbers, form.ints(cols["norad_id"].tolist()), [names[i] for i in which],
-        ev["rise"], ev["culmination"], ev["set"], form.flags([j >= 0 for j in longest]),
-        of_longest(wev["start"], null), of_longest(wev["end"], null), of_longest(wev["peak"], null),
-        form.strings(of_longest(end_reasons, None)),
-        form.numbers(table.magnitude().tolist()), form.words([epochs[i] for i in which]),
-        form.flags(cols["starts_before"].tolist()), form.flags(cols["ends_after"].tolist()),
-        form.floats(duration_s), form.floats(cols["time_unc_s"].tolist()), form.lists(windows)))
+    return form.records(
+        keys,
+        (
+            *numbers,
+            form.ints(cols["norad_id"].tolist()),
+            [names[i] for i in which],
+            ev["rise"],
+            ev["culmination"],
+            ev["set"],
+            form.flags([j >= 0 for j in longest]),
+            of_longest(wev["start"], null),
+            of_longest(wev["end"], null),
+            of_longest(wev["peak"], null),
+            form.strings(of_longest(end_reasons, None)),
+            form.numbers(table.magnitude().tolist()),
+            form.words([epochs[i] for i in which]),
+            form.flags(cols["starts_before"].tolist()),
+            form.flags(cols["ends_after"].tolist()),
+            form.floats(duration_s),
+            form.floats(cols["time_unc_s"].tolist()),
+            form.lists(windows),
+        ),
+    )
 
 
-_SATELLITE_KEYS = ("norad_id", "name", "orbit_class", "tle_epoch", "elements_source", "status", "passes",
-                   "visible_passes", "azimuth_range", "elevation_range", "longitude", "usable_until",
-                   "age_days", "time_uncertainty_s", "position_uncertainty_km", "nominal_slot",
-                   "on_nominal_slot", "message")
+_SATELLITE_KEYS = (
+    "norad_id",
+    "name",
+    "orbit_class",
+    "tle_epoch",
+    "elements_source",
+    "status",
+    "passes",
+    "visible_passes",
+    "azimuth_range",
+    "elevation_range",
+    "longitude",
+    "usable_until",
+    "age_days",
+    "time_uncertainty_s",
+    "position_uncertainty_km",
+    "nominal_slot",
+    "on_nominal_slot",
+    "message",
+)
 
 
 def satellite_records(reports: list, form=VALUES) -> list:
@@ -288,16 +375,30 @@ def satellite_records(reports: list, form=VALUES) -> list:
 
     def each(name):
         return [getattr(r, name) for r in reports]
-    return form.records(_SATELLITE_KEYS, (
-        form.ints(each("norad_id")), form.strings(each("name")), form.strings(each("orbit_class")),
-        form.words(iso_times([r.tle_epoch.timestamp() for r in reports], UTC)), form.strings(each("source")),
-        form.words(each("status")), form.ints(each("pass_count")), form.ints(each("visible_count")),
-        form.float_lists(each("azimuth_deg")), form.float_lists(each("elevation_deg")),
-        form.numbers(each("longitude_deg")),
-        form.strings([iso_time(r.usable_until, UTC) if r.usable_until else None for r in reports]),
-        form.floats(each("age_days")), form.floats(each("time_uncertainty_s")),
-        form.floats(each("position_uncertainty_km")), form.numbers(each("slot_longitude_deg")),
-        form.flags(each("on_nominal_slot")), form.strings([r.message or None for r in reports])))
+
+    return form.records(
+        _SATELLITE_KEYS,
+        (
+            form.ints(each("norad_id")),
+            form.strings(each("name")),
+            form.strings(each("orbit_class")),
+            form.words(iso_times([r.tle_epoch.timestamp() for r in reports], UTC)),
+            form.strings(each("source")),
+            form.words(each("status")),
+            form.ints(each("pass_count")),
+            form.ints(each("visible_count")),
+            form.float_lists(each("azimuth_deg")),
+            form.float_lists(each("elevation_deg")),
+            form.numbers(each("longitude_deg")),
+            form.strings([iso_time(r.usable_until, UTC) if r.usable_until else None for r in reports]),
+            form.floats(each("age_days")),
+            form.floats(each("time_uncertainty_s")),
+            form.floats(each("position_uncertainty_km")),
+            form.numbers(each("slot_longitude_deg")),
+            form.flags(each("on_nominal_slot")),
+            form.strings([r.message or None for r in reports]),
+        ),
+    )
 
 
 def _passes_document(head, zone, visible_only, passes, satellites, warnings):
@@ -369,6 +470,7 @@ def _time_ordered(parts):
     """The passes of ``parts`` (as :meth:`~orbits.passes.PassStream.parts`
     gives them with a :class:`PassEncoder`) as a :class:`RecordStream` of
     JSON texts: each slice is written in time order when it is complete."""
+
     def blocks():
         texts, keys, listed = [], [], 0
         for part in parts:
@@ -383,6 +485,7 @@ def _time_ordered(parts):
                 yield numbered([texts[i] for i in order.tolist()], listed + 1)
                 listed += len(order)
             texts, keys = [], []
+
     return RecordStream(blocks)
 
 
@@ -414,8 +517,15 @@ def streamed_passes_json(stream, zone: tzinfo = UTC, visible_only: bool = True) 
 
     def warnings():
         return [[json.dumps(w, ensure_ascii=False) for w in stream.finish().warnings]]
-    return _passes_document(stream.settings(), zone, visible_only, _time_ordered(parts()),
-                            RecordStream(satellites), RecordStream(warnings))
+
+    return _passes_document(
+        stream.settings(),
+        zone,
+        visible_only,
+        _time_ordered(parts()),
+        RecordStream(satellites),
+        RecordStream(warnings),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -423,20 +533,32 @@ def streamed_passes_json(stream, zone: tzinfo = UTC, visible_only: bool = True) 
 # --------------------------------------------------------------------------
 
 #: The position fields of a ``now`` row, null when the elements are too old to place the satellite.
-_POSITION_KEYS = ("azimuth", "elevation", "range_km", "range_rate_km_s", "latitude", "longitude",
-                  "altitude_km", "sunlit", "above_horizon")
+_POSITION_KEYS = (
+    "azimuth",
+    "elevation",
+    "range_km",
+    "range_rate_km_s",
+    "latitude",
+    "longitude",
+    "altitude_km",
+    "sunlit",
+    "above_horizon",
+)
 
 
-def now_json(snapshots: list, site, zone: tzinfo = UTC, trusts: list | None = None,
-             withhold: bool = True) -> dict:
+def now_json(
+    snapshots: list, site, zone: tzinfo = UTC, trusts: list | None = None, withhold: bool = True
+) -> dict:
     """The JSON contract of ``orbits now``: ``now`` is a list of positions.
 
     ``trusts`` (:class:`~orbits.freshness.Trust`, one per snapshot) give each
     row its uncertainty; with ``withhold``, satellites whose elements are too
     old have ``"status": "elements_too_old"`` and no position.
     """
+
     def num(x, digits):
         return None if x != x else round(x, digits)
+
     rows = []
     trusts = trusts if trusts is not None else [None] * len(snapshots)
     for s, t in zip(snapshots, trusts, strict=True):
@@ -448,13 +570,21 @@ def now_json(snapshots: list, site, zone: tzinfo = UTC, trusts: list | None = No
         else:
             status = "ok"
         row = {
-            "norad_id": s.norad_id, "name": s.name, "time": iso_time(s.time, zone),
-            "azimuth": num(s.azimuth_deg, 3), "elevation": num(s.elevation_deg, 3),
-            "range_km": num(s.range_km, 3), "range_rate_km_s": num(s.range_rate_km_s, 4),
-            "latitude": num(s.latitude_deg, 4), "longitude": num(s.longitude_deg, 4),
-            "altitude_km": num(s.altitude_km, 3), "sunlit": s.sunlit,
+            "norad_id": s.norad_id,
+            "name": s.name,
+            "time": iso_time(s.time, zone),
+            "azimuth": num(s.azimuth_deg, 3),
+            "elevation": num(s.elevation_deg, 3),
+            "range_km": num(s.range_km, 3),
+            "range_rate_km_s": num(s.range_rate_km_s, 4),
+            "latitude": num(s.latitude_deg, 4),
+            "longitude": num(s.longitude_deg, 4),
+            "altitude_km": num(s.altitude_km, 3),
+            "sunlit": s.sunlit,
             "above_horizon": None if s.error else s.elevation_deg >= 0,
-            "orbit_class": s.orbit_class, "tle_epoch": iso_time(s.tle_epoch, UTC), "error": s.error,
+            "orbit_class": s.orbit_class,
+            "tle_epoch": iso_time(s.tle_epoch, UTC),
+            "error": s.error,
             "status": status,
             "position_uncertainty_km": None if t is None else round(t.position_uncertainty_km, 1),
             "time_uncertainty_s": None if t is None else round(t.time_uncertainty_s, 1),
@@ -472,19 +602,21 @@ def catalog_json(entries: list, when: datetime) -> dict:
     ``[(KnownSatellite or None, ElementSet or None)]``, ages at ``when``."""
     rows = []
     for known, e in entries:
-        rows.append({
-            "norad_id": known.norad_id if known else e.norad_id,
-            "name": known.name if known else e.name,
-            "aliases": list(known.aliases) if known else [],
-            "country": known.country if known else None,
-            "orbit_class": e.orbit_class if e else None,
-            "tle_epoch": iso_time(e.epoch, UTC) if e else None,
-            "age_days": round(age_days(e.epoch, when), 2) if e else None,
-            "standard_magnitude": known.standard_magnitude if known else None,
-            "magnitude_source": (known.magnitude_source or None) if known else None,
-            "source": e.source if e else None,
-            "note": (known.note or None) if known else None,
-        })
+        rows.append(
+            {
+                "norad_id": known.norad_id if known else e.norad_id,
+                "name": known.name if known else e.name,
+                "aliases": list(known.aliases) if known else [],
+                "country": known.country if known else None,
+                "orbit_class": e.orbit_class if e else None,
+                "tle_epoch": iso_time(e.epoch, UTC) if e else None,
+                "age_days": round(age_days(e.epoch, when), 2) if e else None,
+                "standard_magnitude": known.standard_magnitude if known else None,
+                "magnitude_source": (known.magnitude_source or None) if known else None,
+                "source": e.source if e else None,
+                "note": (known.note or None) if known else None,
+            }
+        )
     return {"satellites": rows}
 
 
@@ -494,11 +626,16 @@ def status_json(rows: list, when: datetime, problems: dict | None = None) -> lis
     maps a cached query to what is wrong with its reply file (see
     :meth:`orbits.cache.ElementCache.problem`)."""
     problems = problems or {}
-    return [{
-        "norad_id": n, "name": name, "epoch": iso_time(epoch, UTC),
-        "age_days": round(age_days(epoch, when), 3),
-        "source": "bundled" if where is None else "cache",
-        "query": where.query if where is not None else None,
-        "fetched": iso_time(where.fetched, UTC) if where is not None else None,
-        "problem": problems.get(where.query) if where is not None else None,
-    } for n, name, epoch, where in rows]
+    return [
+        {
+            "norad_id": n,
+            "name": name,
+            "epoch": iso_time(epoch, UTC),
+            "age_days": round(age_days(epoch, when), 3),
+            "source": "bundled" if where is None else "cache",
+            "query": where.query if where is not None else None,
+            "fetched": iso_time(where.fetched, UTC) if where is not None else None,
+            "problem": problems.get(where.query) if where is not None else None,
+        }
+        for n, name, epoch, where in rows
+    ]

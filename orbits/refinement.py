@@ -125,17 +125,38 @@ def refine_events(tracker: Tracker, brackets: Brackets) -> PassEvents:
     start = hermite_root(c.a_s, c.b_s, c.cone_a_km, c.cone_b_km, c.cone_rate_a_km_s, c.cone_rate_b_km_s)
     if len(sat):
         site_radius_km = float(np.linalg.norm(tracker.site.itrs_km()))
-        curvature = cone_curvature_bound_km_s2(tracker.elements, site_radius_km, brackets.horizon_deg,
-                                               brackets.curvature_km_s2)
-        roots, t_last, angles = newton_bracketed(ev.cone, sat, c.a_s, c.b_s, c.above_a_deg, c.above_b_deg,
-                                                 start=start, tol_s=1e-3, curvature=curvature[sat], last=True)
+        curvature = cone_curvature_bound_km_s2(
+            tracker.elements, site_radius_km, brackets.horizon_deg, brackets.curvature_km_s2
+        )
+        roots, t_last, angles = newton_bracketed(
+            ev.cone,
+            sat,
+            c.a_s,
+            c.b_s,
+            c.above_a_deg,
+            c.above_b_deg,
+            start=start,
+            tol_s=1e-3,
+            curvature=curvature[sat],
+            last=True,
+        )
     else:
         roots, t_last, angles = c.a_s, c.a_s, np.zeros((4, 0))
     paired = _pair(brackets, sat, roots, c.above_a_deg < 0, _at_roots(roots, t_last, angles))
     culmination_s, peak_el, culmination_az = _culminate(ev, brackets, paired)
-    return PassEvents(paired.sat, paired.rise_s, culmination_s, paired.set_s, paired.rise_known,
-                      paired.set_known, peak_el, culmination_az, paired.rise_angles, paired.set_angles,
-                      ev.samples)
+    return PassEvents(
+        paired.sat,
+        paired.rise_s,
+        culmination_s,
+        paired.set_s,
+        paired.rise_known,
+        paired.set_known,
+        peak_el,
+        culmination_az,
+        paired.rise_angles,
+        paired.set_angles,
+        ev.samples,
+    )
 
 
 def _pair(brackets, sat, roots, rising, root_angles):
@@ -173,10 +194,15 @@ def _pair(brackets, sat, roots, rising, root_angles):
     inside = (p_set >= brackets.start_s) & (p_rise <= brackets.end_s)
     order = np.lexsort((p_rise[inside], p_sat[inside]))
     # azimuth, elevation (deg) and elevation rate at the known rises and sets
-    return _Paired(p_sat[inside][order], p_rise[inside][order], p_set[inside][order],
-                   p_rise_known[inside][order], p_set_known[inside][order],
-                   _pick(root_angles, p_rise_root[inside][order]),
-                   _pick(root_angles, p_set_root[inside][order]))
+    return _Paired(
+        p_sat[inside][order],
+        p_rise[inside][order],
+        p_set[inside][order],
+        p_rise_known[inside][order],
+        p_set_known[inside][order],
+        _pick(root_angles, p_rise_root[inside][order]),
+        _pick(root_angles, p_set_root[inside][order]),
+    )
 
 
 def _culminate(ev, brackets, passes):
@@ -189,8 +215,15 @@ def _culminate(ev, brackets, passes):
     if not n:
         return culmination_s, peak_el, culmination_az
     p = brackets.peaks
-    psat, pa, pb, p_rate_a, p_rate_b, p_el_a, p_el_b = (p.sat.astype(int), p.a_s, p.b_s, p.el_rate_a_deg_s,
-                                                        p.el_rate_b_deg_s, p.el_a_deg, p.el_b_deg)
+    psat, pa, pb, p_rate_a, p_rate_b, p_el_a, p_el_b = (
+        p.sat.astype(int),
+        p.a_s,
+        p.b_s,
+        p.el_rate_a_deg_s,
+        p.el_rate_b_deg_s,
+        p.el_a_deg,
+        p.el_b_deg,
+    )
     # Find the passes each peak bracket overlaps, with keys ordered by
     # satellite, then time (passes of one satellite do not overlap).
     t0 = min(brackets.lo_s.min(), pa.min() if len(pa) else np.inf)
@@ -211,14 +244,16 @@ def _culminate(ev, brackets, passes):
     # Bracket ends that are grid samples have their rate and elevation
     # already; the others (cut by a rise or set, or a pass alone) are computed.
     nan = np.full(len(alone), np.nan)
-    rate_lo = np.concatenate([np.where(lo[:len(peak)] == pa[peak], p_rate_a[peak], np.nan), nan])
-    rate_hi = np.concatenate([np.where(hi[:len(peak)] == pb[peak], p_rate_b[peak], np.nan), nan])
+    rate_lo = np.concatenate([np.where(lo[: len(peak)] == pa[peak], p_rate_a[peak], np.nan), nan])
+    rate_hi = np.concatenate([np.where(hi[: len(peak)] == pb[peak], p_rate_b[peak], np.nan), nan])
     el_lo = np.concatenate([p_el_a[peak], nan])
     el_hi = np.concatenate([p_el_b[peak], nan])
     # Bracket ends at a known rise or set have their values from its Newton steps.
     az_lo, az_hi = np.full(len(owner), np.nan), np.full(len(owner), np.nan)
-    for rate, el, az, at, ends, angles in ((rate_lo, el_lo, az_lo, lo, passes.rise_s, passes.rise_angles),
-                                           (rate_hi, el_hi, az_hi, hi, passes.set_s, passes.set_angles)):
+    for rate, el, az, at, ends, angles in (
+        (rate_lo, el_lo, az_lo, lo, passes.rise_s, passes.rise_angles),
+        (rate_hi, el_hi, az_hi, hi, passes.set_s, passes.set_angles),
+    ):
         k = np.flatnonzero(np.isnan(rate) & (at == ends[owner]) & np.isfinite(angles[1][owner]))
         az[k], el[k], rate[k] = angles[:, owner[k]]
         k = np.flatnonzero(np.isnan(rate))
@@ -236,8 +271,17 @@ def _culminate(ev, brackets, passes):
         # root: its angles are exact, its elevation off by ~el'' dt^2 / 2.
         k = np.flatnonzero(bracketed)
         start = hermite_peak(lo[k], hi[k], el_lo[k], el_hi[k], rate_lo[k], rate_hi[k])
-        _, when[k], angles = newton_bracketed(ev.elevation_rate, sat[k], lo[k], hi[k], rate_lo[k], rate_hi[k],
-                                              tol_s=1e-3, start=start, last=True)
+        _, when[k], angles = newton_bracketed(
+            ev.elevation_rate,
+            sat[k],
+            lo[k],
+            hi[k],
+            rate_lo[k],
+            rate_hi[k],
+            tol_s=1e-3,
+            start=start,
+            last=True,
+        )
         az[k], el[k] = angles[0], angles[2]
     # The highest candidate of each pass (the earliest of equals).
     best = np.lexsort((np.arange(len(owner)), -el, owner))
@@ -248,8 +292,9 @@ def _culminate(ev, brackets, passes):
     return culmination_s, peak_el, culmination_az
 
 
-def hermite_peak(a: np.ndarray, b: np.ndarray, f_a: np.ndarray, f_b: np.ndarray, rate_a: np.ndarray,
-                 rate_b: np.ndarray) -> np.ndarray:
+def hermite_peak(
+    a: np.ndarray, b: np.ndarray, f_a: np.ndarray, f_b: np.ndarray, rate_a: np.ndarray, rate_b: np.ndarray
+) -> np.ndarray:
     """Where the cubic through ``(a, f_a)``, ``(b, f_b)`` with slopes
     ``rate_a > 0 > rate_b`` peaks: a starting point for refining maxima."""
     h = b - a
@@ -265,8 +310,15 @@ def hermite_peak(a: np.ndarray, b: np.ndarray, f_a: np.ndarray, f_b: np.ndarray,
     return a + h * x
 
 
-def hermite_root(a: np.ndarray, b: np.ndarray, f_a: np.ndarray, f_b: np.ndarray, rate_a: np.ndarray,
-                 rate_b: np.ndarray, rounds: int = 4) -> np.ndarray:
+def hermite_root(
+    a: np.ndarray,
+    b: np.ndarray,
+    f_a: np.ndarray,
+    f_b: np.ndarray,
+    rate_a: np.ndarray,
+    rate_b: np.ndarray,
+    rounds: int = 4,
+) -> np.ndarray:
     """Where the cubic through ``(a, f_a)``, ``(b, f_b)`` with slopes
     ``rate_a``, ``rate_b`` crosses zero (``f_a``, ``f_b`` of opposite signs):
     a few safeguarded Newton steps on the cubic from the secant point.  A
@@ -277,10 +329,18 @@ def hermite_root(a: np.ndarray, b: np.ndarray, f_a: np.ndarray, f_b: np.ndarray,
         m_a, m_b = rate_a * h, rate_b * h  # slopes per unit of the interval
         for _ in range(rounds):
             x2, x3 = x * x, x * x * x
-            value = ((2 * x3 - 3 * x2 + 1) * f_a + (x3 - 2 * x2 + x) * m_a
-                     + (-2 * x3 + 3 * x2) * f_b + (x3 - x2) * m_b)
-            slope = ((6 * x2 - 6 * x) * f_a + (3 * x2 - 4 * x + 1) * m_a
-                     + (-6 * x2 + 6 * x) * f_b + (3 * x2 - 2 * x) * m_b)
+            value = (
+                (2 * x3 - 3 * x2 + 1) * f_a
+                + (x3 - 2 * x2 + x) * m_a
+                + (-2 * x3 + 3 * x2) * f_b
+                + (x3 - x2) * m_b
+            )
+            slope = (
+                (6 * x2 - 6 * x) * f_a
+                + (3 * x2 - 4 * x + 1) * m_a
+                + (-6 * x2 + 6 * x) * f_b
+                + (3 * x2 - 2 * x) * m_b
+            )
             step = np.where(slope != 0, value / slope, 0.0)
             x = np.clip(np.where(np.isfinite(step), x - step, x), 0.0, 1.0)
     return a + h * x
@@ -288,8 +348,9 @@ def hermite_root(a: np.ndarray, b: np.ndarray, f_a: np.ndarray, f_b: np.ndarray,
 
 def _angles(look):
     """Azimuth, its rate, elevation, its rate (deg, deg/s), stacked."""
-    return np.stack([look["azimuth_deg"], look["azimuth_rate_deg_s"], look["elevation_deg"],
-                     look["elevation_rate_deg_s"]])
+    return np.stack(
+        [look["azimuth_deg"], look["azimuth_rate_deg_s"], look["elevation_deg"], look["elevation_rate_deg_s"]]
+    )
 
 
 def _at_roots(roots, t_last, angles):

@@ -18,6 +18,25 @@ from .jsontext import RawJSON, RecordStream, json_chunks, json_text
 from .records import catalog_json, iso_times, now_json, passes_json, status_json, streamed_passes_json
 from .text import catalog_table, compass, now_html, now_table, passes_html, passes_table, status_table
 
-__all__ = ["compass", "passes_table", "passes_html", "passes_json", "streamed_passes_json", "passes_csv",
-           "passes_ics", "now_table", "now_html", "now_json", "now_csv", "catalog_table", "catalog_json",
-           "status_table", "status_json", "json_text", "json_chunks", "iso_times", "RawJSON", "RecordStream"]
+__all__ = [
+    "compass",
+    "passes_table",
+    "passes_html",
+    "passes_json",
+    "streamed_passes_json",
+    "passes_csv",
+    "passes_ics",
+    "now_table",
+    "now_html",
+    "now_json",
+    "now_csv",
+    "catalog_table",
+    "catalog_json",
+    "status_table",
+    "status_json",
+    "json_text",
+    "json_chunks",
+    "iso_times",
+    "RawJSON",
+    "RecordStream",
+]

@@ -11,8 +11,21 @@ import numpy as np
 __all__ = ["newton_bracketed", "secant_bracketed", "sign_brackets", "envelope_km", "index_ranges"]
 
 
-def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, start=None, last=False,
-                     curvature=None, near_s=1e-6, step_s=1e-2):
+def newton_bracketed(
+    fun,
+    index,
+    a,
+    b,
+    fa,
+    fb=None,
+    tol_s=1e-4,
+    max_iter=50,
+    start=None,
+    last=False,
+    curvature=None,
+    near_s=1e-6,
+    step_s=1e-2,
+):
     """Roots of ``f`` in ``[a, b]`` where ``f(a)`` and ``f(b)`` differ in sign.
 
     ``fun(index, t)`` returns ``(f, dfdt)``.  Newton steps from ``start``
@@ -57,7 +70,7 @@ def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, sta
             if extra_last is None:
                 extra_last = np.full((len(got[2]),) + a.shape, np.nan)
             t_last[k], extra_last[:, k] = x[k], got[2]
-        below = (f < 0) == neg_at_a[k]          # x is on a's side of the root
+        below = (f < 0) == neg_at_a[k]  # x is on a's side of the root
         a[k] = np.where(below, x[k], a[k])
         b[k] = np.where(below, b[k], x[k])
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -72,7 +85,11 @@ def newton_bracketed(fun, index, a, b, fa, fb=None, tol_s=1e-4, max_iter=50, sta
         if curvature is not None:
             m = curvature[k]
             with np.errstate(divide="ignore", invalid="ignore"):
-                landed = ~outside & (moved < step_s) & (m * moved * moved <= 2 * near_s * (np.abs(df) - 2 * m * moved))
+                landed = (
+                    ~outside
+                    & (moved < step_s)
+                    & (m * moved * moved <= 2 * near_s * (np.abs(df) - 2 * m * moved))
+                )
             active[k] &= ~landed
     return (x, t_last, extra_last) if last else x
 
@@ -182,6 +199,7 @@ def envelope_km(u_a, u_b, rate_a, rate_b, bound, h, rate_error=0.0):
     (both are applied).  ``rate_error`` widens both for rates known only to
     within that much.  Any unit works (km for the screening).
     """
+
     def extreme(sign):
         ra, rb = rate_a - sign * rate_error, rate_b + sign * rate_error
         # parabola from a minus parabola from b: c0 + c1 t
@@ -196,8 +214,6 @@ def envelope_km(u_a, u_b, rate_a, rate_b, bound, h, rate_error=0.0):
     ceiling = np.minimum(np.maximum(np.maximum(u_a, u_b), extreme(-1.0)), np.maximum(u_a, u_b) + chord)
     floor = np.maximum(np.minimum(np.minimum(u_a, u_b), extreme(1.0)), np.minimum(u_a, u_b) - chord)
     return ceiling, floor
-
-
 
 
 def index_ranges(first, count):

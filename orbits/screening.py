@@ -51,12 +51,20 @@ if TYPE_CHECKING:
 
 __all__ = ["Brackets", "CrossingBrackets", "PeakBrackets", "find_brackets", "search_limits_s"]
 
-_SPLIT = 8            # parts an undecided interval is split into
-_FINEST_S = 1.0       # intervals this short are not split further
+_SPLIT = 8  # parts an undecided interval is split into
+_FINEST_S = 1.0  # intervals this short are not split further
 _SAMPLES_PER_CHUNK = 32_768
 # what the grid's screening reads of the look angles (see _Screening._grid_rows and _scan)
-_GRID_KEYS = ("error", "elevation_deg", "elevation_rate_deg_s", "azimuth_deg", "up_km", "up_rate_km_s",
-              "range_km", "range_rate_km_s")
+_GRID_KEYS = (
+    "error",
+    "elevation_deg",
+    "elevation_rate_deg_s",
+    "azimuth_deg",
+    "up_km",
+    "up_rate_km_s",
+    "range_km",
+    "range_rate_km_s",
+)
 
 
 def _joined(cls, parts):
@@ -145,19 +153,28 @@ class Brackets:
     samples: int
 
 
-def search_limits_s(elements: Sequence[ElementSet], start_s: float,
-                    end_s: float) -> tuple[np.ndarray, np.ndarray]:
+def search_limits_s(
+    elements: Sequence[ElementSet], start_s: float, end_s: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Per satellite, how far the search for passes touching ``[start_s,
     end_s]`` reaches: ``start_s`` and ``end_s`` widened by
     :func:`~orbits.bounds.margin_s`, so passes in progress at either end are
     found with their true rise and set."""
     start_s, end_s = float(start_s), float(end_s)
-    return (np.array([start_s - margin_s(e) for e in elements]),
-            np.array([end_s + margin_s(e) for e in elements]))
+    return (
+        np.array([start_s - margin_s(e) for e in elements]),
+        np.array([end_s + margin_s(e) for e in elements]),
+    )
 
 
-def find_brackets(tracker: Tracker, start_s: float, end_s: float, lo_s: np.ndarray, hi_s: np.ndarray,
-                  horizon_deg: float = 0.0) -> Brackets:
+def find_brackets(
+    tracker: Tracker,
+    start_s: float,
+    end_s: float,
+    lo_s: np.ndarray,
+    hi_s: np.ndarray,
+    horizon_deg: float = 0.0,
+) -> Brackets:
     """Screen the satellites of ``tracker`` for passes above ``horizon_deg``
     touching ``[start_s, end_s]`` (POSIX s), satellite ``k`` searched over
     ``[lo_s[k], hi_s[k]]`` (see :func:`search_limits_s`).
@@ -169,10 +186,25 @@ def find_brackets(tracker: Tracker, start_s: float, end_s: float, lo_s: np.ndarr
     s = _Screening(tracker, start_s, end_s, lo_s, hi_s, horizon_deg)
     s.grid()
     s.subdivide()
-    return Brackets(s.start_s, s.end_s, s.horizon_deg, s.lo, s.hi, s.bound,
-                    _joined(CrossingBrackets, s.crossings), _joined(PeakBrackets, s.peaks),
-                    s.fail_s, s.fail_code, s.up_at_lo, s.up_at_hi, s.el_min, s.el_max, s.az_min, s.az_max,
-                    s.samples)
+    return Brackets(
+        s.start_s,
+        s.end_s,
+        s.horizon_deg,
+        s.lo,
+        s.hi,
+        s.bound,
+        _joined(CrossingBrackets, s.crossings),
+        _joined(PeakBrackets, s.peaks),
+        s.fail_s,
+        s.fail_code,
+        s.up_at_lo,
+        s.up_at_hi,
+        s.el_min,
+        s.el_max,
+        s.az_min,
+        s.az_max,
+        s.samples,
+    )
 
 
 class _Screening:
@@ -191,18 +223,18 @@ class _Screening:
         self.step = np.array([grid_step_s(e, per_orbit) for e in elements])
         self.bound = np.array([curvature_bound_km_s2(e) for e in elements])
         self.lo, self.hi = np.asarray(lo_s), np.asarray(hi_s)
-        self.fail_s = np.full(n, np.inf)          # first time SGP4 fails
+        self.fail_s = np.full(n, np.inf)  # first time SGP4 fails
         self.fail_code = np.zeros(n, dtype=int)
         self.up_at_lo = np.zeros(n, dtype=bool)
         self.up_at_hi = np.zeros(n, dtype=bool)
-        self.el_min = np.full(n, np.inf)          # over valid grid samples in the window
+        self.el_min = np.full(n, np.inf)  # over valid grid samples in the window
         self.el_max = np.full(n, -np.inf)
         self.az_min = np.full(n, np.inf)
         self.az_max = np.full(n, -np.inf)
         self.samples = 0
         self.crossings: list[CrossingBrackets] = []
         self.peaks: list[PeakBrackets] = []
-        self.hidden = []        # (sat, a, b) arrays: intervals still undecided
+        self.hidden = []  # (sat, a, b) arrays: intervals still undecided
 
     def _look(self, sat, t):
         look = self.tracker.look(t, sat)
@@ -224,21 +256,47 @@ class _Screening:
         rows, cols = np.nonzero(cross)
         # the height above the horizon cone and its rate, for Newton's start
         w, w_rate = cone_height_km(look, self.horizon_deg)
-        self.crossings.append(CrossingBrackets(
-            sat[rows], t[rows, cols], t[rows, cols + 1], g[rows, cols], g[rows, cols + 1],
-            w[rows, cols], w[rows, cols + 1], w_rate[rows, cols], w_rate[rows, cols + 1]))
+        self.crossings.append(
+            CrossingBrackets(
+                sat[rows],
+                t[rows, cols],
+                t[rows, cols + 1],
+                g[rows, cols],
+                g[rows, cols + 1],
+                w[rows, cols],
+                w[rows, cols + 1],
+                w_rate[rows, cols],
+                w_rate[rows, cols + 1],
+            )
+        )
         peak = both & (rate[:, :-1] > 0) & (rate[:, 1:] <= 0) & (above[:, :-1] | above[:, 1:])
         rows, cols = np.nonzero(peak)
         el = look["elevation_deg"]
-        self.peaks.append(PeakBrackets(sat[rows], t[rows, cols], t[rows, cols + 1], rate[rows, cols],
-                                       rate[rows, cols + 1], el[rows, cols], el[rows, cols + 1]))
+        self.peaks.append(
+            PeakBrackets(
+                sat[rows],
+                t[rows, cols],
+                t[rows, cols + 1],
+                rate[rows, cols],
+                rate[rows, cols + 1],
+                el[rows, cols],
+                el[rows, cols + 1],
+            )
+        )
         if self.horizon_deg >= 0:
             threshold = 0.0
         else:
-            threshold = cone_floor_km(look["range_km"][:, :-1], look["range_km"][:, 1:], h[:, None],
-                                      self.horizon_deg)
-        ceiling, floor = envelope_km(u[:, :-1], u[:, 1:], look["up_rate_km_s"][:, :-1],
-                                     look["up_rate_km_s"][:, 1:], self.bound[sat][:, None], h[:, None])
+            threshold = cone_floor_km(
+                look["range_km"][:, :-1], look["range_km"][:, 1:], h[:, None], self.horizon_deg
+            )
+        ceiling, floor = envelope_km(
+            u[:, :-1],
+            u[:, 1:],
+            look["up_rate_km_s"][:, :-1],
+            look["up_rate_km_s"][:, 1:],
+            self.bound[sat][:, None],
+            h[:, None],
+        )
         hidden = both & ~above[:, 1:] & ~above[:, :-1] & (ceiling >= threshold)
         if self.horizon_deg == 0:
             # up at both ends: could it set and rise again in between?
@@ -257,7 +315,7 @@ class _Screening:
             # A few rows at once: bounds memory, and keeps the arrays in the CPU's cache.
             per_chunk = max(1, _SAMPLES_PER_CHUNK // len(t))
             for first in range(0, len(members), per_chunk):
-                sats = members[first:first + per_chunk]
+                sats = members[first : first + per_chunk]
                 inside = (t[None, :] >= self.lo[sats, None]) & (t[None, :] <= self.hi[sats, None])
                 # Sample only around intervals that may hold a pass (see orbits.planes).
                 possible, lowest = screen(self.tracker, sats, t, self.horizon_deg, window_s)
@@ -311,8 +369,9 @@ class _Screening:
         rows = np.arange(len(sats))
         self.up_at_lo[sats] = valid[rows, first_in] & (el[rows, first_in] >= self.horizon_deg)
         # "up at the end" only when the search reached its end (not cut by an SGP4 failure).
-        self.up_at_hi[sats] = (valid[rows, last_in] & (el[rows, last_in] >= self.horizon_deg)
-                               & (first_bad == n_t))
+        self.up_at_hi[sats] = (
+            valid[rows, last_in] & (el[rows, last_in] >= self.horizon_deg) & (first_bad == n_t)
+        )
         window = valid & (t[None, :] >= self.start_s) & (t[None, :] <= self.end_s)
         self.el_min[sats] = np.where(window, el, np.inf).min(axis=1)
         self.el_max[sats] = np.where(window, el, -np.inf).max(axis=1)

@@ -50,8 +50,9 @@ class PassSearch:
     brackets: Brackets
     events: PassEvents
 
-    def __init__(self, elements: Iterable, site, start_s: float, end_s: float, horizon_deg: float = 0.0,
-                 sky=None):
+    def __init__(
+        self, elements: Iterable, site, start_s: float, end_s: float, horizon_deg: float = 0.0, sky=None
+    ):
         self.tracker = Tracker(list(elements), site, sky)
         self.start_s, self.end_s = float(start_s), float(end_s)
         self.horizon_deg = float(horizon_deg)
@@ -78,4 +79,3 @@ class PassSearch:
     def samples(self) -> int:
         """(satellite, time) points evaluated by both stages."""
         return self.brackets.samples + self.events.samples
-

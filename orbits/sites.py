@@ -15,8 +15,7 @@ from .errors import OrbitsError
 
 # The constants are defined in orbits.constants; this module has always
 # offered them, and still does.
-__all__ = ["Site", "SITES", "site_named", "WGS84_A_KM", "WGS84_F", "EARTH_MU_KM3_S2",
-           "EARTH_ROTATION_RAD_S"]
+__all__ = ["Site", "SITES", "site_named", "WGS84_A_KM", "WGS84_F", "EARTH_MU_KM3_S2", "EARTH_ROTATION_RAD_S"]
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,11 @@ class Site:
     name: str = ""
 
     def __post_init__(self):
-        for value, what in ((self.latitude_deg, "latitude"), (self.longitude_deg, "longitude"),
-                            (self.elevation_m, "elevation")):
+        for value, what in (
+            (self.latitude_deg, "latitude"),
+            (self.longitude_deg, "longitude"),
+            (self.elevation_m, "elevation"),
+        ):
             if not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise OrbitsError(f"{what} {value!r} is not a finite number")
         if not -90.0 <= self.latitude_deg <= 90.0:
@@ -39,8 +41,9 @@ class Site:
         if not -180.0 <= self.longitude_deg <= 360.0:
             raise OrbitsError(f"longitude {self.longitude_deg} is out of range (-180 to 180 degrees)")
         if not -500.0 <= self.elevation_m <= 9000.0:
-            raise OrbitsError(f"elevation {self.elevation_m} m is not on the Earth's surface "
-                              "(-500 to 9000 m)")
+            raise OrbitsError(
+                f"elevation {self.elevation_m} m is not on the Earth's surface (-500 to 9000 m)"
+            )
 
     @property
     def label(self):
@@ -57,17 +60,19 @@ class Site:
         e2 = WGS84_F * (2 - WGS84_F)
         n = WGS84_A_KM / math.sqrt(1 - e2 * math.sin(lat) ** 2)
         h = self.elevation_m / 1000.0
-        return np.array([(n + h) * math.cos(lat) * math.cos(lon),
-                         (n + h) * math.cos(lat) * math.sin(lon),
-                         (n * (1 - e2) + h) * math.sin(lat)])
+        return np.array(
+            [
+                (n + h) * math.cos(lat) * math.cos(lon),
+                (n + h) * math.cos(lat) * math.sin(lon),
+                (n * (1 - e2) + h) * math.sin(lat),
+            ]
+        )
 
     def enu_matrix(self):
         """Rows are the local East, North and Up unit vectors in ITRS, shape (3, 3)."""
         lat, lon = math.radians(self.latitude_deg), math.radians(self.longitude_deg)
         sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
-        return np.array([[-so, co, 0.0],
-                         [-sl * co, -sl * so, cl],
-                         [cl * co, cl * so, sl]])
+        return np.array([[-so, co, 0.0], [-sl * co, -sl * so, cl], [cl * co, cl * so, sl]])
 
 
 SITES = {
@@ -100,5 +105,6 @@ def site_named(name):
         return SITES[key]
     close = difflib.get_close_matches(key, list(SITES), n=2, cutoff=0.6)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise OrbitsError(f"unknown site {name!r}{hint} (known: {', '.join(sorted(SITES))}; "
-                      "or give --lat and --lon)")
+    raise OrbitsError(
+        f"unknown site {name!r}{hint} (known: {', '.join(sorted(SITES))}; or give --lat and --lon)"
+    )

@@ -28,7 +28,9 @@ GEO_RADIUS_KM = 42164.17
 _SIDEREAL_REV_PER_DAY = 1.00273790935
 
 
-def slot_elements(elements: ElementSet, slot_longitude_deg: float, at: datetime, source: str = "") -> ElementSet:
+def slot_elements(
+    elements: ElementSet, slot_longitude_deg: float, at: datetime, source: str = ""
+) -> ElementSet:
     """An element set at epoch ``at`` that holds ``elements``' satellite on
     its slot (longitude east positive): circular, equatorial, geostationary.
 
@@ -41,10 +43,20 @@ def slot_elements(elements: ElementSet, slot_longitude_deg: float, at: datetime,
     from .positions import Tracker
 
     guess = ElementSet(
-        name=elements.name, norad_id=elements.norad_id, epoch=at, inclination_deg=0.01, raan_deg=0.0,
-        eccentricity=0.0001, arg_perigee_deg=0.0, mean_anomaly_deg=0.0,
-        mean_motion_rev_per_day=_SIDEREAL_REV_PER_DAY, bstar=0.0, intl_designator=elements.intl_designator,
-        source=source or f"nominal slot {_east(slot_longitude_deg)}", line=0)
+        name=elements.name,
+        norad_id=elements.norad_id,
+        epoch=at,
+        inclination_deg=0.01,
+        raan_deg=0.0,
+        eccentricity=0.0001,
+        arg_perigee_deg=0.0,
+        mean_anomaly_deg=0.0,
+        mean_motion_rev_per_day=_SIDEREAL_REV_PER_DAY,
+        bstar=0.0,
+        intl_designator=elements.intl_designator,
+        source=source or f"nominal slot {_east(slot_longitude_deg)}",
+        line=0,
+    )
     origin = at.timestamp()
     times = np.array([origin, origin + 86400.0])
     for _ in range(3):
@@ -52,8 +64,11 @@ def slot_elements(elements: ElementSet, slot_longitude_deg: float, at: datetime,
         lon = subpoint(look["r_ef"])[1][0]
         miss = _wrap(slot_longitude_deg - lon[0])
         drift_deg_per_day = _wrap(lon[1] - lon[0])
-        guess = replace(guess, mean_anomaly_deg=(guess.mean_anomaly_deg + miss) % 360.0,
-                        mean_motion_rev_per_day=guess.mean_motion_rev_per_day - drift_deg_per_day / 360.0)
+        guess = replace(
+            guess,
+            mean_anomaly_deg=(guess.mean_anomaly_deg + miss) % 360.0,
+            mean_motion_rev_per_day=guess.mean_motion_rev_per_day - drift_deg_per_day / 360.0,
+        )
     return guess
 
 
@@ -68,4 +83,3 @@ def _east(longitude_deg):
 def slot_text(longitude_deg: float) -> str:
     """``"38.0°E"``: a slot's longitude as shown to users."""
     return _east(longitude_deg)
-

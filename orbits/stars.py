@@ -64,7 +64,9 @@ def sky_at(site: Site, when: datetime, faintest_vmag: float = 4.5) -> SkyObjects
 
     eph = ephemeris()
     t = timescale().from_datetime(when)
-    observer = eph["earth"] + wgs84.latlon(site.latitude_deg, site.longitude_deg, elevation_m=site.elevation_m)
+    observer = eph["earth"] + wgs84.latlon(
+        site.latitude_deg, site.longitude_deg, elevation_m=site.elevation_m
+    )
     at = observer.at(t)
     table = bright_stars()
     keep = table["vmag"] <= faintest_vmag
@@ -79,6 +81,16 @@ def sky_at(site: Site, when: datetime, faintest_vmag: float = 4.5) -> SkyObjects
     elongation = (moon_lon - sun_lon) % 360.0
     illuminated = float(at.observe(eph["moon"]).apparent(deflectors=(10,)).fraction_illuminated(eph["sun"]))
     return SkyObjects(
-        when, az.degrees[up], alt.degrees[up], table["vmag"][keep][up], table["name"][keep][up],
-        table["constellation"][keep][up], float(moon_az.degrees), float(moon_alt.degrees), illuminated,
-        bool(elongation < 180.0), float(sun_az.degrees), float(sun_alt.degrees))
+        when,
+        az.degrees[up],
+        alt.degrees[up],
+        table["vmag"][keep][up],
+        table["name"][keep][up],
+        table["constellation"][keep][up],
+        float(moon_az.degrees),
+        float(moon_alt.degrees),
+        illuminated,
+        bool(elongation < 180.0),
+        float(sun_az.degrees),
+        float(sun_alt.degrees),
+    )

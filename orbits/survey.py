@@ -85,17 +85,30 @@ class Summary:
     def merge(cls, earlier, later):
         """The summary of two consecutive slices of the same satellites."""
         fail = later.fail_s < earlier.fail_s
-        return cls(np.where(fail, later.fail_s, earlier.fail_s),
-                   np.where(fail, later.fail_code, earlier.fail_code), earlier.up_at_start,
-                   np.minimum(earlier.el_min, later.el_min), np.maximum(earlier.el_max, later.el_max),
-                   np.minimum(earlier.az_min, later.az_min), np.maximum(earlier.az_max, later.az_max),
-                   earlier.longitude_deg)
+        return cls(
+            np.where(fail, later.fail_s, earlier.fail_s),
+            np.where(fail, later.fail_code, earlier.fail_code),
+            earlier.up_at_start,
+            np.minimum(earlier.el_min, later.el_min),
+            np.maximum(earlier.el_max, later.el_max),
+            np.minimum(earlier.az_min, later.az_min),
+            np.maximum(earlier.az_max, later.az_max),
+            earlier.longitude_deg,
+        )
 
     @classmethod
     def join(cls, parts, sat_maps, n):
         """One summary of ``n`` satellites from parts covering ``sat_maps``."""
-        out = cls(np.full(n, np.inf), np.zeros(n, int), np.zeros(n, bool), np.full(n, np.inf),
-                  np.full(n, -np.inf), np.full(n, np.inf), np.full(n, -np.inf), np.full(n, np.nan))
+        out = cls(
+            np.full(n, np.inf),
+            np.zeros(n, int),
+            np.zeros(n, bool),
+            np.full(n, np.inf),
+            np.full(n, -np.inf),
+            np.full(n, np.inf),
+            np.full(n, -np.inf),
+            np.full(n, np.nan),
+        )
         for part, rows in zip(parts, sat_maps, strict=True):
             for f in cls.__dataclass_fields__:
                 getattr(out, f)[rows] = getattr(part, f)
@@ -148,8 +161,16 @@ def survey(elements: list, job: Job) -> tuple[PassTable, Summary]:
     if job.first:  # the slot longitude is reported at the window start only
         first = tracker.look(np.array([job.slice_start_s]))
         lon = np.where(first["error"][:, 0] == 0, subpoint(first["r_ef"])[1][:, 0], np.nan)
-    summary = Summary(brackets.fail_s, brackets.fail_code, brackets.up_at_lo, brackets.el_min_deg,
-                      brackets.el_max_deg, brackets.az_min_deg, brackets.az_max_deg, lon)
+    summary = Summary(
+        brackets.fail_s,
+        brackets.fail_code,
+        brackets.up_at_lo,
+        brackets.el_min_deg,
+        brackets.el_max_deg,
+        brackets.az_min_deg,
+        brackets.az_max_deg,
+        lon,
+    )
     return table, summary
 
 
@@ -171,25 +192,34 @@ def _table(elements, job, tracker, events: PassEvents, rows):
     n, m = len(sat), len(owner)
     times = np.concatenate([rise, culm, set_, w["start_s"], w["end_s"]])
     unknown = np.full(2 * m, np.nan)
-    az = np.concatenate([events.rise_angles[0][rows], events.culmination_az_deg[rows],
-                         events.set_angles[0][rows], unknown])
-    el = np.concatenate([events.rise_angles[1][rows], events.peak_el_deg[rows], events.set_angles[1][rows],
-                         unknown])
+    az = np.concatenate(
+        [events.rise_angles[0][rows], events.culmination_az_deg[rows], events.set_angles[0][rows], unknown]
+    )
+    el = np.concatenate(
+        [events.rise_angles[1][rows], events.peak_el_deg[rows], events.set_angles[1][rows], unknown]
+    )
     need = np.flatnonzero(np.isnan(az))
     if len(need):
         look = tracker.look(times[need], np.concatenate([sat, sat, sat, sat[owner], sat[owner]])[need])
         az[need], el[need] = look["azimuth_deg"], look["elevation_deg"]
     az = np.round(az, 3)
     el = np.round(el, 4) + 0.0  # no -0.0
-    passes = {"sat": sat, "norad_id": np.array([elements[s].norad_id for s in sat.tolist()], dtype=int),
-              "starts_before": (rise < job.start_s) | ~rise_known,
-              "ends_after": (set_ > job.end_s) | ~set_known,
-              "time_unc_s": event_uncertainty_s(elements, sat, culm)}
+    passes = {
+        "sat": sat,
+        "norad_id": np.array([elements[s].norad_id for s in sat.tolist()], dtype=int),
+        "starts_before": (rise < job.start_s) | ~rise_known,
+        "ends_after": (set_ > job.end_s) | ~set_known,
+        "time_unc_s": event_uncertainty_s(elements, sat, culm),
+    }
     for k, name in enumerate(("rise", "culmination", "set")):
         part = slice(k * n, (k + 1) * n)
         passes.update({f"{name}_s": times[part], f"{name}_az": az[part], f"{name}_el": el[part]})
-    windows = {"pass": owner, "start_reason": w["start_reason"], "end_reason": w["end_reason"],
-               "magnitude": w["magnitude"]}
+    windows = {
+        "pass": owner,
+        "start_reason": w["start_reason"],
+        "end_reason": w["end_reason"],
+        "magnitude": w["magnitude"],
+    }
     for k, name in enumerate(("start", "end")):
         part = slice(3 * n + k * m, 3 * n + (k + 1) * m)
         windows.update({f"{name}_s": times[part], f"{name}_az": az[part], f"{name}_el": el[part]})

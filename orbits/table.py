@@ -81,7 +81,7 @@ class Pass:
         """The longest visible window, or None."""
         if not self.windows:
             return None
-        return max(self.windows, key=lambda w: (w.end.time - w.start.time))
+        return max(self.windows, key=lambda w: w.end.time - w.start.time)
 
     @property
     def magnitude(self):
@@ -132,6 +132,7 @@ class PassTable:
 
         def column(k):
             return np.array([], dtype=int if k in ints else bool if k in flags else float)
+
         return cls({k: column(k) for k in PASS_COLUMNS}, {k: column(k) for k in WINDOW_COLUMNS})
 
     def __len__(self):
@@ -146,8 +147,9 @@ class PassTable:
             return cls.empty()
         passes = {k: np.concatenate([t.passes[k] for t in tables]) for k in PASS_COLUMNS}
         if sat_maps is not None:
-            passes["sat"] = np.concatenate([np.asarray(m, int)[t.passes["sat"].astype(int)]
-                                            for t, m in zip(tables, sat_maps)])
+            passes["sat"] = np.concatenate(
+                [np.asarray(m, int)[t.passes["sat"].astype(int)] for t, m in zip(tables, sat_maps)]
+            )
         offsets = np.cumsum([0] + [len(t) for t in tables[:-1]])
         windows = {k: np.concatenate([t.windows[k] for t in tables]) for k in WINDOW_COLUMNS}
         windows["pass"] = np.concatenate([t.windows["pass"].astype(int) + o for t, o in zip(tables, offsets)])
@@ -214,20 +216,54 @@ class PassTable:
             out = {}
             for e in names:
                 times = [from_posix(x) for x in cols[f"{e}_s"].tolist()]
-                out[e] = [Event(t, az, el) for t, az, el in
-                          zip(times, cols[f"{e}_az"].tolist(), cols[f"{e}_el"].tolist())]
+                out[e] = [
+                    Event(t, az, el)
+                    for t, az, el in zip(times, cols[f"{e}_az"].tolist(), cols[f"{e}_el"].tolist())
+                ]
             return out
 
         pe, we = events(p, PASS_EVENTS), events(w, WINDOW_EVENTS)
         windows = [[] for _ in range(len(self))]
-        for k, (row, a, b, mag) in enumerate(zip(w["pass"].tolist(), w["start_reason"].tolist(),
-                                                 w["end_reason"].tolist(), w["magnitude"].tolist())):
-            windows[row].append(VisibleWindow(we["start"][k], we["peak"][k], we["end"][k], START_REASONS[a],
-                                              END_REASONS[b], None if mag != mag else mag))
+        for k, (row, a, b, mag) in enumerate(
+            zip(
+                w["pass"].tolist(),
+                w["start_reason"].tolist(),
+                w["end_reason"].tolist(),
+                w["magnitude"].tolist(),
+            )
+        ):
+            windows[row].append(
+                VisibleWindow(
+                    we["start"][k],
+                    we["peak"][k],
+                    we["end"][k],
+                    START_REASONS[a],
+                    END_REASONS[b],
+                    None if mag != mag else mag,
+                )
+            )
         out = []
-        for k, (s, before, after, unc) in enumerate(zip(p["sat"].tolist(), p["starts_before"].tolist(),
-                                                        p["ends_after"].tolist(), p["time_unc_s"].tolist())):
+        for k, (s, before, after, unc) in enumerate(
+            zip(
+                p["sat"].tolist(),
+                p["starts_before"].tolist(),
+                p["ends_after"].tolist(),
+                p["time_unc_s"].tolist(),
+            )
+        ):
             e = elements[s]
-            out.append(Pass(e.norad_id, display_name(e), e.epoch, pe["rise"][k], pe["culmination"][k],
-                            pe["set"][k], tuple(windows[k]), bool(before), bool(after), unc))
+            out.append(
+                Pass(
+                    e.norad_id,
+                    display_name(e),
+                    e.epoch,
+                    pe["rise"][k],
+                    pe["culmination"][k],
+                    pe["set"][k],
+                    tuple(windows[k]),
+                    bool(before),
+                    bool(after),
+                    unc,
+                )
+            )
         return out

@@ -13,11 +13,19 @@ from .freshness import nominal_slot as slot_of
 from .records import age_days, catalog_json, now_json
 from .times import format_duration, format_time, zone_label
 
-__all__ = ["compass", "site_text", "plus_minus", "passes_table", "passes_html", "now_table", "now_html",
-           "catalog_table", "status_table"]
+__all__ = [
+    "compass",
+    "site_text",
+    "plus_minus",
+    "passes_table",
+    "passes_html",
+    "now_table",
+    "now_html",
+    "catalog_table",
+    "status_table",
+]
 
-_POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
-           "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+_POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
 
 
 def compass(azimuth_deg: float) -> str:
@@ -28,16 +36,20 @@ def compass(azimuth_deg: float) -> str:
 def _columns(head, body):
     """Left-aligned text columns: header, dashes, rows."""
     widths = [max(len(r[i]) for r in list(body) + [head]) for i in range(len(head))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     return lines + ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
 
 
 def site_text(site) -> str:
     """A site as a header shows it: its label, latitude and longitude, height."""
-    return (f"{site.label} ({abs(site.latitude_deg):.4f}{'N' if site.latitude_deg >= 0 else 'S'} "
-            f"{abs(site.longitude_deg):.4f}{'E' if site.longitude_deg >= 0 else 'W'}, "
-            f"{site.elevation_m:.0f} m)")
+    return (
+        f"{site.label} ({abs(site.latitude_deg):.4f}{'N' if site.latitude_deg >= 0 else 'S'} "
+        f"{abs(site.longitude_deg):.4f}{'E' if site.longitude_deg >= 0 else 'W'}, "
+        f"{site.elevation_m:.0f} m)"
+    )
 
 
 def plus_minus(seconds: float) -> str:
@@ -48,6 +60,7 @@ def plus_minus(seconds: float) -> str:
 # --------------------------------------------------------------------------
 # passes
 # --------------------------------------------------------------------------
+
 
 def _cell(event, zone):
     """An event in a table cell: local time, elevation, compass point."""
@@ -87,27 +100,46 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True) -> str:
             if len(x.windows) > 1:
                 notes.append(f"{len(x.windows)} visible spells")
             mag = f"{w.magnitude:.1f}" if w.magnitude is not None else "-"
-            cells = (str(number), f"{w.start.time.astimezone(zone):%Y-%m-%d}", x.name, mag,
-                     plus_minus(x.time_uncertainty_s), _cell(w.start, zone), _cell(w.peak, zone),
-                     _cell(w.end, zone), ", ".join(notes))
+            cells = (
+                str(number),
+                f"{w.start.time.astimezone(zone):%Y-%m-%d}",
+                x.name,
+                mag,
+                plus_minus(x.time_uncertainty_s),
+                _cell(w.start, zone),
+                _cell(w.peak, zone),
+                _cell(w.end, zone),
+                ", ".join(notes),
+            )
         else:
             vis = "-"
             if x.visible:
                 vis = f"{x.magnitude:.1f}" if x.magnitude is not None else "yes"
-            cells = (str(number), f"{x.rise.time.astimezone(zone):%Y-%m-%d}", x.name, vis,
-                     plus_minus(x.time_uncertainty_s), _cell(x.rise, zone), _cell(x.culmination, zone),
-                     _cell(x.set, zone), ", ".join(notes))
+            cells = (
+                str(number),
+                f"{x.rise.time.astimezone(zone):%Y-%m-%d}",
+                x.name,
+                vis,
+                plus_minus(x.time_uncertainty_s),
+                _cell(x.rise, zone),
+                _cell(x.culmination, zone),
+                _cell(x.set, zone),
+                ", ".join(notes),
+            )
         body.append(cells)
     if body:
         lines += _columns(head, body)
     elif any(r.status == "elements_too_old" for r in p.satellites):
-        lines.append(f"No {'visible ' if visible_only else ''}passes that can be timed in this window: "
-                     f"see 'Withheld' below.")
+        lines.append(
+            f"No {'visible ' if visible_only else ''}passes that can be timed in this window: "
+            f"see 'Withheld' below."
+        )
     else:
         lines.append("No visible passes in this window." if visible_only else "No passes in this window.")
     if body:
-        lines.append("± : 90% bound on how far the times can be off, for the elements' age "
-                     "(docs/uncertainty.md)")
+        lines.append(
+            "± : 90% bound on how far the times can be off, for the elements' age (docs/uncertainty.md)"
+        )
     lines += _status_lines(p)
     lines.append("")
     lines.append(f"Elements used (times {label}; ± at the window's start):")
@@ -116,9 +148,11 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True) -> str:
             lines.append(f"  {r.name:<18} {r.norad_id:>6}  {r.orbit_class:<3}  {r.source}")
             continue
         age = age_days(r.tle_epoch, p.start)
-        lines.append(f"  {r.name:<18} {r.norad_id:>6}  {r.orbit_class:<3}  epoch "
-                     f"{format_time(r.tle_epoch, zone, False)}  ({age:+.1f} days at start, "
-                     f"{plus_minus(r.time_uncertainty_s)})  {r.source}")
+        lines.append(
+            f"  {r.name:<18} {r.norad_id:>6}  {r.orbit_class:<3}  epoch "
+            f"{format_time(r.tle_epoch, zone, False)}  ({age:+.1f} days at start, "
+            f"{plus_minus(r.time_uncertainty_s)})  {r.source}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -129,8 +163,11 @@ def _html_table(caption, head, body, notes=()):
 
     def row(cells, tag):
         return "<tr>" + "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in cells) + "</tr>"
-    lines = [f"<table><caption>{html.escape(caption)}</caption>",
-             "<thead>" + row(head, "th") + "</thead><tbody>"]
+
+    lines = [
+        f"<table><caption>{html.escape(caption)}</caption>",
+        "<thead>" + row(head, "th") + "</thead><tbody>",
+    ]
     lines += [row(cells, "td") for cells in body]
     lines.append("</tbody></table>")
     lines += [f"<p>{html.escape(n)}</p>" for n in notes]
@@ -143,8 +180,11 @@ def passes_html(prediction, zone: tzinfo, visible_only: bool = True) -> str:
     start, highest point and end, then what was withheld and why."""
     p = prediction
     rows = p.visible_passes if visible_only else p.passes
-    head = ("Date", "Satellite", "Mag", "±", "Start", "Highest", "End") if visible_only else \
-        ("Date", "Satellite", "Visible", "±", "Rise", "Culmination", "Set")
+    head = (
+        ("Date", "Satellite", "Mag", "±", "Start", "Highest", "End")
+        if visible_only
+        else ("Date", "Satellite", "Visible", "±", "Rise", "Culmination", "Set")
+    )
     body = []
     for x in rows:
         w = x.visible_window
@@ -154,11 +194,20 @@ def passes_html(prediction, zone: tzinfo, visible_only: bool = True) -> str:
         else:
             events = (x.rise, x.culmination, x.set)
             mag = "yes" if x.visible else "-"
-        body.append((f"{events[0].time.astimezone(zone):%Y-%m-%d}", x.name, mag,
-                     plus_minus(x.time_uncertainty_s), *(_cell(e, zone) for e in events)))
+        body.append(
+            (
+                f"{events[0].time.astimezone(zone):%Y-%m-%d}",
+                x.name,
+                mag,
+                plus_minus(x.time_uncertainty_s),
+                *(_cell(e, zone) for e in events),
+            )
+        )
     label = zone_label(zone, p.start)
-    caption = (f"{'Visible passes' if visible_only else 'Passes'} over {site_text(p.site)}, "
-               f"{format_time(p.start, zone, False)} to {format_time(p.end, zone, False)} {label}")
+    caption = (
+        f"{'Visible passes' if visible_only else 'Passes'} over {site_text(p.site)}, "
+        f"{format_time(p.start, zone, False)} to {format_time(p.end, zone, False)} {label}"
+    )
     notes = [f"{r.name}: {r.message}" for r in p.satellites if r.status == "elements_too_old"]
     return _html_table(caption, head, body, notes)
 
@@ -173,11 +222,15 @@ def _status_lines(p):
     if above:
         lines += ["", "Always above the horizon (no rises or sets; point a dish here):"]
         for r in above:
-            lines.append(f"  {r.name:<18} az {_span(r.azimuth_deg)}  el {_span(r.elevation_deg)}  "
-                         f"{_slot_note(r)}")
+            lines.append(
+                f"  {r.name:<18} az {_span(r.azimuth_deg)}  el {_span(r.elevation_deg)}  {_slot_note(r)}"
+            )
     if old:
-        lines += ["", "Withheld: elements too old to time the passes ('orbits tle update', "
-                      "'orbits tle import FILE', or --stale):"]
+        lines += [
+            "",
+            "Withheld: elements too old to time the passes ('orbits tle update', "
+            "'orbits tle import FILE', or --stale):",
+        ]
         lines += [f"  {r.name:<18} {r.message}" for r in old]
     if never:
         lines += ["", f"Never above {p.horizon_deg:g}° in this window:"]
@@ -216,6 +269,7 @@ def _span(pair):
 # positions, catalogue, element status
 # --------------------------------------------------------------------------
 
+
 def _position_cell(s, t):
     """The ± of a position: km, and along the track a time (low orbits) or,
     seen from the site, an angle (geostationary)."""
@@ -231,10 +285,21 @@ def now_html(snapshots: list, site, zone: tzinfo, trusts: list | None = None, wi
 
     def num(value, fmt):
         return "-" if value is None else format(value, fmt)
-    body = [(r["name"], r["norad_id"], num(r["azimuth"], ".1f"), num(r["elevation"], ".1f"),
-             num(r["range_km"], ",.0f"), num(r["latitude"], ".2f"), num(r["longitude"], ".2f"),
-             "-" if r["position_uncertainty_km"] is None else f"±{r['position_uncertainty_km']:,.0f} km",
-             r["status"]) for r in rows]
+
+    body = [
+        (
+            r["name"],
+            r["norad_id"],
+            num(r["azimuth"], ".1f"),
+            num(r["elevation"], ".1f"),
+            num(r["range_km"], ",.0f"),
+            num(r["latitude"], ".2f"),
+            num(r["longitude"], ".2f"),
+            "-" if r["position_uncertainty_km"] is None else f"±{r['position_uncertainty_km']:,.0f} km",
+            r["status"],
+        )
+        for r in rows
+    ]
     when = snapshots[0].time if snapshots else None
     caption = f"Positions seen from {site_text(site)}"
     if when:
@@ -253,9 +318,12 @@ def now_table(snapshots: list, site, zone: tzinfo, trusts: list | None = None, w
         return "No satellites.\n"
     when = snapshots[0].time
     trusts = trusts if trusts is not None else [None] * len(snapshots)
-    lines = [f"Positions at {format_time(when, zone)} {zone_label(zone, when)} seen from {site_text(site)}",
-             "(azimuth from north through east; geometric elevation; ± is a 90% bound, along the track "
-             "in time or, for GEO, as an angle seen from here)", ""]
+    lines = [
+        f"Positions at {format_time(when, zone)} {zone_label(zone, when)} seen from {site_text(site)}",
+        "(azimuth from north through east; geometric elevation; ± is a 90% bound, along the track "
+        "in time or, for GEO, as an angle seen from here)",
+        "",
+    ]
     head = ("Satellite", "NORAD", "Az", "El", "Range km", "Lat", "Lon", "Alt km", "Sunlit", "±", "Note")
     body = []
     for s, t in zip(snapshots, trusts, strict=True):
@@ -263,25 +331,54 @@ def now_table(snapshots: list, site, zone: tzinfo, trusts: list | None = None, w
             body.append((s.name, str(s.norad_id), "-", "-", "-", "-", "-", "-", "-", "-", s.error))
             continue
         if withhold and t is not None and t.too_old:
-            body.append((s.name, str(s.norad_id), "-", "-", "-", "-", "-", "-", "-",
-                         f"±{format_duration(t.time_uncertainty_s)}",
-                         f"elements too old ({t.age_days:.0f} days): position unknown"))
+            body.append(
+                (
+                    s.name,
+                    str(s.norad_id),
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    f"±{format_duration(t.time_uncertainty_s)}",
+                    f"elements too old ({t.age_days:.0f} days): position unknown",
+                )
+            )
             continue
         note = ""
         if s.orbit_class == "GEO":
-            where = (f"slot {_east(s.longitude_deg, 1)}" if t is not None and
-                     t.on_slot else f"at {_east(s.longitude_deg)}")
+            where = (
+                f"slot {_east(s.longitude_deg, 1)}"
+                if t is not None and t.on_slot
+                else f"at {_east(s.longitude_deg)}"
+            )
             nominal = slot_of(t.elements) if t is not None else None
             if nominal is not None and not t.on_slot:
                 where += f", nominal slot {_east(nominal, 1)}"
-            note = (f"dish: az {s.azimuth_deg:.1f}°, el {s.elevation_deg:.1f}° ({where})"
-                    if s.elevation_deg > 0 else f"below the horizon ({where})")
+            note = (
+                f"dish: az {s.azimuth_deg:.1f}°, el {s.elevation_deg:.1f}° ({where})"
+                if s.elevation_deg > 0
+                else f"below the horizon ({where})"
+            )
         elif s.elevation_deg > 0:
             note = "above the horizon"
-        body.append((s.name, str(s.norad_id), f"{s.azimuth_deg:.1f}° {compass(s.azimuth_deg)}",
-                     f"{s.elevation_deg:.1f}°", f"{s.range_km:,.0f}",
-                     f"{s.latitude_deg:.2f}", f"{s.longitude_deg:.2f}", f"{s.altitude_km:,.0f}",
-                     "yes" if s.sunlit else "no", _position_cell(s, t) if t is not None else "", note))
+        body.append(
+            (
+                s.name,
+                str(s.norad_id),
+                f"{s.azimuth_deg:.1f}° {compass(s.azimuth_deg)}",
+                f"{s.elevation_deg:.1f}°",
+                f"{s.range_km:,.0f}",
+                f"{s.latitude_deg:.2f}",
+                f"{s.longitude_deg:.2f}",
+                f"{s.altitude_km:,.0f}",
+                "yes" if s.sunlit else "no",
+                _position_cell(s, t) if t is not None else "",
+                note,
+            )
+        )
     lines += _columns(head, body)
     lines.append("")
     for s, t in zip(snapshots, trusts, strict=True):
@@ -289,8 +386,10 @@ def now_table(snapshots: list, site, zone: tzinfo, trusts: list | None = None, w
             lines.append(f"  {s.name}: {t.elements.source}")
             continue
         source = f"  {t.elements.source}" if t is not None else ""
-        lines.append(f"  {s.name}: elements epoch {format_time(s.tle_epoch, zone, False)} "
-                     f"({age_days(s.tle_epoch, when):+.1f} days){source}")
+        lines.append(
+            f"  {s.name}: elements epoch {format_time(s.tle_epoch, zone, False)} "
+            f"({age_days(s.tle_epoch, when):+.1f} days){source}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -300,13 +399,22 @@ def catalog_table(entries: list, when: datetime, zone: tzinfo, historic: tuple =
     head = ("NORAD", "Name", "Class", "Epoch", "Age", "Std mag", "Aliases")
     body = []
     for r, (_, e) in zip(rows, entries, strict=True):
-        body.append((str(r["norad_id"]), r["name"], r["orbit_class"] or "-",
-                     format_time(e.epoch, zone, False) if e else "no elements",
-                     f"{r['age_days']:.1f} d" if e else "-",
-                     "-" if r["standard_magnitude"] is None else f"{r['standard_magnitude']:+.1f}",
-                     ", ".join(r["aliases"][:4])))
-    lines = [f"Satellites known to orbits (epochs in {zone_label(zone, when)}, ages at "
-             f"{format_time(when, zone, False)})", ""]
+        body.append(
+            (
+                str(r["norad_id"]),
+                r["name"],
+                r["orbit_class"] or "-",
+                format_time(e.epoch, zone, False) if e else "no elements",
+                f"{r['age_days']:.1f} d" if e else "-",
+                "-" if r["standard_magnitude"] is None else f"{r['standard_magnitude']:+.1f}",
+                ", ".join(r["aliases"][:4]),
+            )
+        )
+    lines = [
+        f"Satellites known to orbits (epochs in {zone_label(zone, when)}, ages at "
+        f"{format_time(when, zone, False)})",
+        "",
+    ]
     lines += _columns(head, body)
     if historic:
         lines += ["", "Asked about but not predictable:"] + [f"  {text}" for text in historic]
@@ -323,10 +431,15 @@ def status_table(rows: list, when: datetime, zone: tzinfo, cache, problems: dict
             return "bundled"
         trouble = problems.get(where.query)
         return f"cache ({where.query})" + (f": {trouble}; run 'orbits tle update --force'" if trouble else "")
-    body = [(str(n), name, format_time(epoch, zone, False), f"{age_days(epoch, when):.1f} d", source(where))
-            for n, name, epoch, where in rows]
-    lines = [f"Element sets in use (epochs in {zone_label(zone, when)}, ages at "
-             f"{format_time(when, zone, False)})", ""]
+
+    body = [
+        (str(n), name, format_time(epoch, zone, False), f"{age_days(epoch, when):.1f} d", source(where))
+        for n, name, epoch, where in rows
+    ]
+    lines = [
+        f"Element sets in use (epochs in {zone_label(zone, when)}, ages at {format_time(when, zone, False)})",
+        "",
+    ]
     lines += _columns(("NORAD", "Name", "Epoch", "Age", "Source"), body)
     queries = sorted(cache.queries().values(), key=lambda q: q.fetched) if cache is not None else []
     lines.append("")
@@ -334,13 +447,24 @@ def status_table(rows: list, when: datetime, zone: tzinfo, cache, problems: dict
         lines.append("No element cache: this machine has no home folder for it (set ORBITS_CACHE_DIR).")
     elif queries:
         lines.append(f"Cache {cache.gp}:")
-        lines += _columns(("Query", "Fetched", "Sets", "File"), [
-            (q.query, format_time(q.fetched, zone, False), str(len(q.satellites)),
-             problems.get(q.query) or "ok") for q in queries])
+        lines += _columns(
+            ("Query", "Fetched", "Sets", "File"),
+            [
+                (
+                    q.query,
+                    format_time(q.fetched, zone, False),
+                    str(len(q.satellites)),
+                    problems.get(q.query) or "ok",
+                )
+                for q in queries
+            ],
+        )
     else:
         lines.append(f"The cache ({cache.gp}) is empty: run 'orbits tle update' for fresh elements.")
     if any(age_days(epoch, when) > 1 for _, _, epoch, _ in rows):
-        lines += ["", "Elements more than a day old (three for high orbits) are refreshed by the prediction "
-                  "commands when there is a network; 'orbits tle update' fetches them now."]
+        lines += [
+            "",
+            "Elements more than a day old (three for high orbits) are refreshed by the prediction "
+            "commands when there is a network; 'orbits tle update' fetches them now.",
+        ]
     return "\n".join(lines) + "\n"
-

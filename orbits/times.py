@@ -16,8 +16,20 @@ import numpy as np
 from .errors import OrbitsError
 
 __all__ = [
-    "UTC", "PKT", "timescale", "to_posix", "from_posix", "posix_microseconds", "skyfield_time", "sgp4_jd",
-    "parse_instant", "display_zone", "format_time", "format_duration", "COVERAGE", "check_covered",
+    "UTC",
+    "PKT",
+    "timescale",
+    "to_posix",
+    "from_posix",
+    "posix_microseconds",
+    "skyfield_time",
+    "sgp4_jd",
+    "parse_instant",
+    "display_zone",
+    "format_time",
+    "format_duration",
+    "COVERAGE",
+    "check_covered",
 ]
 
 UTC = timezone.utc  # noqa: UP017  (datetime.UTC is Python 3.11+; 3.10 is supported)
@@ -84,6 +96,7 @@ def sgp4_jd(seconds):
 # Parsing and display
 # -------------------------------------------------------------------------
 
+
 def display_zone(tz_name=None, utc=False):
     """The tzinfo to show times in: UTC with ``utc``, an IANA zone, or PKT."""
     if utc:
@@ -99,13 +112,16 @@ def display_zone(tz_name=None, utc=False):
     try:
         return ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise OrbitsError(f"unknown time zone {tz_name!r} (use an IANA name such as Asia/Karachi or "
-                          f"Europe/London)") from None
+        raise OrbitsError(
+            f"unknown time zone {tz_name!r} (use an IANA name such as Asia/Karachi or Europe/London)"
+        ) from None
 
 
 _ISO = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
 
 
 #: The instants every prediction can use: what the bundled tables (the Sun
@@ -122,10 +138,14 @@ def check_covered(start, end=None, what=None):
     first, last = COVERAGE
     if start < first or end > last:
         if what is None:
-            what = (f"the time {start:%Y-%m-%d}" if end == start
-                    else f"the prediction window ({start:%Y-%m-%d} to {end:%Y-%m-%d})")
-        raise OrbitsError(f"{what} is outside what the bundled tables cover, "
-                          f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+            what = (
+                f"the time {start:%Y-%m-%d}"
+                if end == start
+                else f"the prediction window ({start:%Y-%m-%d} to {end:%Y-%m-%d})"
+            )
+        raise OrbitsError(
+            f"{what} is outside what the bundled tables cover, {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+        )
 
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -158,13 +178,14 @@ def parse_instant(text, zone=PKT, what="time", now=None):
     match = _ISO.match(text) if len(text) <= 64 else None
     if not match:
         shown = "".join(c if c.isprintable() else "?" for c in text[:40]) + ("..." if len(text) > 40 else "")
-        raise OrbitsError(f"{what} {shown!r} is not a time: give now, today, tonight, tomorrow, a time of day "
-                          f"(18:00) or an ISO-8601 date or time (2026-04-10T20:30+05:00)")
+        raise OrbitsError(
+            f"{what} {shown!r} is not a time: give now, today, tonight, tomorrow, a time of day "
+            f"(18:00) or an ISO-8601 date or time (2026-04-10T20:30+05:00)"
+        )
     y, mo, d, h, mi, s, frac, offset = match.groups()
     try:
         day = date(int(y), int(mo), int(d))
-        clock = time(int(h or 0), int(mi or 0), int(s or 0),
-                     round(float(frac) * 1e6) if frac else 0)
+        clock = time(int(h or 0), int(mi or 0), int(s or 0), round(float(frac) * 1e6) if frac else 0)
     except ValueError as exc:
         raise OrbitsError(f"{what} {text!r} is not a real date or time: {exc}") from None
     if offset is None:

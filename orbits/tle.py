@@ -58,9 +58,20 @@ from sgp4.api import SGP4_ERRORS, WGS72, Satrec
 from .errors import ElementError
 
 __all__ = [
-    "FIRST_EPOCH", "LAST_EPOCH", "MAX_FUTURE", "MAX_INPUT_BYTES", "MAX_JSON_DEPTH", "MAX_LINES",
-    "MAX_NAME_CHARS", "MAX_RECORDS", "MAX_RECORD_CHARS", "ElementSet", "from_the_future", "load_elements",
-    "parse_elements", "read_text",
+    "FIRST_EPOCH",
+    "LAST_EPOCH",
+    "MAX_FUTURE",
+    "MAX_INPUT_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_LINES",
+    "MAX_NAME_CHARS",
+    "MAX_RECORDS",
+    "MAX_RECORD_CHARS",
+    "ElementSet",
+    "from_the_future",
+    "load_elements",
+    "parse_elements",
+    "read_text",
 ]
 
 _MU_KM3_S2 = 398600.8  # WGS72, as SGP4 uses
@@ -97,9 +108,17 @@ _QUOTE_CHARS = 40  # of a bad value, in a message
 
 # The fields every OMM record must carry (CelesTrak's JSON and CSV).
 OMM_REQUIRED = (
-    "NORAD_CAT_ID", "EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION",
-    "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY", "BSTAR",
-    "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT",
+    "NORAD_CAT_ID",
+    "EPOCH",
+    "MEAN_MOTION",
+    "ECCENTRICITY",
+    "INCLINATION",
+    "RA_OF_ASC_NODE",
+    "ARG_OF_PERICENTER",
+    "MEAN_ANOMALY",
+    "BSTAR",
+    "MEAN_MOTION_DOT",
+    "MEAN_MOTION_DDOT",
 )
 
 
@@ -194,10 +213,18 @@ class ElementSet:
         sat = Satrec()
         epoch_days = (self.epoch - _EPOCH0).total_seconds() / 86400.0
         sat.sgp4init(
-            WGS72, "i", self.norad_id if self.norad_id <= 339999 else 0, epoch_days,
-            self.bstar, self.ndot / _NDOT_UNITS, self.nddot / _NDDOT_UNITS,
-            self.eccentricity, self.arg_perigee_deg * _DEG, self.inclination_deg * _DEG,
-            self.mean_anomaly_deg * _DEG, self.mean_motion_rev_per_day / 720.0 * math.pi,
+            WGS72,
+            "i",
+            self.norad_id if self.norad_id <= 339999 else 0,
+            epoch_days,
+            self.bstar,
+            self.ndot / _NDOT_UNITS,
+            self.nddot / _NDDOT_UNITS,
+            self.eccentricity,
+            self.arg_perigee_deg * _DEG,
+            self.inclination_deg * _DEG,
+            self.mean_anomaly_deg * _DEG,
+            self.mean_motion_rev_per_day / 720.0 * math.pi,
             self.raan_deg * _DEG,
         )
         return sat
@@ -221,6 +248,7 @@ def from_the_future(sets, now):
 # --------------------------------------------------------------------------
 # Reading files
 # --------------------------------------------------------------------------
+
 
 def _quote(value):
     """``value`` as a message quotes it: ``repr`` (control characters
@@ -262,8 +290,13 @@ def _label(source):
 
 
 def _too_big(source, what, unit="bytes"):
-    return ElementError(source, 0, "", f"{what} more than {MAX_INPUT_BYTES:,} {unit}, the limit for "
-                                       f"an element file (orbits.tle.MAX_INPUT_BYTES)")
+    return ElementError(
+        source,
+        0,
+        "",
+        f"{what} more than {MAX_INPUT_BYTES:,} {unit}, the limit for "
+        f"an element file (orbits.tle.MAX_INPUT_BYTES)",
+    )
 
 
 def read_text(data, source):
@@ -311,9 +344,13 @@ def _read_capped(stream, source, size_hint=0):
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def _not_regular(mode):
@@ -383,8 +420,12 @@ def parse_elements(text, source="<text>"):
     if first_line.lower().startswith("no gp data found"):
         raise ElementError(source, 1, "", "the server answered 'No GP data found': no element sets")
     if stripped.startswith("<"):
-        raise ElementError(source, text[: len(text) - len(stripped)].count("\n") + 1, "",
-                           "this is an HTML or XML page, not element sets")
+        raise ElementError(
+            source,
+            text[: len(text) - len(stripped)].count("\n") + 1,
+            "",
+            "this is an HTML or XML page, not element sets",
+        )
     if stripped.startswith(("[", "{")):
         sets = _parse_omm_json(text, source)
     elif "NORAD_CAT_ID" in first_line and "," in first_line:
@@ -397,8 +438,13 @@ def parse_elements(text, source="<text>"):
 
 
 def _too_many(source, lineno):
-    return ElementError(source, lineno, "", f"more than {MAX_RECORDS:,} element sets in one file "
-                                            f"(the limit; the active catalogue has about 15,000)")
+    return ElementError(
+        source,
+        lineno,
+        "",
+        f"more than {MAX_RECORDS:,} element sets in one file "
+        f"(the limit; the active catalogue has about 15,000)",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -479,33 +525,51 @@ def _check_line(line, number, fields, blanks, source, lineno):
         bad = next(c for c in line if not c.isascii())
         raise ElementError(source, lineno, f"line {number}", f"non-ASCII character {bad!r} in a TLE line")
     if "\t" in line:
-        raise ElementError(source, lineno, f"line {number}",
-                           "tab character in a TLE line (columns are fixed)")
+        raise ElementError(
+            source, lineno, f"line {number}", "tab character in a TLE line (columns are fixed)"
+        )
     if len(line) != 69:
-        raise ElementError(source, lineno, f"line {number}",
-                           f"has {len(line)} columns, a TLE line has 69 (truncated or joined?)")
+        raise ElementError(
+            source,
+            lineno,
+            f"line {number}",
+            f"has {len(line)} columns, a TLE line has 69 (truncated or joined?)",
+        )
     for col in blanks:
         if line[col] != " ":
-            raise ElementError(source, lineno, f"line {number} column {col + 1}",
-                               f"expected a blank, found {line[col]!r} (fields shifted?)")
+            raise ElementError(
+                source,
+                lineno,
+                f"line {number} column {col + 1}",
+                f"expected a blank, found {line[col]!r} (fields shifted?)",
+            )
     for (a, b), name, pattern in fields:
         if not pattern.fullmatch(line[a:b]):
-            raise ElementError(source, lineno, f"{name} (columns {a + 1}-{b})",
-                               f"{line[a:b]!r} is not a valid value")
+            raise ElementError(
+                source, lineno, f"{name} (columns {a + 1}-{b})", f"{line[a:b]!r} is not a valid value"
+            )
     if not line[68].isdigit():
         raise ElementError(source, lineno, "checksum (column 69)", f"{line[68]!r} is not a digit")
     expected = tle_checksum(line)
     if int(line[68]) != expected:
-        raise ElementError(source, lineno, "checksum (column 69)",
-                           f"line {number} says {line[68]} but its columns add up to {expected}")
+        raise ElementError(
+            source,
+            lineno,
+            "checksum (column 69)",
+            f"line {number} says {line[68]} but its columns add up to {expected}",
+        )
 
 
 def _catalogue_number(field, source, lineno):
     field = field.strip()
     if field[0].isalpha():
         if field[0] not in _ALPHA5:
-            raise ElementError(source, lineno, "catalogue number",
-                               f"{field!r}: Alpha-5 numbers use capital letters other than I and O")
+            raise ElementError(
+                source,
+                lineno,
+                "catalogue number",
+                f"{field!r}: Alpha-5 numbers use capital letters other than I and O",
+            )
         return 100000 + _ALPHA5.index(field[0]) * 10000 + int(field[1:])
     return int(field)
 
@@ -517,8 +581,9 @@ def _exp_field(text):
 
 
 def _too_many_lines(source):
-    return ElementError(source, MAX_LINES + 1, "",
-                        f"more than {MAX_LINES:,} lines, the limit for an element file")
+    return ElementError(
+        source, MAX_LINES + 1, "", f"more than {MAX_LINES:,} lines, the limit for an element file"
+    )
 
 
 def _parse_tle(text, source):
@@ -541,13 +606,18 @@ def _parse_tle(text, source):
                 while j < len(lines) and not lines[j].strip():
                     j += 1
                 if j >= len(lines):
-                    raise ElementError(source, lineno, "line 2",
-                                       "the file ends after line 1: line 2 is missing")
+                    raise ElementError(
+                        source, lineno, "line 2", "the file ends after line 1: line 2 is missing"
+                    )
                 second = lines[j].rstrip()
                 if not second.startswith("2 "):
-                    raise ElementError(source, j + 1, "line 2",
-                                       f"expected line 2 of the element set begun at line {lineno}, "
-                                       f"found {_quote(second[:20])}")
+                    raise ElementError(
+                        source,
+                        j + 1,
+                        "line 2",
+                        f"expected line 2 of the element set begun at line {lineno}, "
+                        f"found {_quote(second[:20])}",
+                    )
                 if len(records) == MAX_RECORDS:
                     too_many = lineno
                     break
@@ -555,13 +625,18 @@ def _parse_tle(text, source):
                 name = None
                 i = j + 1
             elif raw.startswith("2 "):
-                raise ElementError(source, lineno, "line 2",
-                                   "a line 2 with no line 1 before it (lines swapped or missing?)")
+                raise ElementError(
+                    source, lineno, "line 2", "a line 2 with no line 1 before it (lines swapped or missing?)"
+                )
             else:
                 if name is not None:
-                    raise ElementError(source, lineno, "line 1",
-                                       f"expected line 1 after the name {_quote(name)} on line {name_line}, "
-                                       f"found {_quote(raw.strip()[:24])}")
+                    raise ElementError(
+                        source,
+                        lineno,
+                        "line 1",
+                        f"expected line 1 after the name {_quote(name)} on line {name_line}, "
+                        f"found {_quote(raw.strip()[:24])}",
+                    )
                 name = raw.strip()
                 if name.startswith("0 "):
                     name = name[2:].strip()
@@ -569,8 +644,12 @@ def _parse_tle(text, source):
                     name = _clean_name(name)
                 name_line = lineno
         if name is not None and not too_many:
-            raise ElementError(source, name_line, "line 1",
-                               f"the file ends after the name {_quote(name)}: its element lines are missing")
+            raise ElementError(
+                source,
+                name_line,
+                "line 1",
+                f"the file ends after the name {_quote(name)}: its element lines are missing",
+            )
     except ElementError:
         _tle_records(records, source)  # a bad record before this point is the first problem
         raise
@@ -604,17 +683,26 @@ def _tle_columns(records, source):
         return []
     names, l1, l2, n1, n2 = zip(*records)
     j1, j2 = "".join(l1), "".join(l2)
-    if not (len(j1) == len(j2) == 69 * len(l1) and j1.isascii() and j2.isascii()
-            and all(map(_WHOLE1.fullmatch, l1)) and all(map(_WHOLE2.fullmatch, l2))):
+    if not (
+        len(j1) == len(j2) == 69 * len(l1)
+        and j1.isascii()
+        and j2.isascii()
+        and all(map(_WHOLE1.fullmatch, l1))
+        and all(map(_WHOLE2.fullmatch, l2))
+    ):
         return None
     for joined in (j1, j2):  # every line has 69 columns now
         cols = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 69)
         if not (_CHECKSUM_ARRAY[cols[:, :68]].sum(axis=1) % 10 == cols[:, 68] - 48).all():
             return None
-    num1 = [int(s[2:7]) if s[2] in _DIGIT_OR_BLANK else _catalogue_number(s[2:7], source, n)
-            for s, n in zip(l1, n1)]
-    num2 = [int(s[2:7]) if s[2] in _DIGIT_OR_BLANK else _catalogue_number(s[2:7], source, n)
-            for s, n in zip(l2, n2)]
+    num1 = [
+        int(s[2:7]) if s[2] in _DIGIT_OR_BLANK else _catalogue_number(s[2:7], source, n)
+        for s, n in zip(l1, n1)
+    ]
+    num2 = [
+        int(s[2:7]) if s[2] in _DIGIT_OR_BLANK else _catalogue_number(s[2:7], source, n)
+        for s, n in zip(l2, n2)
+    ]
     day = [float(s[20:32]) for s in l1]
     years = [int(s[18:20]) for s in l1]
     fields = {
@@ -628,11 +716,13 @@ def _tle_columns(records, source):
     }
     if num1 != num2 or 0 in num1 or min(day) < 1.0 or not _columns_in_ranges(fields):
         return None
-    if max(day) >= 366.0 and not all(d < 366.0 or (d < 367.0 and yy in _LEAP_YY)
-                                     for d, yy in zip(day, years)):
+    if max(day) >= 366.0 and not all(
+        d < 366.0 or (d < 367.0 and yy in _LEAP_YY) for d, yy in zip(day, years)
+    ):
         return None
-    year_start = {yy: datetime(1900 + yy if yy >= 57 else 2000 + yy, 1, 1, tzinfo=timezone.utc)
-                  for yy in set(years)}
+    year_start = {
+        yy: datetime(1900 + yy if yy >= 57 else 2000 + yy, 1, 1, tzinfo=timezone.utc) for yy in set(years)
+    }
     epochs = [year_start[yy] + timedelta(days=d - 1.0) for yy, d in zip(years, day)]  # as _tle_record
     if 57 in year_start and min(epochs) < FIRST_EPOCH:
         return None
@@ -646,11 +736,26 @@ def _tle_columns(records, source):
     # catalogue): the values are checked, in the fields' order.
     sets = []
     new, order = object.__new__, _FIELD_NAMES
-    for values in zip([name or str(n) for name, n in zip(names, num1)], num1, epochs,
-                      fields["inclination_deg"], fields["raan_deg"], fields["eccentricity"],
-                      fields["arg_perigee_deg"], fields["mean_anomaly_deg"],
-                      fields["mean_motion_rev_per_day"], fields["bstar"], ndot, nddot,
-                      [s[9:17].strip() for s in l1], [source] * len(l1), n1, l1, l2, models):
+    for values in zip(
+        [name or str(n) for name, n in zip(names, num1)],
+        num1,
+        epochs,
+        fields["inclination_deg"],
+        fields["raan_deg"],
+        fields["eccentricity"],
+        fields["arg_perigee_deg"],
+        fields["mean_anomaly_deg"],
+        fields["mean_motion_rev_per_day"],
+        fields["bstar"],
+        ndot,
+        nddot,
+        [s[9:17].strip() for s in l1],
+        [source] * len(l1),
+        n1,
+        l1,
+        l2,
+        models,
+    ):
         elements = new(ElementSet)
         elements.__dict__.update(zip(order, values, strict=True))
         sets.append(elements)
@@ -683,25 +788,37 @@ def _tle_record(name, line1, line2, source, lineno1, lineno2):
     num1 = _catalogue_number(line1[2:7], source, lineno1)
     num2 = _catalogue_number(line2[2:7], source, lineno2)
     if num1 != num2:
-        raise ElementError(source, lineno2, "catalogue number",
-                           f"line 2 is for {num2} but line 1 (line {lineno1}) is for {num1}")
+        raise ElementError(
+            source,
+            lineno2,
+            "catalogue number",
+            f"line 2 is for {num2} but line 1 (line {lineno1}) is for {num1}",
+        )
     if num1 == 0:
-        raise ElementError(source, lineno1, "catalogue number (columns 3-7)",
-                           "0 is not a catalogue number (they start at 1)")
+        raise ElementError(
+            source, lineno1, "catalogue number (columns 3-7)", "0 is not a catalogue number (they start at 1)"
+        )
     yy = int(line1[18:20])
     year = 1900 + yy if yy >= 57 else 2000 + yy
     day = float(line1[20:32])
     days_in_year = 366 if calendar.isleap(year) else 365
     if not 1.0 <= day < days_in_year + 1:
         leap = "a leap year" if days_in_year == 366 else "not a leap year"
-        raise ElementError(source, lineno1, "epoch day (columns 21-32)",
-                           f"{line1[20:32].strip()} is not a day of the year {year} "
-                           f"(1 to {days_in_year}.99999999: {year} is {leap})")
+        raise ElementError(
+            source,
+            lineno1,
+            "epoch day (columns 21-32)",
+            f"{line1[20:32].strip()} is not a day of the year {year} "
+            f"(1 to {days_in_year}.99999999: {year} is {leap})",
+        )
     epoch = datetime(year, 1, 1, tzinfo=timezone.utc) + timedelta(days=day - 1.0)  # rounded to 1 us
     if epoch < FIRST_EPOCH:
-        raise ElementError(source, lineno1, "epoch (columns 19-32)",
-                           f"{epoch:%Y-%m-%d} is before {FIRST_EPOCH:%Y-%m-%d}, "
-                           f"the first day with satellites")
+        raise ElementError(
+            source,
+            lineno1,
+            "epoch (columns 19-32)",
+            f"{epoch:%Y-%m-%d} is before {FIRST_EPOCH:%Y-%m-%d}, the first day with satellites",
+        )
     fields = {
         "name": name or str(num1),
         "norad_id": num1,
@@ -755,8 +872,12 @@ def _check_ranges(fields, source, lines, names, ranges=_RANGES):
         if not ok:
             lo = "[" if low_in else "("
             hi = "]" if high_in else ")"
-            raise ElementError(source, lines[key], names[key],
-                               f"{_quote(value)} is outside the valid range {lo}{low:g}, {high:g}{hi}")
+            raise ElementError(
+                source,
+                lines[key],
+                names[key],
+                f"{_quote(value)} is outside the valid range {lo}{low:g}, {high:g}{hi}",
+            )
 
 
 def _check_model(model, source, lineno):
@@ -787,7 +908,8 @@ _OMM_KEYS = {
 # (a TLE's own are held to that by its columns).
 _OMM_RANGES = dict(_RANGES, ndot=(-10.0, 10.0, False, False), nddot=(-1e9, 1e9, False, False))
 _OMM_EPOCH = re.compile(
-    r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|[+-]00:?00)?", re.ASCII)
+    r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|[+-]00:?00)?", re.ASCII
+)
 
 
 def _text_number(text):
@@ -838,9 +960,12 @@ def _omm_norad(record, source, lineno):
             _omm_number(record, "NORAD_CAT_ID", source, lineno)  # raises: missing, or not a number
         norad = int(number) if number is not None and math.isfinite(number) and number.is_integer() else 0
     if not 1 <= norad <= 999_999_999:
-        raise ElementError(source, lineno, "NORAD_CAT_ID",
-                           f"{_quote(value)} is not a catalogue number "
-                           f"(a whole number from 1 to 999,999,999)")
+        raise ElementError(
+            source,
+            lineno,
+            "NORAD_CAT_ID",
+            f"{_quote(value)} is not a catalogue number (a whole number from 1 to 999,999,999)",
+        )
     return norad
 
 
@@ -861,8 +986,10 @@ def _omm_epoch(record, source, lineno):
     if not match:
         raise ElementError(source, lineno, "EPOCH", f"{_quote(value)} is not an ISO-8601 UTC time")
     y, mo, d, h, mi, s, frac = match.groups()
-    outside = (f"{_quote(value)} is outside {FIRST_EPOCH:%Y-%m-%d} to {LAST_EPOCH:%Y-%m-%d}, "
-               f"the epochs an element set can have")
+    outside = (
+        f"{_quote(value)} is outside {FIRST_EPOCH:%Y-%m-%d} to {LAST_EPOCH:%Y-%m-%d}, "
+        f"the epochs an element set can have"
+    )
     if not FIRST_EPOCH.year <= int(y) < LAST_EPOCH.year:
         raise ElementError(source, lineno, "EPOCH", outside)
     try:
@@ -878,8 +1005,9 @@ def _omm_epoch(record, source, lineno):
 
 def _omm_record(record, source, lineno):
     if not isinstance(record, dict):
-        raise ElementError(source, lineno, "",
-                           f"expected an OMM record (a JSON object), found {_quote(record)}")
+        raise ElementError(
+            source, lineno, "", f"expected an OMM record (a JSON object), found {_quote(record)}"
+        )
     missing = [k for k in OMM_REQUIRED if k not in record]
     if missing:
         raise ElementError(source, lineno, missing[0], "missing from the OMM record")
@@ -888,8 +1016,14 @@ def _omm_record(record, source, lineno):
     _check_ranges(fields, source, dict.fromkeys(_OMM_RANGES, lineno), _OMM_KEYS, _OMM_RANGES)
     name = _omm_text(record, "OBJECT_NAME", source, lineno) or str(norad)
     elements = ElementSet(
-        name=name, norad_id=norad, epoch=_omm_epoch(record, source, lineno),
-        intl_designator=_omm_text(record, "OBJECT_ID", source, lineno), source=source, line=lineno, **fields)
+        name=name,
+        norad_id=norad,
+        epoch=_omm_epoch(record, source, lineno),
+        intl_designator=_omm_text(record, "OBJECT_ID", source, lineno),
+        source=source,
+        line=lineno,
+        **fields,
+    )
     _check_model(elements.model, source, lineno)
     return elements
 
@@ -941,16 +1075,20 @@ def _parse_omm_json(text, source):
             if bracket in "[{":
                 depth += 1
                 if depth > room:
-                    raise ElementError(source, line_of(token.start()), "",
-                                       f"JSON nested more than {MAX_JSON_DEPTH} deep: "
-                                       f"OMM is a list of flat records")
+                    raise ElementError(
+                        source,
+                        line_of(token.start()),
+                        "",
+                        f"JSON nested more than {MAX_JSON_DEPTH} deep: OMM is a list of flat records",
+                    )
             elif bracket in "]}":
                 depth -= 1
                 if depth == 0:
                     return token.end()
         if stop < len(text):
-            raise ElementError(source, line_of(k), "",
-                               f"an OMM record of more than {MAX_RECORD_CHARS:,} characters")
+            raise ElementError(
+                source, line_of(k), "", f"an OMM record of more than {MAX_RECORD_CHARS:,} characters"
+            )
         return len(text)
 
     def decode(k, end):
@@ -974,7 +1112,7 @@ def _parse_omm_json(text, source):
             close = text.find("}", k, k + MAX_RECORD_CHARS)
             if close >= 0 and text.find("{", k + 1, close) < 0 and text.find("[", k, close) < 0:
                 try:
-                    value, stop = _JSON_DECODER.raw_decode(text[k:close + 1])
+                    value, stop = _JSON_DECODER.raw_decode(text[k : close + 1])
                     return value, k + stop
                 except ValueError:
                     pass
@@ -999,11 +1137,16 @@ def _parse_omm_json(text, source):
             if k < len(text) and text[k] == ",":
                 k = skip(k + 1)
             elif k >= len(text) or text[k] != "]":
-                raise ElementError(source, line_of(min(k, len(text) - 1)), "",
-                                   "not valid JSON: expected ',' or ']' (truncated?)")
+                raise ElementError(
+                    source,
+                    line_of(min(k, len(text) - 1)),
+                    "",
+                    "not valid JSON: expected ',' or ']' (truncated?)",
+                )
         if k >= len(text):
-            raise ElementError(source, line_of(len(text) - 1), "",
-                               "not valid JSON: the list is not closed (truncated?)")
+            raise ElementError(
+                source, line_of(len(text) - 1), "", "not valid JSON: the list is not closed (truncated?)"
+            )
         k += 1
     if skip(k) < len(text):
         raise ElementError(source, line_of(skip(k)), "", "not valid JSON: extra text after the data")
@@ -1034,8 +1177,9 @@ def _parse_omm_csv(text, source):
             if line != "\n":  # blank lines between rows cost nothing (MAX_LINES bounds them)
                 row[0] += len(line)
             if row[0] > MAX_RECORD_CHARS:
-                raise ElementError(source, row[1], "",
-                                   f"a CSV row of more than {MAX_RECORD_CHARS:,} characters")
+                raise ElementError(
+                    source, row[1], "", f"a CSV row of more than {MAX_RECORD_CHARS:,} characters"
+                )
             yield line
 
     reader = csv.DictReader(lines())
@@ -1043,8 +1187,9 @@ def _parse_omm_csv(text, source):
         return _omm_csv_rows(reader, source, row, skipped)
     except csv.Error as exc:  # a field past the csv module's size limit, a stray CR
         # The csv module's own messages are fixed texts, not the data.
-        raise ElementError(source, skipped + max(reader.reader.line_num, 1), "",
-                           f"not valid CSV: {exc}") from None
+        raise ElementError(
+            source, skipped + max(reader.reader.line_num, 1), "", f"not valid CSV: {exc}"
+        ) from None
 
 
 def _omm_csv_rows(reader, source, row_size, skipped):
@@ -1062,8 +1207,9 @@ def _omm_csv_rows(reader, source, row_size, skipped):
         row_size[0] = 0
         lineno = skipped + reader.line_num
         if None in row or any(v is None for v in row.values()):
-            raise ElementError(source, lineno, "",
-                               f"has {len(header)} columns in the header but not in this row")
+            raise ElementError(
+                source, lineno, "", f"has {len(header)} columns in the header but not in this row"
+            )
         if not any((v or "").strip() for v in row.values()):
             continue
         if len(sets) == MAX_RECORDS:

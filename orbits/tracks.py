@@ -46,8 +46,10 @@ def ground_tracks(elements, start, end, step_s=20.0):
     lit = shadow_margin_km(r_ef, sun[None, :, :]) > 0
     bad = (err != 0) | ~np.isfinite(lat)
     lat, lon, alt = (np.where(bad, np.nan, a) for a in (lat, lon, alt))
-    return [GroundTrack(e.norad_id, display_name(e), times, lat[k], lon[k], alt[k], lit[k] & ~bad[k])
-            for k, e in enumerate(elements)]
+    return [
+        GroundTrack(e.norad_id, display_name(e), times, lat[k], lon[k], alt[k], lit[k] & ~bad[k])
+        for k, e in enumerate(elements)
+    ]
 
 
 def footprint_deg(latitude_deg, longitude_deg, altitude_km, min_elevation_deg=0.0, points=181):
@@ -60,8 +62,9 @@ def footprint_deg(latitude_deg, longitude_deg, altitude_km, min_elevation_deg=0.
     lat0, lon0 = np.radians(latitude_deg), np.radians(longitude_deg)
     bearing = np.linspace(0.0, 2 * np.pi, points)
     lat = np.arcsin(np.sin(lat0) * np.cos(reach) + np.cos(lat0) * np.sin(reach) * np.cos(bearing))
-    lon = lon0 + np.arctan2(np.sin(bearing) * np.sin(reach) * np.cos(lat0),
-                            np.cos(reach) - np.sin(lat0) * np.sin(lat))
+    lon = lon0 + np.arctan2(
+        np.sin(bearing) * np.sin(reach) * np.cos(lat0), np.cos(reach) - np.sin(lat0) * np.sin(lat)
+    )
     return np.degrees(lat), (np.degrees(lon) + 180.0) % 360.0 - 180.0
 
 
@@ -119,7 +122,17 @@ def sky_path(elements, site, start, end, step_s=5.0):
     std = standard_magnitude(elements.norad_id)
     mag = np.full(len(times), np.nan)
     if std is not None:
-        mag = np.where(lit, visual_magnitude(std, look["range_km"][0], phase_angle_rad(r_ef, sun, site)),
-                       np.nan)
-    return SkyPath(elements.norad_id, display_name(elements), times, look["azimuth_deg"][0],
-                   look["elevation_deg"][0], look["range_km"][0], lit, sun_elevation_deg(sun, site), mag)
+        mag = np.where(
+            lit, visual_magnitude(std, look["range_km"][0], phase_angle_rad(r_ef, sun, site)), np.nan
+        )
+    return SkyPath(
+        elements.norad_id,
+        display_name(elements),
+        times,
+        look["azimuth_deg"][0],
+        look["elevation_deg"][0],
+        look["range_km"][0],
+        lit,
+        sun_elevation_deg(sun, site),
+        mag,
+    )

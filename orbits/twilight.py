@@ -62,7 +62,7 @@ def tonight(site: Site, now: datetime, sun_altitude_deg_: float = -6.0) -> Night
     sky = SkyTable(grid[0] - 3600.0, grid[-1] + 3600.0)
     alt = sun_altitude_deg(site, grid, sky) - sun_altitude_deg_
     down = np.flatnonzero((alt[:-1] >= 0) & (alt[1:] < 0))  # dusks
-    up = np.flatnonzero((alt[:-1] < 0) & (alt[1:] >= 0))    # dawns
+    up = np.flatnonzero((alt[:-1] < 0) & (alt[1:] >= 0))  # dawns
     now_s = to_posix(now)
 
     def refine(k):
@@ -91,6 +91,7 @@ def tonight(site: Site, now: datetime, sun_altitude_deg_: float = -6.0) -> Night
             ends = [d for d in dawns if d > coming[0]]
             if ends:
                 return Night(from_posix(coming[0]), from_posix(ends[0]), sun_altitude_deg_)
-    raise OrbitsError(f"the Sun does not cross {sun_altitude_deg_:g} deg at {site.label} in the next day "
-                      f"(polar day or night): give --start and --days instead of 'tonight'")
-
+    raise OrbitsError(
+        f"the Sun does not cross {sun_altitude_deg_:g} deg at {site.label} in the next day "
+        f"(polar day or night): give --start and --days instead of 'tonight'"
+    )

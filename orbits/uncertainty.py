@@ -21,8 +21,17 @@ import numpy as np
 
 from .constants import WGS72_MU_KM3_S2
 
-__all__ = ["FLOOR_KM", "FLOOR_S", "POSITION_SCALE", "TIME_COEFFICIENTS", "model_features",
-           "position_bound_km", "position_uncertainty_km", "time_bound_s", "time_uncertainty_s"]
+__all__ = [
+    "FLOOR_KM",
+    "FLOOR_S",
+    "POSITION_SCALE",
+    "TIME_COEFFICIENTS",
+    "model_features",
+    "position_bound_km",
+    "position_uncertainty_km",
+    "time_bound_s",
+    "time_uncertainty_s",
+]
 
 _DAY_S = 86400.0
 
@@ -116,8 +125,14 @@ def _growth_s(age_days, feat, coefficients):
     shape = np.broadcast_shapes(age.shape, np.shape(feat["drag_rate_s_day2"]))
     cls = feat["orbit_class"]
     linear = _per_sample(coefficients, cls, "linear", shape) * age
-    quad = (_per_sample(coefficients, cls, "drag", shape) * np.asarray(feat["drag_rate_s_day2"])
-            + _per_sample(coefficients, cls, "quadratic", shape)) * age * age
+    quad = (
+        (
+            _per_sample(coefficients, cls, "drag", shape) * np.asarray(feat["drag_rate_s_day2"])
+            + _per_sample(coefficients, cls, "quadratic", shape)
+        )
+        * age
+        * age
+    )
     return np.hypot(linear, quad)
 
 
@@ -150,8 +165,9 @@ def position_bound_km(age_days, feat, coefficients=None, scale=None):
     coefficients = TIME_COEFFICIENTS if coefficients is None else coefficients
     growth = _growth_s(age_days, feat, coefficients)
     scale = _floor(POSITION_SCALE if scale is None else scale, feat["orbit_class"], growth.shape)
-    return np.hypot(_floor(FLOOR_KM, feat["orbit_class"], growth.shape),
-                    scale * np.asarray(feat["speed_km_s"]) * growth)
+    return np.hypot(
+        _floor(FLOOR_KM, feat["orbit_class"], growth.shape), scale * np.asarray(feat["speed_km_s"]) * growth
+    )
 
 
 def _like(age_days, values):

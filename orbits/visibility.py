@@ -46,8 +46,8 @@ from .roots import index_ranges, newton_bracketed, secant_bracketed, sign_bracke
 
 __all__ = ["visual_magnitude", "VisibilityRules", "visible_windows", "START_REASONS", "END_REASONS"]
 
-_SAMPLE_S = 120.0       # samples in a pass's dark stretch (only the cost depends on it)
-_SUN_SAMPLE_S = 60.0    # samples of the Sun's altitude
+_SAMPLE_S = 120.0  # samples in a pass's dark stretch (only the cost depends on it)
+_SUN_SAMPLE_S = 60.0  # samples of the Sun's altitude
 _BATCH_SAMPLES = 500_000  # samples evaluated at once: bounds memory for long windows
 # Bound on how fast the Sun's altitude changes anywhere on Earth (deg/s):
 # 360 deg per sidereal day plus the Sun's own motion, with a margin.
@@ -55,10 +55,18 @@ _SUN_RATE_DEG_S = 0.0045
 _RISE, _ELEVATION, _SHADOW, _TWILIGHT = range(4)
 #: Why a window starts / ends, by reason code (the ``start_reason`` and
 #: ``end_reason`` columns of :func:`visible_windows`).
-START_REASONS = ("rises", "climbs past the minimum elevation", "leaves the Earth's shadow",
-                 "the sky is dark enough")
-END_REASONS = ("sets", "drops below the minimum elevation", "enters the Earth's shadow",
-               "the sky grows too bright")
+START_REASONS = (
+    "rises",
+    "climbs past the minimum elevation",
+    "leaves the Earth's shadow",
+    "the sky is dark enough",
+)
+END_REASONS = (
+    "sets",
+    "drops below the minimum elevation",
+    "enters the Earth's shadow",
+    "the sky grows too bright",
+)
 
 
 def visual_magnitude(standard_magnitude, range_km, phase_angle_rad):
@@ -80,7 +88,8 @@ def phase_angle_rad(r_ef, sun_ef, site):
     to_sun = sun_ef - r_ef
     to_obs = site.itrs_km() - r_ef
     cos = np.einsum("...i,...i->...", to_sun, to_obs) / (
-        np.linalg.norm(to_sun, axis=-1) * np.linalg.norm(to_obs, axis=-1))
+        np.linalg.norm(to_sun, axis=-1) * np.linalg.norm(to_obs, axis=-1)
+    )
     return np.arccos(np.clip(cos, -1.0, 1.0))
 
 
@@ -95,10 +104,12 @@ def dark_intervals(tracker, rules, start_s, end_s):
 
     zeros = np.zeros(n, dtype=int)
     f = twilight(zeros, t)
-    (_, a, b, fa, fb), = sign_brackets(twilight, zeros, zeros, t, f,
-                                       lambda _, h, fa, fb: np.full_like(fa, _SUN_RATE_DEG_S))
-    cross = np.sort(secant_bracketed(lambda _, x: twilight(_, x)[0], np.zeros(len(a), int),
-                                     a, b, fa, fb, tol_s=1e-3))
+    ((_, a, b, fa, fb),) = sign_brackets(
+        twilight, zeros, zeros, t, f, lambda _, h, fa, fb: np.full_like(fa, _SUN_RATE_DEG_S)
+    )
+    cross = np.sort(
+        secant_bracketed(lambda _, x: twilight(_, x)[0], np.zeros(len(a), int), a, b, fa, fb, tol_s=1e-3)
+    )
     edges = np.concatenate([[start_s], cross, [end_s]])
     dark_first = f[0, 0] >= 0
     lo, hi = edges[:-1], edges[1:]
@@ -123,8 +134,9 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
     """
     sat = np.asarray(sat, dtype=int)
     rise_s, set_s = np.asarray(rise_s, float), np.asarray(set_s, float)
-    maybe = np.ones(len(sat), dtype=bool) if peak_el is None else \
-        ~(np.asarray(peak_el) < rules.min_elevation_deg)
+    maybe = (
+        np.ones(len(sat), dtype=bool) if peak_el is None else ~(np.asarray(peak_el) < rules.min_elevation_deg)
+    )
     todo = np.flatnonzero(maybe & (set_s > rise_s))
     empty = _columns([], [], [], [], [], [])
     if not len(todo):
@@ -144,21 +156,29 @@ def visible_windows(tracker, rules, sat, rise_s, set_s, standard_magnitudes, pea
     segments = (owner[keep], lo[keep], hi[keep], lo_why[keep], hi_why[keep])
     counts = np.ceil((segments[2] - segments[1]) / _SAMPLE_S).astype(int) + 1
     batch = np.cumsum(counts) // _BATCH_SAMPLES
-    parts = [_windows_of(tracker, rules, sat, counts[batch == b], *(col[batch == b] for col in segments))
-             for b in np.unique(batch)]
+    parts = [
+        _windows_of(tracker, rules, sat, counts[batch == b], *(col[batch == b] for col in segments))
+        for b in np.unique(batch)
+    ]
     parts = [p for p in parts if len(p[0])]
     if not parts:
         return empty
     out = _columns(*(np.concatenate(col) for col in zip(*parts, strict=True)))
-    out["magnitude"] = _magnitudes(tracker, sat[out["pass"]], out["start_s"], out["end_s"],
-                                   standard_magnitudes)
+    out["magnitude"] = _magnitudes(
+        tracker, sat[out["pass"]], out["start_s"], out["end_s"], standard_magnitudes
+    )
     return out
 
 
 def _columns(owner, start, end, start_why, end_why, magnitude):
-    return {"pass": np.asarray(owner, dtype=int), "start_s": np.asarray(start, float),
-            "end_s": np.asarray(end, float), "start_reason": np.asarray(start_why, dtype=int),
-            "end_reason": np.asarray(end_why, dtype=int), "magnitude": np.asarray(magnitude, float)}
+    return {
+        "pass": np.asarray(owner, dtype=int),
+        "start_s": np.asarray(start, float),
+        "end_s": np.asarray(end, float),
+        "start_reason": np.asarray(start_why, dtype=int),
+        "end_reason": np.asarray(end_why, dtype=int),
+        "magnitude": np.asarray(magnitude, float),
+    }
 
 
 def _windows_of(tracker, rules, sat, counts, owner, lo, hi, lo_why, hi_why):
@@ -189,9 +209,13 @@ def _windows_of(tracker, rules, sat, counts, owner, lo, hi, lo_why, hi_why):
         speed[s] = 1.01 * v_rotating + 2 * omega * r_apogee
         accel[s] = 1.01 * m + 2 * omega * speed[s] + 3 * omega**2 * r_apogee
         rate_error[s] = 2.2e-7 * r_apogee + 0.001
-    curvature[sats] = cone_curvature_bound_km_s2([elements[s] for s in sats.tolist()], site_radius,
-                                                 rules.min_elevation_deg, np.array(plane_curvature),
-                                                 np.array(ground_speed))
+    curvature[sats] = cone_curvature_bound_km_s2(
+        [elements[s] for s in sats.tolist()],
+        site_radius,
+        rules.min_elevation_deg,
+        np.array(plane_curvature),
+        np.array(ground_speed),
+    )
     seg_sat = sat[owner]
 
     def margins(segment, x):
@@ -215,11 +239,21 @@ def _windows_of(tracker, rules, sat, counts, owner, lo, hi, lo_why, hi_why):
 
     (f, rates) = margins(seg, t)
     (e_seg, e_a, e_b, e_fa, e_fb), (s_seg, s_a, s_b, s_fa, s_fb) = sign_brackets(
-        margins, seg, seg, t, f, bound, rates=rates,
-        rate_error=lambda segment: np.stack([np.zeros(len(segment)), rate_error[seg_sat[segment]]]))
+        margins,
+        seg,
+        seg,
+        t,
+        f,
+        bound,
+        rates=rates,
+        rate_error=lambda segment: np.stack([np.zeros(len(segment)), rate_error[seg_sat[segment]]]),
+    )
     e_x = newton_bracketed(elevation, e_seg, e_a, e_b, e_fa, e_fb, tol_s=1e-3) if len(e_seg) else e_a
-    s_x = secant_bracketed(lambda i, y: margins(i, y)[0][1], s_seg, s_a, s_b, s_fa, s_fb, tol_s=1e-3) \
-        if len(s_seg) else s_a
+    s_x = (
+        secant_bracketed(lambda i, y: margins(i, y)[0][1], s_seg, s_a, s_b, s_fa, s_fb, tol_s=1e-3)
+        if len(s_seg)
+        else s_a
+    )
     # Breakpoints per segment: its two ends and every crossing, in time order.
     b_seg = np.concatenate([np.arange(n_seg), np.arange(n_seg), e_seg, s_seg])
     b_t = np.clip(np.concatenate([lo, hi, e_x, s_x]), lo[b_seg], hi[b_seg])
@@ -231,20 +265,33 @@ def _windows_of(tracker, rules, sat, counts, owner, lo, hi, lo_why, hi_why):
     mid = 0.5 * (b_t[piece] + b_t[piece + 1])
     good = piece[(margins(b_seg[piece], mid)[0] >= 0).all(axis=0)]
     if not len(good):
-        return [np.array([], int), np.array([]), np.array([]), np.array([], int), np.array([], int),
-                np.array([])]
+        return [
+            np.array([], int),
+            np.array([]),
+            np.array([]),
+            np.array([], int),
+            np.array([], int),
+            np.array([]),
+        ]
     # Runs of touching visible pieces make a window.
     joined = np.r_[False, (b_seg[good[1:]] == b_seg[good[:-1]]) & (b_t[good[1:]] == b_t[good[:-1] + 1])]
     starts = good[~joined]
     ends = good[np.r_[~joined[1:], True]] + 1
-    return [owner[b_seg[starts]], b_t[starts], b_t[ends], b_why[starts], b_why[ends],
-            np.full(len(starts), np.nan)]
+    return [
+        owner[b_seg[starts]],
+        b_t[starts],
+        b_t[ends],
+        b_why[starts],
+        b_why[ends],
+        np.full(len(starts), np.nan),
+    ]
 
 
 def _magnitudes(tracker, sat, start_s, end_s, standard_magnitudes):
     """Brightest magnitude in each window (21 samples), NaN without a std mag."""
-    std = np.array([np.nan if standard_magnitudes[s] is None else standard_magnitudes[s] for s in sat],
-                   dtype=float)
+    std = np.array(
+        [np.nan if standard_magnitudes[s] is None else standard_magnitudes[s] for s in sat], dtype=float
+    )
     out = np.full(len(sat), np.nan)
     rows = np.flatnonzero(np.isfinite(std))
     if not len(rows):

@@ -34,12 +34,12 @@ ephem = pytest.importorskip("ephem", reason="PyEphem is a test dependency: pip i
 #: the block stops, keyed by (catalogue number, first minute of its schedule): python-sgp4's test
 #: expects these codes, in this file order ([1, 1, 6, 6, 4, 3, 6] in sgp4/tests.py).
 _VALLADO_ERRORS = {
-    (22312, 54.2028672): 1,   # mean eccentricity leaves [0, 1)
+    (22312, 54.2028672): 1,  # mean eccentricity leaves [0, 1)
     (28350, 0.0): 1,
-    (28872, 0.0): 6,          # decayed (mrt < 1)
+    (28872, 0.0): 6,  # decayed (mrt < 1)
     (29141, 0.0): 6,
-    (33333, 0.0): 4,          # semi-latus rectum below zero
-    (33334, 0.0): 3,          # perturbed eccentricity out of range: unusable at its epoch
+    (33333, 0.0): 4,  # semi-latus rectum below zero
+    (33334, 0.0): 3,  # perturbed eccentricity out of range: unusable at its epoch
     (20413, 1844000.0): 6,
 }
 #: python-sgp4's tolerance on every printed field (minutes, km, km/s).
@@ -52,8 +52,10 @@ def _vallado_cases():
     """(line 1, line 2, [start, stop, step] minutes) of each case in SGP4-VER.TLE."""
     text = pkgutil.get_data("sgp4", "SGP4-VER.TLE").decode("ascii")
     lines = [line.rstrip() for line in text.splitlines() if line[:2] in ("1 ", "2 ")]
-    return [(line1[:69], line2[:69], [float(x) for x in line2[69:].split()])
-            for line1, line2 in zip(lines[::2], lines[1::2])]
+    return [
+        (line1[:69], line2[:69], [float(x) for x in line2[69:].split()])
+        for line1, line2 in zip(lines[::2], lines[1::2])
+    ]
 
 
 def _tcppver_blocks():

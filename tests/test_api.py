@@ -20,11 +20,23 @@ def cli_json(capsys, *args):
 
 
 def test_the_api_is_what_dir_shows_and_importing_loads_nothing():
-    names = {"load_elements", "site", "predict_passes", "where", "sky_chart", "ground_track", "map_figure",
-             "sky_figure", "Passes", "Positions"}
+    names = {
+        "load_elements",
+        "site",
+        "predict_passes",
+        "where",
+        "sky_chart",
+        "ground_track",
+        "map_figure",
+        "sky_figure",
+        "Passes",
+        "Positions",
+    }
     assert names <= set(dir(orbits)) and names <= set(orbits.__all__)
-    code = ("import sys, orbits; heavy = [m for m in ('numpy', 'sgp4', 'skyfield', 'matplotlib') "
-            "if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, orbits; heavy = [m for m in ('numpy', 'sgp4', 'skyfield', 'matplotlib') "
+        "if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.strip() == "[]"
     with pytest.raises(AttributeError):
@@ -37,20 +49,29 @@ def test_predict_passes_gives_the_rows_of_the_command_line(capsys, visible_only)
     args = ["passes", "tiangong", "--start", START, "--days", "3", "--format", "json"]
     rows = cli_json(capsys, *args, *([] if visible_only else ["--all"]))["passes"]
     assert passes.to_records() == rows and len(rows) > 2
-    assert [p.rise.time.isoformat(timespec="milliseconds") for p in passes] == \
-        [datetime.fromisoformat(r["rise"]["time"]).astimezone(timezone.utc).isoformat(timespec="milliseconds")
-         for r in rows]
+    assert [p.rise.time.isoformat(timespec="milliseconds") for p in passes] == [
+        datetime.fromisoformat(r["rise"]["time"]).astimezone(timezone.utc).isoformat(timespec="milliseconds")
+        for r in rows
+    ]
 
 
 def test_from_a_fresh_kernel_it_agrees_with_the_cli_to_the_millisecond(capsys):
-    code = ("import json, orbits; p = orbits.predict_passes('tiangong', 'islamabad', days=3, "
-            f"start='{START}', visible_only=False); print(json.dumps(p.to_records()))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         env={**__import__("os").environ, "ORBITS_OFFLINE": "1"})
+    code = (
+        "import json, orbits; p = orbits.predict_passes('tiangong', 'islamabad', days=3, "
+        f"start='{START}', visible_only=False); print(json.dumps(p.to_records()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "ORBITS_OFFLINE": "1"},
+    )
     assert out.returncode == 0, out.stderr
     api_rows = json.loads(out.stdout)
-    cli_rows = cli_json(capsys, "passes", "tiangong", "--days", "3", "--start", START, "--all",
-                        "--format", "json")["passes"]
+    cli_rows = cli_json(
+        capsys, "passes", "tiangong", "--days", "3", "--start", START, "--all", "--format", "json"
+    )["passes"]
     assert len(api_rows) == len(cli_rows) > 5
     for a, c in zip(api_rows, cli_rows):
         for event in ("rise", "culmination", "set"):
@@ -60,13 +81,20 @@ def test_from_a_fresh_kernel_it_agrees_with_the_cli_to_the_millisecond(capsys):
 
 def test_satellites_sites_and_times_in_every_form(mission):
     by_name = orbits.predict_passes("tiangong", "karachi", START, days=2, visible_only=False)
-    by_number = orbits.predict_passes(48274, orbits.site("karachi"), datetime(2026, 4, 10, tzinfo=timezone.utc),
-                                      days=2, visible_only=False)
-    by_set = orbits.predict_passes([mission[48274]], orbits.site(24.8607, 67.0011, 10.0), "2026-04-10T05:00+05:00",
-                                   days=2, visible_only=False)
+    by_number = orbits.predict_passes(
+        48274, orbits.site("karachi"), datetime(2026, 4, 10, tzinfo=timezone.utc), days=2, visible_only=False
+    )
+    by_set = orbits.predict_passes(
+        [mission[48274]],
+        orbits.site(24.8607, 67.0011, 10.0),
+        "2026-04-10T05:00+05:00",
+        days=2,
+        visible_only=False,
+    )
     assert by_name.to_records() == by_number.to_records()
     assert len(by_set) == len(by_name) and all(
-        abs((a.rise.time - b.rise.time).total_seconds()) < 30 for a, b in zip(by_set, by_name))
+        abs((a.rise.time - b.rise.time).total_seconds()) < 30 for a, b in zip(by_set, by_name)
+    )
     with pytest.raises(orbits.OrbitsError, match="timezone-aware"):
         orbits.predict_passes("tiangong", start=datetime(2026, 4, 10))
     assert orbits.site("lahore", elevation_m=1000).elevation_m == 1000
@@ -93,7 +121,9 @@ def test_withheld_satellites_are_said_in_the_table():
 def test_where_gives_the_rows_of_orbits_now(capsys):
     at = "2026-04-10T15:00:00Z"
     here = orbits.where(["paksat-1r", "tiangong"], "lahore", at)
-    rows = cli_json(capsys, "now", "paksat-1r", "tiangong", "--site", "lahore", "--at", at, "--format", "json")
+    rows = cli_json(
+        capsys, "now", "paksat-1r", "tiangong", "--site", "lahore", "--at", at, "--format", "json"
+    )
     assert here.to_records() == rows["now"]
     assert len(here) == 2 and here[0].norad_id == 37779
     assert "<table>" in here._repr_html_() and "PAKSAT-1R" in here._repr_html_()

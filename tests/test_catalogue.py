@@ -42,8 +42,9 @@ def test_no_pass_missed_against_a_dense_scan(sample, islamabad):
     runs = dense_runs(sample, islamabad, t0, t0 + 86400)
     by_id = {}
     for p in prediction.passes:
-        by_id.setdefault(p.norad_id, []).append((to_posix(p.rise.time), to_posix(p.set.time),
-                                                  p.culmination.elevation_deg))
+        by_id.setdefault(p.norad_id, []).append(
+            (to_posix(p.rise.time), to_posix(p.set.time), p.culmination.elevation_deg)
+        )
     found = total = 0
     for k, e in enumerate(sample):
         status = {r.norad_id: r.status for r in prediction.satellites}[e.norad_id]
@@ -56,7 +57,9 @@ def test_no_pass_missed_against_a_dense_scan(sample, islamabad):
         for a, b, peak in runs[k]:
             total += 1
             match = [p for p in ours if p[0] <= b + STEP_S and p[1] >= a - STEP_S]
-            assert match, f"{e.name} ({e.norad_id}): dense scan sees a pass {a:.0f}-{b:.0f} peak {peak:.2f} deg"
+            assert match, (
+                f"{e.name} ({e.norad_id}): dense scan sees a pass {a:.0f}-{b:.0f} peak {peak:.2f} deg"
+            )
             assert max(p[2] for p in match) >= peak - 1e-3  # the refined peak is at least the sampled one
             found += 1
         # and every pass we list that peaks at 0.5 deg or more is in the dense scan

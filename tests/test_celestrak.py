@@ -18,9 +18,9 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from conftest import tle_line
 from sgp4.exporter import export_omm
 
-from conftest import tle_line
 from orbits.catalog import MISSION
 from orbits.cli import main
 
@@ -31,6 +31,7 @@ TIANGONG, PRSS1, ISS = 48274, 43530, 25544
 # --------------------------------------------------------------------------
 # the fake CelesTrak
 # --------------------------------------------------------------------------
+
 
 def omm(e, epoch=FRESH):
     """An OMM record (CelesTrak's JSON keys) for element set ``e`` at a new epoch."""
@@ -55,7 +56,9 @@ def as_csv(sets, epoch=FRESH):
 def as_tle(sets, epoch=FRESH):
     day = (epoch - datetime(epoch.year, 1, 1, tzinfo=timezone.utc)).total_seconds() / 86400 + 1
     stamp = f"{epoch.year % 100:02d}{day:012.8f}"
-    text = "".join(f"{e.name}\r\n{tle_line(e.line1[:18] + stamp + e.line1[32:])}\r\n{e.line2}\r\n" for e in sets)
+    text = "".join(
+        f"{e.name}\r\n{tle_line(e.line1[:18] + stamp + e.line1[32:])}\r\n{e.line2}\r\n" for e in sets
+    )
     return text.encode()
 
 
@@ -136,6 +139,7 @@ def snapshot(folder):
 # good replies
 # --------------------------------------------------------------------------
 
+
 def test_update_fetches_each_mission_satellite_as_json_politely(capsys, celestrak, private_cache):
     code, out, err = run(capsys, "tle", "update")
     assert code == 0, err
@@ -154,8 +158,9 @@ def test_update_fetches_each_mission_satellite_as_json_politely(capsys, celestra
 def test_predictions_use_the_cache_and_say_so(capsys, celestrak):
     assert main(["tle", "update"]) == 0
     capsys.readouterr()
-    code, out, err = run(capsys, "passes", "--start", "2026-11-24T12:00:00Z", "--days", "1", "--all",
-                         "--format", "json")
+    code, out, err = run(
+        capsys, "passes", "--start", "2026-11-24T12:00:00Z", "--days", "1", "--all", "--format", "json"
+    )
     assert code == 0, err
     satellites = {s["norad_id"]: s for s in json.loads(out)["satellites"]}
     assert set(satellites) == set(MISSION)
@@ -191,7 +196,9 @@ def test_csv_and_tle_replies(capsys, celestrak, mission, private_cache, fmt):
     code, out, err = run(capsys, "tle", "update", "43530", "--gp-format", fmt)
     assert code == 0, err
     assert [q["FORMAT"] for q, _ in celestrak.requests] == [fmt.upper()]
-    (stored,) = [p for p in (private_cache / "gp").iterdir() if p.name != "index.json" and not p.name.startswith(".")]
+    (stored,) = [
+        p for p in (private_cache / "gp").iterdir() if p.name != "index.json" and not p.name.startswith(".")
+    ]
     assert stored.suffix == f".{fmt}"
     rows = {r["norad_id"]: r for r in json.loads(run(capsys, "tle", "status", "--format", "json")[1])}
     assert rows[PRSS1]["source"] == "cache"
@@ -212,12 +219,25 @@ def test_group_update_and_predictions_over_the_group(capsys, celestrak, mission)
     code, out, err = run(capsys, "tle", "update", "--group", "stations")
     assert code == 0, err
     assert "GROUP=stations: 2 satellites" in out
-    code, out, err = run(capsys, "passes", "--group", "stations", "--all", "--format", "json",
-                         "--start", "2026-11-24T12:00:00Z", "--days", "1")
+    code, out, err = run(
+        capsys,
+        "passes",
+        "--group",
+        "stations",
+        "--all",
+        "--format",
+        "json",
+        "--start",
+        "2026-11-24T12:00:00Z",
+        "--days",
+        "1",
+    )
     assert code == 0, err
     assert {s["norad_id"] for s in json.loads(out)["satellites"]} == {TIANGONG, ISS}
     rows = json.loads(run(capsys, "tle", "status", "--group", "stations", "--format", "json")[1])
-    assert {r["norad_id"] for r in rows} == {TIANGONG, ISS} and {r["query"] for r in rows} == {"GROUP=stations"}
+    assert {r["norad_id"] for r in rows} == {TIANGONG, ISS} and {r["query"] for r in rows} == {
+        "GROUP=stations"
+    }
     # a named satellite now comes from the group if its elements are the newest
     assert json.loads(run(capsys, "tle", "status", "ISS", "--format", "json")[1])[0]["source"] == "cache"
 
@@ -225,8 +245,10 @@ def test_group_update_and_predictions_over_the_group(capsys, celestrak, mission)
 def test_group_not_cached_is_a_clear_error(capsys):
     code, _, err = run(capsys, "passes", "--group", "active")
     assert code == 2
-    assert err == "orbits: the group 'active' is not in the element cache; fetch it with " \
-                  "'orbits tle update --group active'\n"
+    assert (
+        err == "orbits: the group 'active' is not in the element cache; fetch it with "
+        "'orbits tle update --group active'\n"
+    )
 
 
 def test_no_second_request_within_two_hours_unless_forced(capsys, celestrak):
@@ -256,6 +278,7 @@ def test_polite_interval_is_counted_from_the_last_fetch(celestrak, private_cache
 # faults: one line, non-zero exit, cache unchanged, no retries
 # --------------------------------------------------------------------------
 
+
 def _truncated(handler):
     """Promises 5000 bytes, sends 70 and hangs up."""
     handler.send_response(200)
@@ -275,23 +298,40 @@ def _slow(handler):
 
 
 FAULTS = {
-    "403 rate limit": ((403, {"Content-Type": "text/plain"},
-                        b"GP data has not updated since your last successful download of CATNR=43530 at "
-                        b"2026-11-25 08:11:36 UTC. Data is updated once every 2 hours."),
-                       "refused the request (HTTP 403: GP data has not updated since your last successful"),
-    "404 no data": ((404, {"Content-Type": "text/plain"}, b"No GP data found"),
-                    "has no GP data for it (HTTP 404: No GP data found)"),
-    "200 no data": ((200, {"Content-Type": "text/plain"}, b"No GP data found"),
-                    "has no GP data for it (HTTP 200: No GP data found)"),
-    "HTML page": ((200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html><body>Login</body></html>"),
-                  "sent an HTML page, not element sets"),
-    "500": ((500, {"Content-Type": "text/plain"}, b"Internal error"),
-            "answered HTTP 500 Internal Server Error: Internal error; stopped"),
-    "301 redirect": ((301, {"Location": "https://celestrak.org/NORAD/elements/gp.php"}, b""),
-                     "redirected to https://celestrak.org/NORAD/elements/gp.php (HTTP 301); not following"),
+    "403 rate limit": (
+        (
+            403,
+            {"Content-Type": "text/plain"},
+            b"GP data has not updated since your last successful download of CATNR=43530 at "
+            b"2026-11-25 08:11:36 UTC. Data is updated once every 2 hours.",
+        ),
+        "refused the request (HTTP 403: GP data has not updated since your last successful",
+    ),
+    "404 no data": (
+        (404, {"Content-Type": "text/plain"}, b"No GP data found"),
+        "has no GP data for it (HTTP 404: No GP data found)",
+    ),
+    "200 no data": (
+        (200, {"Content-Type": "text/plain"}, b"No GP data found"),
+        "has no GP data for it (HTTP 200: No GP data found)",
+    ),
+    "HTML page": (
+        (200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html><body>Login</body></html>"),
+        "sent an HTML page, not element sets",
+    ),
+    "500": (
+        (500, {"Content-Type": "text/plain"}, b"Internal error"),
+        "answered HTTP 500 Internal Server Error: Internal error; stopped",
+    ),
+    "301 redirect": (
+        (301, {"Location": "https://celestrak.org/NORAD/elements/gp.php"}, b""),
+        "redirected to https://celestrak.org/NORAD/elements/gp.php (HTTP 301); not following",
+    ),
     "truncated body": (_truncated, "was cut short"),
-    "truncated JSON": ((200, {"Content-Type": "application/json"}, b'[{"OBJECT_NAME":"PRSS-1","NORAD_CAT_ID":'),
-                       "truncated or malformed reply; cache unchanged"),
+    "truncated JSON": (
+        (200, {"Content-Type": "application/json"}, b'[{"OBJECT_NAME":"PRSS-1","NORAD_CAT_ID":'),
+        "truncated or malformed reply; cache unchanged",
+    ),
     "wrong satellite": (None, "sent elements for 48274, not just 43530"),
     "slow reply": (_slow, "no reply from 127.0.0.1"),
 }
@@ -308,8 +348,9 @@ def test_faults_leave_the_cache_byte_for_byte(capsys, celestrak, mission, privat
     celestrak.replies[("CATNR", str(PRSS1))] = reply
     asked = len(celestrak.requests)
     started = time.monotonic()
-    code, out, err = run(capsys, "tle", "update", "Tiangong", "PRSS-1", "PakSat-1R", "--force",
-                         "--timeout", "0.5")
+    code, out, err = run(
+        capsys, "tle", "update", "Tiangong", "PRSS-1", "PakSat-1R", "--force", "--timeout", "0.5"
+    )
     assert time.monotonic() - started < 2.5
     assert code == 1
     assert err.count("\n") == 1 and err.startswith("orbits: CATNR=43530: ") and message in err, err
@@ -330,8 +371,10 @@ def test_dns_failure(capsys, monkeypatch, private_cache, celestrak):
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     code, _, err = run(capsys, "tle", "update", "--force")
     assert code == 1
-    assert err.startswith("orbits: CATNR=48274: cannot find the server celestrak.invalid "
-                          "(DNS: Name or service not known); offline? cache unchanged. ")
+    assert err.startswith(
+        "orbits: CATNR=48274: cannot find the server celestrak.invalid "
+        "(DNS: Name or service not known); offline? cache unchanged. "
+    )
     # the way forward without this machine's network: the URLs, and 'tle import'
     assert "https://celestrak.org/NORAD/elements/gp.php?CATNR=48274&FORMAT=JSON" in err
     assert "orbits tle import FILE" in err and err.count("\n") == 1
@@ -371,8 +414,12 @@ def test_interrupted_commit_leaves_the_cache_as_it_was(monkeypatch, celestrak, p
 
 def test_ctrl_c_during_download(celestrak, private_cache):
     """A real SIGINT while the reply trickles in: exit 130, cache untouched."""
-    subprocess.run([sys.executable, "-m", "orbits", "tle", "update", "PRSS-1"], check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "orbits", "tle", "update", "PRSS-1"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     before = snapshot(private_cache)
 
     def trickle(handler):
@@ -386,8 +433,12 @@ def test_ctrl_c_during_download(celestrak, private_cache):
 
     celestrak.replies[("CATNR", str(PRSS1))] = trickle
     celestrak.seen.clear()
-    proc = subprocess.Popen([sys.executable, "-m", "orbits", "tle", "update", "PRSS-1", "--force"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orbits", "tle", "update", "PRSS-1", "--force"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert celestrak.seen.wait(30)
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
@@ -400,6 +451,7 @@ def test_ctrl_c_during_download(celestrak, private_cache):
 # a damaged cache is reported, not silently used
 # --------------------------------------------------------------------------
 
+
 def test_damaged_index_is_a_one_line_error(capsys, celestrak, private_cache):
     assert main(["tle", "update", "PRSS-1"]) == 0
     index = private_cache / "gp" / "index.json"
@@ -411,7 +463,9 @@ def test_damaged_index_is_a_one_line_error(capsys, celestrak, private_cache):
 
 def test_edited_cache_file_is_refused(capsys, celestrak, private_cache):
     assert main(["tle", "update", "PRSS-1"]) == 0
-    (stored,) = [p for p in (private_cache / "gp").iterdir() if p.name != "index.json" and not p.name.startswith(".")]
+    (stored,) = [
+        p for p in (private_cache / "gp").iterdir() if p.name != "index.json" and not p.name.startswith(".")
+    ]
     stored.write_bytes(stored.read_bytes().replace(b"PRSS", b"PRXS"))
     code, _, err = run(capsys, "passes", "PRSS-1")
     assert code == 2 and f"{stored}: cached reply was changed since it was fetched" in err

@@ -8,7 +8,6 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
-
 from conftest import table_rows
 
 from orbits.cli import main
@@ -28,8 +27,12 @@ def test_console_script_is_installed():
 
 
 def test_python_dash_m_runs_the_tool():
-    done = subprocess.run([sys.executable, "-m", "orbits", "passes", *START, "--days", "1"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "orbits", "passes", *START, "--days", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Visible passes over Islamabad" in done.stdout
 
@@ -48,8 +51,18 @@ def test_json_contract(capsys):
     data = json.loads(out)
     assert data["passes"], "expected visible passes"
     for p in data["passes"]:
-        assert {"norad_id", "name", "rise", "culmination", "set", "visible", "visible_start",
-                "visible_end", "magnitude", "tle_epoch"} <= set(p)
+        assert {
+            "norad_id",
+            "name",
+            "rise",
+            "culmination",
+            "set",
+            "visible",
+            "visible_start",
+            "visible_end",
+            "magnitude",
+            "tle_epoch",
+        } <= set(p)
         for key in ("rise", "culmination", "set", "visible_start", "visible_end"):
             assert set(p[key]) == {"time", "azimuth", "elevation"}
             assert p[key]["time"].endswith("+05:00")
@@ -69,8 +82,9 @@ def test_all_lists_invisible_passes_and_utc(capsys):
 
 
 def test_iana_time_zone(capsys):
-    _, out, _ = run(capsys, "passes", "css", *START, "--days", "1", "--format", "json",
-                    "--tz", "Europe/London")
+    _, out, _ = run(
+        capsys, "passes", "css", *START, "--days", "1", "--format", "json", "--tz", "Europe/London"
+    )
     assert json.loads(out)["passes"][0]["rise"]["time"].endswith("+01:00")  # BST in April
 
 
@@ -101,14 +115,25 @@ def test_ics_has_one_event_per_visible_pass(capsys, tmp_path):
 
 
 def test_now_gives_dish_pointing_for_geo(capsys):
-    code, out, _ = run(capsys, "now", "paksat-mm1", "paksat-1r", "--at", "2026-04-10T12:00:00Z",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys, "now", "paksat-mm1", "paksat-1r", "--at", "2026-04-10T12:00:00Z", "--format", "json"
+    )
     assert code == 0
     rows = {r["norad_id"]: r for r in json.loads(out)["now"]}
     for norad, slot in ((59915, 38.2), (37779, 38.0)):
         r = rows[norad]
-        assert {"norad_id", "name", "time", "azimuth", "elevation", "range_km", "latitude",
-                "longitude", "altitude_km", "sunlit"} <= set(r)
+        assert {
+            "norad_id",
+            "name",
+            "time",
+            "azimuth",
+            "elevation",
+            "range_km",
+            "latitude",
+            "longitude",
+            "altitude_km",
+            "sunlit",
+        } <= set(r)
         assert 225 < r["azimuth"] < 235 and 34 < r["elevation"] < 38
         assert abs(r["longitude"] - slot) < 0.2 and 35700 < r["altitude_km"] < 35900
     _, table, _ = run(capsys, "now", "paksat-mm1", "--at", "2026-04-10T12:00:00Z")
@@ -127,7 +152,9 @@ def test_catalog_lists_known_satellites(capsys):
 def test_tle_file_with_no_satellites_named_predicts_all(capsys, tmp_path, mission):
     path = tmp_path / "two.tle"
     path.write_text("".join(f"{e.name}\n{e.line1}\n{e.line2}\n" for e in (mission[25544], mission[43530])))
-    code, out, _ = run(capsys, "passes", "--tle", str(path), *START, "--days", "1", "--all", "--format", "json")
+    code, out, _ = run(
+        capsys, "passes", "--tle", str(path), *START, "--days", "1", "--all", "--format", "json"
+    )
     assert code == 0
     assert {p["norad_id"] for p in json.loads(out)["passes"]} == {25544, 43530}
 
@@ -145,7 +172,10 @@ BAD = [
     (["passes", "--site", "islamabd"], "did you mean islamabad"),
     (["passes", "--tz", "Mars/Olympus"], "unknown time zone"),
     (["passes", "--tle", "/nonexistent/file.tle"], "/nonexistent/file.tle: no such file"),
-    (["passes", "--start", "2050-01-01"], "is outside what the bundled tables cover, 2020-01-02 to 2040-12-30"),
+    (
+        ["passes", "--start", "2050-01-01"],
+        "is outside what the bundled tables cover, 2020-01-02 to 2040-12-30",
+    ),
     (["frobnicate"], "invalid choice"),
 ]
 
@@ -196,8 +226,9 @@ def test_brighter_than_keeps_bright_visible_passes(capsys):
     assert len(bright) == sum(1 for p in every if p["magnitude"] <= -2) < len(every)
     # satellites without a standard magnitude cannot be judged, and we say so
     tle = Path(__file__).resolve().parents[1] / "tle" / "mission-2026-04-10.tle"
-    code, out, err = run(capsys, "passes", *START, "--days", "2", "--tle", str(tle), "--brighter-than", "0",
-                         "--format", "json")
+    code, out, err = run(
+        capsys, "passes", *START, "--days", "2", "--tle", str(tle), "--brighter-than", "0", "--format", "json"
+    )
     assert code == 0
     assert "of satellites with no known standard magnitude left out by the brightness limit 0" in err
     assert {p["norad_id"] for p in json.loads(out)["passes"]} <= {25544, 48274}

@@ -94,6 +94,7 @@ def open_folder():
 # output files
 # --------------------------------------------------------------------------
 
+
 def _make(kind, tmp_path, suffix):
     """A path of ``kind`` for -o, and a function that says it was left alone."""
     path = tmp_path / f"out-{kind.replace(' ', '-')}{suffix}"
@@ -160,9 +161,11 @@ def test_the_output_may_not_be_an_input(capsys, tmp_path, mission):
     e = mission[48274]
     original = f"{e.name}\n{e.line1}\n{e.line2}\n"
     tle.write_text(original)
-    for args in (["passes", "--tle", str(tle), *START, "-o", str(tle)],
-                 ["passes", "--tle", str(tle), *START, "--format", "json", "-o", str(tle)],
-                 ["now", "--tle", str(tle), "--at", START[1], "-o", str(tle)]):
+    for args in (
+        ["passes", "--tle", str(tle), *START, "-o", str(tle)],
+        ["passes", "--tle", str(tle), *START, "--format", "json", "-o", str(tle)],
+        ["now", "--tle", str(tle), "--at", START[1], "-o", str(tle)],
+    ):
         code, _, err = run(capsys, *args)
         assert code == 2 and "is also an input of this command" in err and one_line(err)
         assert tle.read_text() == original
@@ -178,7 +181,9 @@ def test_a_symlink_is_written_through_and_stays_a_link(capsys, tmp_path):
     target.chmod(0o640)
     link = tmp_path / "link.json"
     link.symlink_to(target)
-    code, _, err = run(capsys, "passes", "tiangong", *START, "--days", "1", "--format", "json", "-o", str(link))
+    code, _, err = run(
+        capsys, "passes", "tiangong", *START, "--days", "1", "--format", "json", "-o", str(link)
+    )
     assert code == 0, err
     assert link.is_symlink() and os.readlink(link) == str(target)
     assert json.loads(target.read_text())["passes"]
@@ -190,7 +195,9 @@ def test_an_existing_regular_file_is_replaced_whole_keeping_its_mode(capsys, tmp
     target = tmp_path / "passes.csv"
     target.write_text("old\n" * 100000)
     target.chmod(0o600)
-    code, _, _ = run(capsys, "passes", "tiangong", *START, "--days", "1", "--format", "csv", "-o", str(target))
+    code, _, _ = run(
+        capsys, "passes", "tiangong", *START, "--days", "1", "--format", "csv", "-o", str(target)
+    )
     assert code == 0
     text = target.read_text()
     assert text.startswith("number,norad_id,") and "old" not in text
@@ -200,9 +207,14 @@ def test_an_existing_regular_file_is_replaced_whole_keeping_its_mode(capsys, tmp
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_full_disk_on_stdout_is_one_line():
     with open("/dev/full", "w") as full:
-        p = subprocess.run([sys.executable, "-m", "orbits", "passes", "tiangong", *START, "--days", "2"],
-                           stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
-                           env=dict(os.environ, ORBITS_OFFLINE="1"))
+        p = subprocess.run(
+            [sys.executable, "-m", "orbits", "passes", "tiangong", *START, "--days", "2"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env=dict(os.environ, ORBITS_OFFLINE="1"),
+        )
     assert p.returncode == 2 and p.stderr.startswith("orbits: cannot write to standard output (No space")
     assert "Traceback" not in p.stderr
 
@@ -241,9 +253,11 @@ def test_permissions_are_one_line_as_an_ordinary_user():
     locked.chmod(0o555)
     env = {"ORBITS_OFFLINE": "1", "ORBITS_CACHE_DIR": str(folder / "cache")}
     try:
-        for args in (["passes", "tiangong", *START, "--days", "1", "-o", str(locked / "new.txt")],
-                     ["map", "tiangong", *START, "--stale", "--out", str(locked / "m.png")],
-                     ["passes", "tiangong", *START, "--days", "1", "-o", str(locked / "old.json")]):
+        for args in (
+            ["passes", "tiangong", *START, "--days", "1", "-o", str(locked / "new.txt")],
+            ["map", "tiangong", *START, "--stale", "--out", str(locked / "m.png")],
+            ["passes", "tiangong", *START, "--days", "1", "-o", str(locked / "old.json")],
+        ):
             code, _, err = as_nobody(args, env)
             assert code == 2 and one_line(err) and "is not writable" in err, err
         assert sorted(os.listdir(locked)) == ["old.json"]
@@ -256,6 +270,7 @@ def test_permissions_are_one_line_as_an_ordinary_user():
 # signals: workers stopped, temporaries removed, exit 128+n
 # --------------------------------------------------------------------------
 
+
 def _big_catalogue(folder, mission, count=1200):
     """``count`` copies of the mission's low orbits under new NORAD numbers: enough
     for worker processes and a job that runs for many seconds."""
@@ -266,7 +281,11 @@ def _big_catalogue(folder, mission, count=1200):
     for k in range(count):
         e = lows[k % len(lows)]
         n = f"{10000 + k:05d}"
-        lines += [f"COPY {k}", tle_line(e.line1[:2] + n + e.line1[7:]), tle_line(e.line2[:2] + n + e.line2[7:])]
+        lines += [
+            f"COPY {k}",
+            tle_line(e.line1[:2] + n + e.line1[7:]),
+            tle_line(e.line2[:2] + n + e.line2[7:]),
+        ]
     path = Path(folder) / "many.tle"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -282,31 +301,56 @@ def _descendants(pid):
             text = Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace")
         except OSError:
             continue
-        if "multiprocessing" in text and f"tracker_fd" not in text and str(pid) in text:
+        if "multiprocessing" in text and "tracker_fd" not in text and str(pid) in text:
             found.append(int(entry))
     return found
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir() or sys.platform == "win32", reason="needs POSIX signals and /proc")
+@pytest.mark.skipif(
+    not Path("/proc").is_dir() or sys.platform == "win32", reason="needs POSIX signals and /proc"
+)
 @pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_signal_stops_workers_and_leaves_no_partial_file(tmp_path, mission, signame):
     catalogue = _big_catalogue(tmp_path, mission)
     out = tmp_path / "out.json"
     out.write_text("precious")
     env = dict(os.environ, ORBITS_OFFLINE="1")
-    p = subprocess.Popen([sys.executable, "-m", "orbits", "passes", "--tle", str(catalogue), *START,
-                          "--days", "60", "--all", "--format", "json", "-o", str(out)],
-                         stderr=subprocess.PIPE, text=True, env=env)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "orbits",
+            "passes",
+            "--tle",
+            str(catalogue),
+            *START,
+            "--days",
+            "60",
+            "--all",
+            "--format",
+            "json",
+            "-o",
+            str(out),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list(tmp_path.glob(".out.json.*.part")):
         time.sleep(0.2)
     assert list(tmp_path.glob(".out.json.*.part")), "the job never started writing"
+
     def children():
         try:
-            return [int(c) for task in Path(f"/proc/{p.pid}/task").iterdir()
-                    for c in (task / "children").read_text().split()]
+            return [
+                int(c)
+                for task in Path(f"/proc/{p.pid}/task").iterdir()
+                for c in (task / "children").read_text().split()
+            ]
         except OSError:
             return []
+
     while time.monotonic() < deadline and len(children()) < 2:
         time.sleep(0.1)
     workers = children()
@@ -319,14 +363,18 @@ def test_a_signal_stops_workers_and_leaves_no_partial_file(tmp_path, mission, si
     assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("orbits: ")
     assert out.read_text() == "precious" and no_temporaries(tmp_path)
     time.sleep(0.5)
-    alive = [c for c in workers if Path(f"/proc/{c}").exists() and
-             Path(f"/proc/{c}/stat").read_text().split()[2] != "Z"]
+    alive = [
+        c
+        for c in workers
+        if Path(f"/proc/{c}").exists() and Path(f"/proc/{c}/stat").read_text().split()[2] != "Z"
+    ]
     assert alive == []
 
 
 # --------------------------------------------------------------------------
 # the environment
 # --------------------------------------------------------------------------
+
 
 @pytest.fixture()
 def no_home(monkeypatch):
@@ -337,11 +385,20 @@ def no_home(monkeypatch):
 
     def nowhere(cls=None):
         raise RuntimeError("Could not determine home directory.")
+
     monkeypatch.setattr(Path, "home", classmethod(nowhere))
 
 
-@pytest.mark.parametrize("args", [["passes", *START, "--days", "1"], ["now", "--at", START[1]],
-                                  ["tle", "status"], ["catalog"], ["passes", *START, "--format", "json"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["passes", *START, "--days", "1"],
+        ["now", "--at", START[1]],
+        ["tle", "status"],
+        ["catalog"],
+        ["passes", *START, "--format", "json"],
+    ],
+)
 def test_no_home_folder_commands_that_need_no_cache_work(capsys, no_home, args):
     code, out, err = run(capsys, *args)
     assert code == 0, err
@@ -365,8 +422,9 @@ def test_an_unwritable_cache_never_stops_a_prediction():
     cache.chmod(0o555)
     (cache / "gp").chmod(0o555)
     try:
-        code, out, err = as_nobody(["passes", *START, "--days", "1"],
-                                   {"ORBITS_OFFLINE": "1", "ORBITS_CACHE_DIR": str(cache)})
+        code, out, err = as_nobody(
+            ["passes", *START, "--days", "1"], {"ORBITS_OFFLINE": "1", "ORBITS_CACHE_DIR": str(cache)}
+        )
         assert code == 0 and "Visible passes" in out, err
         code, _, err = as_nobody(["tle", "import", str(tle)], {"ORBITS_CACHE_DIR": str(cache)})
         assert code == 2 and one_line(err) and ("not writable" in err or "cannot" in err), err
@@ -387,27 +445,46 @@ def test_odd_group_names_are_one_line(capsys, group):
 # options that cannot apply are errors, or apply
 # --------------------------------------------------------------------------
 
+
 def test_elevation_applies_to_a_named_site(capsys):
-    _, low, _ = run(capsys, "passes", "tiangong", *START, "--days", "1", "--all", "--site", "karachi",
-                    "--format", "json")
-    _, high, _ = run(capsys, "passes", "tiangong", *START, "--days", "1", "--all", "--site", "karachi",
-                     "--elevation", "5000", "--format", "json")
+    _, low, _ = run(
+        capsys, "passes", "tiangong", *START, "--days", "1", "--all", "--site", "karachi", "--format", "json"
+    )
+    _, high, _ = run(
+        capsys,
+        "passes",
+        "tiangong",
+        *START,
+        "--days",
+        "1",
+        "--all",
+        "--site",
+        "karachi",
+        "--elevation",
+        "5000",
+        "--format",
+        "json",
+    )
     low, high = json.loads(low), json.loads(high)
     assert low["site"]["elevation_m"] != 5000 and high["site"]["elevation_m"] == 5000
     assert high["site"]["name"] == low["site"]["name"]
     # 5 km up, the horizon plane is higher: a pass rises a few seconds later and sets earlier
     assert low["passes"][0]["rise"]["time"] < high["passes"][0]["rise"]["time"]
     assert high["passes"][0]["set"]["time"] < low["passes"][0]["set"]["time"]
-    _, default, _ = run(capsys, "passes", "tiangong", *START, "--days", "1", "--elevation", "1200",
-                        "--format", "json")
+    _, default, _ = run(
+        capsys, "passes", "tiangong", *START, "--days", "1", "--elevation", "1200", "--format", "json"
+    )
     assert json.loads(default)["site"]["elevation_m"] == 1200
 
 
-@pytest.mark.parametrize("args, words", [
-    (["passes", "--all", "--format", "ics"], "--all has no effect with --format ics"),
-    (["map", "--out", "x.svg", "--dpi", "300"], "--dpi sets a PNG's resolution"),
-    (["sky", "tiangong", "--out", "x.pdf", "--dpi", "300"], "--dpi sets a PNG's resolution"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["passes", "--all", "--format", "ics"], "--all has no effect with --format ics"),
+        (["map", "--out", "x.svg", "--dpi", "300"], "--dpi sets a PNG's resolution"),
+        (["sky", "tiangong", "--out", "x.pdf", "--dpi", "300"], "--dpi sets a PNG's resolution"),
+    ],
+)
 def test_options_that_cannot_apply_are_errors(capsys, tmp_path, monkeypatch, args, words):
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, *args)
@@ -419,8 +496,20 @@ def test_options_that_cannot_apply_are_errors(capsys, tmp_path, monkeypatch, arg
 # times outside the tables: one message, with edges that agree
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01", "2019-12-31", "2020-01-01T23:59:59Z",
-                                   "2040-12-30T00:00:01Z", "2041-01-01", "2100-06-01T12:00+05:00", "1957-10-04"])
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "9999-12-31",
+        "0001-01-01",
+        "2019-12-31",
+        "2020-01-01T23:59:59Z",
+        "2040-12-30T00:00:01Z",
+        "2041-01-01",
+        "2100-06-01T12:00+05:00",
+        "1957-10-04",
+    ],
+)
 @pytest.mark.parametrize("command", ["passes", "now", "map", "sky"])
 def test_instants_outside_the_tables_get_the_one_coverage_message(capsys, tmp_path, start, command):
     flag = "--at" if command == "now" else "--start"
@@ -431,7 +520,9 @@ def test_instants_outside_the_tables_get_the_one_coverage_message(capsys, tmp_pa
     assert err.rstrip().endswith("is outside what the bundled tables cover, 2020-01-02 to 2040-12-30")
 
 
-@pytest.mark.parametrize("start, days", [("2040-12-25", "7"), ("2040-12-29T12:00Z", "1"), ("2040-06-01", "366")])
+@pytest.mark.parametrize(
+    "start, days", [("2040-12-25", "7"), ("2040-12-29T12:00Z", "1"), ("2040-06-01", "366")]
+)
 def test_windows_reaching_past_the_tables_get_it_too(capsys, start, days):
     code, _, err = run(capsys, "passes", "--start", start, "--days", days, "--stale")
     assert code == 2 and one_line(err)
@@ -448,13 +539,15 @@ def test_the_edges_of_the_coverage_work(capsys, start):
 # huge jobs: refused with the way to do them, or warned about and streamed
 # --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "ics"])
 def test_huge_in_memory_jobs_are_refused_up_front(capsys, tmp_path, mission, fmt):
     catalogue = _big_catalogue(tmp_path, mission, count=2000)
     days = MAX_IN_MEMORY_PASSES / 2000 / 6.2 * 1.5
     began = time.monotonic()
-    code, _, err = run(capsys, "passes", "--tle", str(catalogue), *START, "--days", f"{days:.0f}",
-                       "--format", fmt)
+    code, _, err = run(
+        capsys, "passes", "--tle", str(catalogue), *START, "--days", f"{days:.0f}", "--format", fmt
+    )
     assert code == 2 and one_line(err) and "use '--format json -o FILE'" in err
     assert time.monotonic() - began < 10
 
@@ -463,12 +556,18 @@ def test_huge_in_memory_jobs_are_refused_up_front(capsys, tmp_path, mission, fmt
 # the terminal
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("encoding, degree, plus_minus", [("ascii", " deg", "+/-"), ("latin-1", "°", "±"),
-                                                         ("cp1252", "°", "±"), ("utf-8", "°", "±")])
+
+@pytest.mark.parametrize(
+    "encoding, degree, plus_minus",
+    [("ascii", " deg", "+/-"), ("latin-1", "°", "±"), ("cp1252", "°", "±"), ("utf-8", "°", "±")],
+)
 def test_a_terminal_that_is_not_utf8_gets_the_signs_it_can_show(encoding, degree, plus_minus):
-    p = subprocess.run([sys.executable, "-m", "orbits", "passes", *START, "--days", "2"],
-                       capture_output=True, env=dict(os.environ, PYTHONIOENCODING=encoding, ORBITS_OFFLINE="1"),
-                       timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "orbits", "passes", *START, "--days", "2"],
+        capture_output=True,
+        env=dict(os.environ, PYTHONIOENCODING=encoding, ORBITS_OFFLINE="1"),
+        timeout=60,
+    )
     assert p.returncode == 0, p.stderr
     text = p.stdout.decode(encoding)  # every byte is in the terminal's encoding
     assert degree in text and plus_minus in text

@@ -11,10 +11,10 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from test_celestrak import FakeCelesTrak, snapshot
 
 from orbits.catalog import MISSION
 from orbits.cli import main
-from test_celestrak import FakeCelesTrak, snapshot
 
 PRSS1, TIANGONG = 43530, 48274
 
@@ -47,10 +47,23 @@ def server(monkeypatch, mission):
 # --------------------------------------------------------------------------
 
 BAD_URLS = [
-    "file:///etc/shadow#", "file:///etc/passwd", "data:text/plain,1%2025544U", "ftp://celestrak.org/gp.php",
-    "gopher://x", "javascript:alert(1)", "http://[::1", "https://", "http://", "celestrak.org/gp.php",
-    "http://127.0.0.1:99999/gp.php", "https://user@:0/x", "\x1b]0;pwned\x07http://x", "http://" + "a" * 5000,
-    " ", "/etc/shadow", "HTTP//x",
+    "file:///etc/shadow#",
+    "file:///etc/passwd",
+    "data:text/plain,1%2025544U",
+    "ftp://celestrak.org/gp.php",
+    "gopher://x",
+    "javascript:alert(1)",
+    "http://[::1",
+    "https://",
+    "http://",
+    "celestrak.org/gp.php",
+    "http://127.0.0.1:99999/gp.php",
+    "https://user@:0/x",
+    "\x1b]0;pwned\x07http://x",
+    "http://" + "a" * 5000,
+    " ",
+    "/etc/shadow",
+    "HTTP//x",
 ]
 
 
@@ -69,6 +82,7 @@ def test_only_http_urls_are_used(capsys, monkeypatch, private_cache, url, comman
 # --------------------------------------------------------------------------
 # deadlines: enforced while reading
 # --------------------------------------------------------------------------
+
 
 def _drip(handler):
     """Headers at once, then one byte every half second, for a minute."""
@@ -113,6 +127,7 @@ def test_a_dripping_server_costs_a_refresh_its_budget_only(capsys, server):
 # the cache under concurrent updates
 # --------------------------------------------------------------------------
 
+
 def test_concurrent_updates_lose_nothing_and_delete_nothing(server, private_cache, mission):
     """Six updates at once against a slow server, each of other satellites."""
     good = dict(server.replies)
@@ -127,6 +142,7 @@ def test_concurrent_updates_lose_nothing_and_delete_nothing(server, private_cach
             handler.send_header("Content-Length", str(len(body)))
             handler.end_headers()
             handler.wfile.write(body)
+
         return answer
 
     for key, reply in good.items():
@@ -134,9 +150,16 @@ def test_concurrent_updates_lose_nothing_and_delete_nothing(server, private_cach
     groups = [list(MISSION)[k::3] for k in range(3)] * 2
     env = dict(os.environ, ORBITS_CACHE_DIR=str(private_cache), ORBITS_GP_URL=server.url)
     env.pop("ORBITS_OFFLINE", None)
-    runs = [subprocess.Popen([sys.executable, "-m", "orbits", "tle", "update", "--force",
-                              *[str(n) for n in numbers]], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for numbers in groups]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "orbits", "tle", "update", "--force", *[str(n) for n in numbers]],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for numbers in groups
+    ]
     results = [r.communicate(timeout=120) for r in runs]
     assert all(r.returncode == 0 for r in runs), [e for _, e in results]
     index = json.loads((private_cache / "gp" / "index.json").read_text())
@@ -187,8 +210,11 @@ def test_status_checks_the_replies_it_reports(capsys, server, private_cache, dam
 
 
 def test_server_text_is_made_printable_in_messages(capsys, server):
-    server.replies[("CATNR", str(PRSS1))] = (500, {"Content-Type": "text/plain"},
-                                             b"\x1b[2J\x1b]0;owned\x07 server says hi" + b"x" * 10000)
+    server.replies[("CATNR", str(PRSS1))] = (
+        500,
+        {"Content-Type": "text/plain"},
+        b"\x1b[2J\x1b]0;owned\x07 server says hi" + b"x" * 10000,
+    )
     code, _, err = run(capsys, "tle", "update", "prss-1")
     assert code == 1 and one_line(err) and "\x1b" not in err and "\x07" not in err
     assert len(err) < 800
@@ -208,8 +234,16 @@ def test_a_hanging_server_does_not_hold_concurrent_predictions(server):
     env = dict(os.environ, ORBITS_GP_URL=server.url)
     env.pop("ORBITS_OFFLINE", None)
     began = time.monotonic()
-    runs = [subprocess.Popen([sys.executable, "-m", "orbits", "passes"], env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "orbits", "passes"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     errs = [r.communicate(timeout=60)[1] for r in runs]
     hang.set()
     assert all(r.returncode == 0 for r in runs), errs

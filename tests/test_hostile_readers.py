@@ -31,19 +31,49 @@ MISSION_FILE = Path(__file__).resolve().parents[1] / "tle" / "mission-2026-04-10
 MISSION_TEXT = read_text(MISSION_FILE.read_bytes(), "mission.tle")
 MISSION = parse_elements(MISSION_TEXT, "mission.tle")
 ISS = MISSION[0]
-RECORDS = [MISSION_TEXT.split("\n")[k:k + 3] for k in range(0, 3 * len(MISSION), 3)]  # [name, line 1, line 2]
+RECORDS = [
+    MISSION_TEXT.split("\n")[k : k + 3] for k in range(0, 3 * len(MISSION), 3)
+]  # [name, line 1, line 2]
 
-FUZZ = settings(max_examples=300, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])  # the autouse cache fixture
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)  # the autouse cache fixture
 
-UNPRINTABLE = ["\x1b", "\x1b[2J", "\x1b]0;owned\x07", "\r", "\n", "\x7f", "\x85", "\x9b", "\x9f", "\u202a",
-               "\u202e", "\u2066", "\u2069", "\u200f", "\u2028", "\ufeff", "\ud800", "\x00", "\t", "\x0b"]
+UNPRINTABLE = [
+    "\x1b",
+    "\x1b[2J",
+    "\x1b]0;owned\x07",
+    "\r",
+    "\n",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\x9f",
+    "\u202a",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+    "\u200f",
+    "\u2028",
+    "\ufeff",
+    "\ud800",
+    "\x00",
+    "\t",
+    "\x0b",
+]
 
 
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
+
 
 def check_error(exc, source, line=None, field=None):
     """``exc`` is exactly an ElementError that names ``source`` (and
@@ -71,9 +101,21 @@ def check_sets(sets):
     """Element sets that were accepted hold finite values and printable names."""
     assert sets and all(type(e) is ElementSet for e in sets)
     for e in sets:
-        values = (e.inclination_deg, e.raan_deg, e.eccentricity, e.arg_perigee_deg, e.mean_anomaly_deg,
-                  e.mean_motion_rev_per_day, e.bstar, e.ndot, e.nddot,
-                  e.period_min, e.semi_major_axis_km, e.perigee_km, e.apogee_km)
+        values = (
+            e.inclination_deg,
+            e.raan_deg,
+            e.eccentricity,
+            e.arg_perigee_deg,
+            e.mean_anomaly_deg,
+            e.mean_motion_rev_per_day,
+            e.bstar,
+            e.ndot,
+            e.nddot,
+            e.period_min,
+            e.semi_major_axis_km,
+            e.perigee_km,
+            e.apogee_km,
+        )
         assert all(math.isfinite(v) for v in values), e
         assert 1 <= e.norad_id <= 999_999_999
         assert tle.FIRST_EPOCH <= e.epoch < tle.LAST_EPOCH
@@ -118,7 +160,7 @@ def tle_text(*records):
 
 def with_field(line, col, new):
     """``line`` with ``new`` written from column ``col`` (0-based) and its checksum recomputed."""
-    return tle_line(line[:col] + new + line[col + len(new):])
+    return tle_line(line[:col] + new + line[col + len(new) :])
 
 
 def promptly(call, seconds=10.0):
@@ -145,10 +187,45 @@ def promptly(call, seconds=10.0):
 # numbers out of range or not numbers at all (OMM JSON and CSV)
 # --------------------------------------------------------------------------
 
-BAD_NORAD = [10**400, -(10**400), 10**30, 2**63, 1_000_000_000, -1, 0, -0.0, 0.5, 25544.5, 1e9, 1e300,
-             "1e400", "-1e400", "25544.5", "0", "-25544", "1000000000", "1" * 500, "1_000",
-             "\uff12\uff15\uff15", "\u0661\u0662\u0663", "0x63c8", "25544abc", "nan", "inf", "-Infinity", "",
-             "  ", None, True, False, [], [25544], {}, {"id": 25544}, "\x1b[31m25544"]
+BAD_NORAD = [
+    10**400,
+    -(10**400),
+    10**30,
+    2**63,
+    1_000_000_000,
+    -1,
+    0,
+    -0.0,
+    0.5,
+    25544.5,
+    1e9,
+    1e300,
+    "1e400",
+    "-1e400",
+    "25544.5",
+    "0",
+    "-25544",
+    "1000000000",
+    "1" * 500,
+    "1_000",
+    "\uff12\uff15\uff15",
+    "\u0661\u0662\u0663",
+    "0x63c8",
+    "25544abc",
+    "nan",
+    "inf",
+    "-Infinity",
+    "",
+    "  ",
+    None,
+    True,
+    False,
+    [],
+    [25544],
+    {},
+    {"id": 25544},
+    "\x1b[31m25544",
+]
 
 
 @pytest.mark.parametrize("value", BAD_NORAD, ids=[repr(v)[:30] for v in BAD_NORAD])
@@ -156,8 +233,21 @@ def test_norad_cat_id_is_a_whole_number_from_1_to_999999999(value):
     refused(as_json(omm(NORAD_CAT_ID=value)), "gp.json", line=2, field="NORAD_CAT_ID")
 
 
-@pytest.mark.parametrize("raw", ["1" + "0" * 400, "9" * 5000, "1e400", "-5", "0", "25544.5", "NaN",
-                                 "Infinity", "-Infinity", "1" * 100_000])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1" + "0" * 400,
+        "9" * 5000,
+        "1e400",
+        "-5",
+        "0",
+        "25544.5",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1" * 100_000,
+    ],
+)
 def test_norad_cat_id_written_as_a_raw_json_number(raw):
     text = as_json(omm()).replace('"NORAD_CAT_ID": 25544', f'"NORAD_CAT_ID": {raw}')
     assert raw in text
@@ -170,11 +260,47 @@ def test_norad_cat_id_accepted(value):
     assert e.norad_id == int(float(str(value)))
 
 
-NUMERIC_FIELDS = ["MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE", "ARG_OF_PERICENTER",
-                  "MEAN_ANOMALY", "BSTAR", "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT"]
-NOT_NUMBERS = [math.nan, math.inf, -math.inf, "NaN", "nan", "-inf", "Infinity", "1e400", "-1e999", 10**400,
-               "abc", "1_0", "\uff11", "0x10", "1.2.3", "--1", "", " ", None, True, False, [], [1.0], [[1.0]],
-               {}, {"value": 1.0}, "\x1b[2J", "1" * 1000 + "x"]
+NUMERIC_FIELDS = [
+    "MEAN_MOTION",
+    "ECCENTRICITY",
+    "INCLINATION",
+    "RA_OF_ASC_NODE",
+    "ARG_OF_PERICENTER",
+    "MEAN_ANOMALY",
+    "BSTAR",
+    "MEAN_MOTION_DOT",
+    "MEAN_MOTION_DDOT",
+]
+NOT_NUMBERS = [
+    math.nan,
+    math.inf,
+    -math.inf,
+    "NaN",
+    "nan",
+    "-inf",
+    "Infinity",
+    "1e400",
+    "-1e999",
+    10**400,
+    "abc",
+    "1_0",
+    "\uff11",
+    "0x10",
+    "1.2.3",
+    "--1",
+    "",
+    " ",
+    None,
+    True,
+    False,
+    [],
+    [1.0],
+    [[1.0]],
+    {},
+    {"value": 1.0},
+    "\x1b[2J",
+    "1" * 1000 + "x",
+]
 
 
 @pytest.mark.parametrize("key", NUMERIC_FIELDS)
@@ -183,14 +309,34 @@ def test_numeric_fields_must_be_finite_numbers(key, value):
     refused(as_json(omm(**{key: value})), "gp.json", line=2, field=key)
 
 
-OUT_OF_RANGE = [("INCLINATION", -0.0001), ("INCLINATION", 180.0001), ("INCLINATION", -1e300),
-                ("RA_OF_ASC_NODE", 360.0), ("RA_OF_ASC_NODE", -1e-9), ("ARG_OF_PERICENTER", 360.0),
-                ("ARG_OF_PERICENTER", 1e20), ("MEAN_ANOMALY", -360.0), ("MEAN_ANOMALY", 720.0),
-                ("ECCENTRICITY", 1.0), ("ECCENTRICITY", -1e-12), ("ECCENTRICITY", 7.0), ("MEAN_MOTION", 0.0),
-                ("MEAN_MOTION", -15.5), ("MEAN_MOTION", 20.0), ("MEAN_MOTION", 1e308), ("BSTAR", 10.0),
-                ("BSTAR", -10.0), ("BSTAR", 1e100), ("MEAN_MOTION_DOT", 10.0), ("MEAN_MOTION_DOT", -1e300),
-                ("MEAN_MOTION_DDOT", 1e9), ("MEAN_MOTION_DDOT", -1e300), ("MEAN_MOTION", "1e308"),
-                ("INCLINATION", "400"), ("ECCENTRICITY", "1.5")]
+OUT_OF_RANGE = [
+    ("INCLINATION", -0.0001),
+    ("INCLINATION", 180.0001),
+    ("INCLINATION", -1e300),
+    ("RA_OF_ASC_NODE", 360.0),
+    ("RA_OF_ASC_NODE", -1e-9),
+    ("ARG_OF_PERICENTER", 360.0),
+    ("ARG_OF_PERICENTER", 1e20),
+    ("MEAN_ANOMALY", -360.0),
+    ("MEAN_ANOMALY", 720.0),
+    ("ECCENTRICITY", 1.0),
+    ("ECCENTRICITY", -1e-12),
+    ("ECCENTRICITY", 7.0),
+    ("MEAN_MOTION", 0.0),
+    ("MEAN_MOTION", -15.5),
+    ("MEAN_MOTION", 20.0),
+    ("MEAN_MOTION", 1e308),
+    ("BSTAR", 10.0),
+    ("BSTAR", -10.0),
+    ("BSTAR", 1e100),
+    ("MEAN_MOTION_DOT", 10.0),
+    ("MEAN_MOTION_DOT", -1e300),
+    ("MEAN_MOTION_DDOT", 1e9),
+    ("MEAN_MOTION_DDOT", -1e300),
+    ("MEAN_MOTION", "1e308"),
+    ("INCLINATION", "400"),
+    ("ECCENTRICITY", "1.5"),
+]
 
 
 @pytest.mark.parametrize("key, value", OUT_OF_RANGE)
@@ -199,10 +345,20 @@ def test_numeric_fields_out_of_range(key, value):
     assert "outside the valid range" in message
 
 
-@pytest.mark.parametrize("key, value", [("NORAD_CAT_ID", "25544.5"), ("NORAD_CAT_ID", "0"),
-                                        ("NORAD_CAT_ID", "1" * 400), ("INCLINATION", "nan"),
-                                        ("MEAN_MOTION", "inf"), ("ECCENTRICITY", "1.0"), ("BSTAR", "x"),
-                                        ("EPOCH", "9999-12-31T23:59:59"), ("MEAN_MOTION", "1_5.5")])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("NORAD_CAT_ID", "25544.5"),
+        ("NORAD_CAT_ID", "0"),
+        ("NORAD_CAT_ID", "1" * 400),
+        ("INCLINATION", "nan"),
+        ("MEAN_MOTION", "inf"),
+        ("ECCENTRICITY", "1.0"),
+        ("BSTAR", "x"),
+        ("EPOCH", "9999-12-31T23:59:59"),
+        ("MEAN_MOTION", "1_5.5"),
+    ],
+)
 def test_bad_numbers_in_csv(key, value):
     refused(as_csv(omm(), omm(**{key: value})), "gp.csv", line=3, field=key)
 
@@ -212,14 +368,37 @@ def test_bad_numbers_in_csv(key, value):
 # --------------------------------------------------------------------------
 
 BAD_EPOCHS = [
-    "9999-12-31T23:59:59.9999999", "9999-01-01T00:00:00", "0001-01-01T00:00:00", "0000-01-01T00:00:00",
-    "1900-01-01T00:00:00", "1957-10-03T23:59:59.999999", "2100-01-01T00:00:00", "2099-12-31T23:59:59.9999999",
-    "2026-02-29T00:00:00", "2026-02-30T00:00:00", "2026-13-01T00:00:00", "2026-00-10T00:00:00",
-    "2026-04-10T24:00:00", "2026-04-10T04:60:00", "2026-04-10T04:46:61", "2026-04-10", "2026-04-10T04:46",
-    "2026-04-10T04:46:28.7+05:00", "2026-04-10T04:46:28.7Z junk",
-    "\uff12\uff10\uff12\uff16-04-10T04:46:28", "\u0662\u0660\u0662\u0666-04-10T04:46:28",
-    "2026-04-10T04:46:28." + "1" * 100, "2026-04-10T04:46:28\x1b[2J", "", None, 20260410, 1775796388.7, True,
-    [], ["2026-04-10T04:46:28"], {"date": "2026-04-10"},
+    "9999-12-31T23:59:59.9999999",
+    "9999-01-01T00:00:00",
+    "0001-01-01T00:00:00",
+    "0000-01-01T00:00:00",
+    "1900-01-01T00:00:00",
+    "1957-10-03T23:59:59.999999",
+    "2100-01-01T00:00:00",
+    "2099-12-31T23:59:59.9999999",
+    "2026-02-29T00:00:00",
+    "2026-02-30T00:00:00",
+    "2026-13-01T00:00:00",
+    "2026-00-10T00:00:00",
+    "2026-04-10T24:00:00",
+    "2026-04-10T04:60:00",
+    "2026-04-10T04:46:61",
+    "2026-04-10",
+    "2026-04-10T04:46",
+    "2026-04-10T04:46:28.7+05:00",
+    "2026-04-10T04:46:28.7Z junk",
+    "\uff12\uff10\uff12\uff16-04-10T04:46:28",
+    "\u0662\u0660\u0662\u0666-04-10T04:46:28",
+    "2026-04-10T04:46:28." + "1" * 100,
+    "2026-04-10T04:46:28\x1b[2J",
+    "",
+    None,
+    20260410,
+    1775796388.7,
+    True,
+    [],
+    ["2026-04-10T04:46:28"],
+    {"date": "2026-04-10"},
 ]
 
 
@@ -228,8 +407,15 @@ def test_omm_epoch_is_a_real_date_from_1957_10_04_to_2100(epoch):
     refused(as_json(omm(EPOCH=epoch)), "gp.json", line=2, field="EPOCH")
 
 
-@pytest.mark.parametrize("epoch", ["1957-10-04T00:00:00", "2099-12-31T23:59:59.999999",
-                                   "2024-02-29T12:00:00Z", "2026-04-10 04:46:28.718399+00:00"])
+@pytest.mark.parametrize(
+    "epoch",
+    [
+        "1957-10-04T00:00:00",
+        "2099-12-31T23:59:59.999999",
+        "2024-02-29T12:00:00Z",
+        "2026-04-10 04:46:28.718399+00:00",
+    ],
+)
 def test_omm_epochs_at_the_edges_are_accepted(epoch):
     (e,) = parse_elements(as_json(omm(EPOCH=epoch)), "gp.json")
     assert tle.FIRST_EPOCH <= e.epoch < tle.LAST_EPOCH
@@ -261,10 +447,15 @@ def test_tle_epoch_day_is_valid_for_its_year(stamp, words):
     assert words in message
 
 
-@pytest.mark.parametrize("stamp, when", [("24366.50000000", datetime(2024, 12, 31, 12, tzinfo=timezone.utc)),
-                                         ("00366.00000000", datetime(2000, 12, 31, tzinfo=timezone.utc)),
-                                         ("57277.00000000", datetime(1957, 10, 4, tzinfo=timezone.utc)),
-                                         ("56365.50000000", datetime(2056, 12, 30, 12, tzinfo=timezone.utc))])
+@pytest.mark.parametrize(
+    "stamp, when",
+    [
+        ("24366.50000000", datetime(2024, 12, 31, 12, tzinfo=timezone.utc)),
+        ("00366.00000000", datetime(2000, 12, 31, tzinfo=timezone.utc)),
+        ("57277.00000000", datetime(1957, 10, 4, tzinfo=timezone.utc)),
+        ("56365.50000000", datetime(2056, 12, 30, 12, tzinfo=timezone.utc)),
+    ],
+)
 def test_tle_epochs_at_the_edges_are_accepted(stamp, when):
     (e,) = parse_elements(tle_with_epoch(stamp), "sats.tle")
     assert e.epoch == when
@@ -285,8 +476,12 @@ def test_tle_catalogue_number_zero_is_refused(number):
     name, line1, line2 = RECORDS[0]
     text = tle_text((name, with_field(line1, 2, number), with_field(line2, 2, number)))
     refused(text, "sats.tle", line=2, field="catalogue number")
-    refused(tle_text(*RECORDS * 5, (name, with_field(line1, 2, number), with_field(line2, 2, number))),
-            "sats.tle", line=3 * 5 * len(RECORDS) + 2, field="catalogue number")
+    refused(
+        tle_text(*RECORDS * 5, (name, with_field(line1, 2, number), with_field(line2, 2, number))),
+        "sats.tle",
+        line=3 * 5 * len(RECORDS) + 2,
+        field="catalogue number",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -294,25 +489,49 @@ def test_tle_catalogue_number_zero_is_refused(number):
 # --------------------------------------------------------------------------
 
 BAD_TLE_FIELDS = [  # (line, first column (0-based), bad text, the field named)
-    (1, 20, "1 0.19894350", "epoch day"), (1, 20, "10 .19894350", "epoch day"),
-    (1, 20, "100.1989435 ", "epoch day"), (1, 20, "100,19894350", "epoch day"),
-    (1, 20, "-00.19894350", "epoch day"), (1, 20, "            ", "epoch day"),
-    (1, 18, " 6", "epoch year"), (1, 18, "2 ", "epoch year"), (1, 18, "X6", "epoch year"),
-    (1, 33, " .0000 976", "mean motion derivative"), (1, 33, "..00006976", "mean motion derivative"),
-    (1, 33, " 00006976.", "mean motion derivative"), (1, 33, "+.0000697-", "mean motion derivative"),
-    (1, 44, " 000 0+0", "second derivative"), (1, 44, " 00000 0", "second derivative"),
-    (1, 44, "        ", "second derivative"), (1, 53, " 135 9-3", "BSTAR"), (1, 53, " 13529 3", "BSTAR"),
-    (1, 53, "+1352.-3", "BSTAR"), (1, 7, "X", "classification"), (1, 62, "A", "ephemeris type"),
-    (1, 64, "99X9", "element set number"), (1, 8, "X", "line 1 column 9"), (1, 17, "0", "line 1 column 18"),
-    (2, 8, "5 1.6328", "inclination"), (2, 8, "51.6328 ", "inclination"), (2, 8, " 51 6328", "inclination"),
-    (2, 8, "-51.6328", "inclination"), (2, 8, "        ", "inclination"), (2, 8, " 5.16328", "inclination"),
-    (2, 17, "2 6.5654", "right ascension"), (2, 17, "2765654 ", "right ascension"),
-    (2, 26, "000 432", "eccentricity"), (2, 26, ".000643", "eccentricity"),
+    (1, 20, "1 0.19894350", "epoch day"),
+    (1, 20, "10 .19894350", "epoch day"),
+    (1, 20, "100.1989435 ", "epoch day"),
+    (1, 20, "100,19894350", "epoch day"),
+    (1, 20, "-00.19894350", "epoch day"),
+    (1, 20, "            ", "epoch day"),
+    (1, 18, " 6", "epoch year"),
+    (1, 18, "2 ", "epoch year"),
+    (1, 18, "X6", "epoch year"),
+    (1, 33, " .0000 976", "mean motion derivative"),
+    (1, 33, "..00006976", "mean motion derivative"),
+    (1, 33, " 00006976.", "mean motion derivative"),
+    (1, 33, "+.0000697-", "mean motion derivative"),
+    (1, 44, " 000 0+0", "second derivative"),
+    (1, 44, " 00000 0", "second derivative"),
+    (1, 44, "        ", "second derivative"),
+    (1, 53, " 135 9-3", "BSTAR"),
+    (1, 53, " 13529 3", "BSTAR"),
+    (1, 53, "+1352.-3", "BSTAR"),
+    (1, 7, "X", "classification"),
+    (1, 62, "A", "ephemeris type"),
+    (1, 64, "99X9", "element set number"),
+    (1, 8, "X", "line 1 column 9"),
+    (1, 17, "0", "line 1 column 18"),
+    (2, 8, "5 1.6328", "inclination"),
+    (2, 8, "51.6328 ", "inclination"),
+    (2, 8, " 51 6328", "inclination"),
+    (2, 8, "-51.6328", "inclination"),
+    (2, 8, "        ", "inclination"),
+    (2, 8, " 5.16328", "inclination"),
+    (2, 17, "2 6.5654", "right ascension"),
+    (2, 17, "2765654 ", "right ascension"),
+    (2, 26, "000 432", "eccentricity"),
+    (2, 26, ".000643", "eccentricity"),
     (2, 26, "-000643", "eccentricity"),
-    (2, 34, "2 4.6645", "argument of perigee"), (2, 34, "294.66 5", "argument of perigee"),
-    (2, 43, " 6 .3674", "mean anomaly"), (2, 43, "65.3674 ", "mean anomaly"),
-    (2, 52, "1 .48858067", "mean motion"), (2, 52, "15 48858067", "mean motion"),
-    (2, 52, "-5.48858067", "mean motion"), (2, 63, "5612X", "revolution number"),
+    (2, 34, "2 4.6645", "argument of perigee"),
+    (2, 34, "294.66 5", "argument of perigee"),
+    (2, 43, " 6 .3674", "mean anomaly"),
+    (2, 43, "65.3674 ", "mean anomaly"),
+    (2, 52, "1 .48858067", "mean motion"),
+    (2, 52, "15 48858067", "mean motion"),
+    (2, 52, "-5.48858067", "mean motion"),
+    (2, 63, "5612X", "revolution number"),
     (2, 7, "0", "line 2 column 8"),
 ]
 
@@ -331,12 +550,16 @@ def test_bad_tle_columns_are_named(number, col, text, field):
     refused(tle_text(*RECORDS * 6, (name, line1, line2)), "sats.tle", line=3 * 60 + number + 1, field=field)
 
 
-@pytest.mark.parametrize("text", [
-    "X\n" + "\n" * 3_000_000,
-    "\n" * 3_000_000 + tle_text(RECORDS[0]),
-    "\n".join(["NORAD_CAT_ID,EPOCH"] + [""] * 3_000_000),
-    "\n".join([",".join(export_omm(ISS.satrec(), ISS.name))] + ["," * 20] * 10),
-], ids=["blank lines after a name", "blank lines before a set", "blank CSV rows", "empty CSV rows"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "X\n" + "\n" * 3_000_000,
+        "\n" * 3_000_000 + tle_text(RECORDS[0]),
+        "\n".join(["NORAD_CAT_ID,EPOCH"] + [""] * 3_000_000),
+        "\n".join([",".join(export_omm(ISS.satrec(), ISS.name))] + ["," * 20] * 10),
+    ],
+    ids=["blank lines after a name", "blank lines before a set", "blank CSV rows", "empty CSV rows"],
+)
 def test_files_of_nothing_but_line_ends(text):
     started = time.monotonic()
     refused(text, "blank")
@@ -395,8 +618,11 @@ BAD_JSON = {
     "number with 5,000 digits": '[{"MEAN_MOTION": ' + "1" * 5000 + "}]",
     "huge exponent": '[{"MEAN_MOTION": 1e' + "9" * 5000 + "}]",
     "bad escape": '[{"OBJECT_NAME": "\\q"}]',
-    "lone surrogate escape": "[" + GOOD_RECORD.replace('"ISS (ZARYA)"', '"\\ud800"').replace(
-        '"INCLINATION": 51.6328', '"INCLINATION": "\\ud800"') + "]",
+    "lone surrogate escape": "["
+    + GOOD_RECORD.replace('"ISS (ZARYA)"', '"\\ud800"').replace(
+        '"INCLINATION": 51.6328', '"INCLINATION": "\\ud800"'
+    )
+    + "]",
     "NaN everywhere": "[" + json.dumps({k: math.nan for k in omm()}) + "]",
     "10 MB of blanks then junk": "[" + GOOD_RECORD + "," + " " * 10_000_000 + "x]",
     "a key with no value": '[{"NORAD_CAT_ID"}]',
@@ -446,9 +672,11 @@ def test_a_value_nested_in_a_record_is_named_by_its_field():
 @pytest.mark.parametrize("fmt", ["tle", "json", "csv"])
 def test_the_record_count_is_capped(monkeypatch, fmt):
     monkeypatch.setattr(tle, "MAX_RECORDS", 3)
-    records = {"tle": lambda n: tle_text(*RECORDS[:n]),
-               "json": lambda n: as_json(*[omm(e) for e in MISSION[:n]]),
-               "csv": lambda n: as_csv(*[omm(e) for e in MISSION[:n]])}[fmt]
+    records = {
+        "tle": lambda n: tle_text(*RECORDS[:n]),
+        "json": lambda n: as_json(*[omm(e) for e in MISSION[:n]]),
+        "csv": lambda n: as_csv(*[omm(e) for e in MISSION[:n]]),
+    }[fmt]
     assert len(parse_elements(records(3), "many")) == 3
     line = {"tle": 11, "json": 5, "csv": 5}[fmt]
     message = refused(records(4), "many", line=line)
@@ -522,34 +750,55 @@ def test_a_csv_error_names_its_line():
 HUGE = "9" * 20_000_000
 
 
-@pytest.mark.parametrize("make", [
-    lambda: as_json(omm(INCLINATION=HUGE)),
-    lambda: as_json(omm(INCLINATION=HUGE + "x")),
-    lambda: as_json(omm(EPOCH=HUGE)),
-    lambda: as_json(omm(NORAD_CAT_ID=HUGE)),
-    lambda: as_json(omm(OBJECT_NAME=[HUGE])),
-    lambda: as_json(omm()).replace('"NORAD_CAT_ID": 25544', '"NORAD_CAT_ID": ' + HUGE),
-    lambda: "[" + HUGE + "]",
-    lambda: as_csv(omm(INCLINATION=HUGE[:100_000])),
-    lambda: as_csv(omm(EPOCH=HUGE[:100_000])),
-    lambda: "NAME " + HUGE + "\nANOTHER NAME\n",
-    lambda: "NAME\n" + RECORDS[0][1] + "\n" + HUGE + "\n",
-    lambda: "NAME\n1 " + HUGE + "\n" + RECORDS[0][2] + "\n",
-    lambda: RECORDS[0][0] + "\n" + RECORDS[0][1] + "\n2 " + HUGE + "\n",
-    lambda: HUGE + "\n",
-], ids=["json number text", "json junk text", "json epoch", "json norad", "json name list", "json raw digits",
-        "json scalar", "csv number", "csv epoch", "tle two names", "tle line 2", "tle long line 1",
-        "tle long line 2", "tle name only"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: as_json(omm(INCLINATION=HUGE)),
+        lambda: as_json(omm(INCLINATION=HUGE + "x")),
+        lambda: as_json(omm(EPOCH=HUGE)),
+        lambda: as_json(omm(NORAD_CAT_ID=HUGE)),
+        lambda: as_json(omm(OBJECT_NAME=[HUGE])),
+        lambda: as_json(omm()).replace('"NORAD_CAT_ID": 25544', '"NORAD_CAT_ID": ' + HUGE),
+        lambda: "[" + HUGE + "]",
+        lambda: as_csv(omm(INCLINATION=HUGE[:100_000])),
+        lambda: as_csv(omm(EPOCH=HUGE[:100_000])),
+        lambda: "NAME " + HUGE + "\nANOTHER NAME\n",
+        lambda: "NAME\n" + RECORDS[0][1] + "\n" + HUGE + "\n",
+        lambda: "NAME\n1 " + HUGE + "\n" + RECORDS[0][2] + "\n",
+        lambda: RECORDS[0][0] + "\n" + RECORDS[0][1] + "\n2 " + HUGE + "\n",
+        lambda: HUGE + "\n",
+    ],
+    ids=[
+        "json number text",
+        "json junk text",
+        "json epoch",
+        "json norad",
+        "json name list",
+        "json raw digits",
+        "json scalar",
+        "csv number",
+        "csv epoch",
+        "tle two names",
+        "tle line 2",
+        "tle long line 1",
+        "tle long line 2",
+        "tle name only",
+    ],
+)
 def test_a_20_mb_value_gives_a_short_message(make):
     refused(make(), "big")
 
 
 @pytest.mark.parametrize("junk", UNPRINTABLE, ids=[repr(c) for c in UNPRINTABLE])
 def test_control_characters_in_quoted_values_are_escaped(junk):
-    for text in (as_json(omm(INCLINATION=f"5{junk}1")), as_json(omm(EPOCH=f"2026{junk}")),
-                 as_json(omm(NORAD_CAT_ID=f"25{junk}544")),
-                 as_json(omm(NORAD_CAT_ID=25544.5, OBJECT_NAME=junk)),
-                 f"A{junk}NAME\nB{junk}NAME\n", f"ONLY{junk}NAME\n"):
+    for text in (
+        as_json(omm(INCLINATION=f"5{junk}1")),
+        as_json(omm(EPOCH=f"2026{junk}")),
+        as_json(omm(NORAD_CAT_ID=f"25{junk}544")),
+        as_json(omm(NORAD_CAT_ID=25544.5, OBJECT_NAME=junk)),
+        f"A{junk}NAME\nB{junk}NAME\n",
+        f"ONLY{junk}NAME\n",
+    ):
         assert junk not in refused(text, "junk")
 
 
@@ -597,8 +846,11 @@ def test_bidi_and_c1_controls_become_question_marks_and_spaces_blanks():
 @pytest.mark.parametrize("length", [101, 1000, 400_000])
 def test_long_names_are_cut(length):
     name = "N" * length
-    for text in (tle_text((name, *RECORDS[0][1:])), as_json(omm(OBJECT_NAME=name, OBJECT_ID=name)),
-                 as_csv(omm(OBJECT_NAME=name[:100_000]))):
+    for text in (
+        tle_text((name, *RECORDS[0][1:])),
+        as_json(omm(OBJECT_NAME=name, OBJECT_ID=name)),
+        as_csv(omm(OBJECT_NAME=name[:100_000])),
+    ):
         (e,) = parse_elements(text, "long")
         assert len(e.name) == tle.MAX_NAME_CHARS and e.name.endswith("...")
         assert len(e.intl_designator) <= tle.MAX_NAME_CHARS
@@ -614,6 +866,7 @@ def test_a_name_made_only_of_junk_still_names_the_satellite():
 # --------------------------------------------------------------------------
 # files: only regular ones, and not too big
 # --------------------------------------------------------------------------
+
 
 def load_refused(path, words):
     exc = promptly(lambda: load_elements(path))
@@ -668,8 +921,9 @@ def test_a_directory_is_refused(tmp_path):
     load_refused(str(tmp_path), "directory")
 
 
-@pytest.mark.parametrize("path, words", [("no/such/file.tle", "no such file"),
-                                         ("bad\x00name.tle", "cannot read")])
+@pytest.mark.parametrize(
+    "path, words", [("no/such/file.tle", "no such file"), ("bad\x00name.tle", "cannot read")]
+)
 def test_paths_that_cannot_be_opened(path, words):
     load_refused(path, words)
 
@@ -771,18 +1025,49 @@ def test_a_path_object_named_dash_is_a_file(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------
 
 FRAGMENTS = [line + "\n" for record in RECORDS[:3] for line in record] + [
-    "[", "]", "{", "}", ",", ":", '"', "\\", "\n", "\r", "\r\n", " ", "\t", "0 ", "1 ", "2 ", GOOD_RECORD,
-    HEADER + "\n", ROW + "\n", "NORAD_CAT_ID,", "<html>", "No GP data found", "\x1b", "\u202e", "NaN",
-    "1e400", "366.5", "-", ".", "e", "\ufeff",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    '"',
+    "\\",
+    "\n",
+    "\r",
+    "\r\n",
+    " ",
+    "\t",
+    "0 ",
+    "1 ",
+    "2 ",
+    GOOD_RECORD,
+    HEADER + "\n",
+    ROW + "\n",
+    "NORAD_CAT_ID,",
+    "<html>",
+    "No GP data found",
+    "\x1b",
+    "\u202e",
+    "NaN",
+    "1e400",
+    "366.5",
+    "-",
+    ".",
+    "e",
+    "\ufeff",
 ]
 
 
 @FUZZ
-@given(st.one_of(
-    st.binary(max_size=3000),
-    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=40)
-    .map(lambda parts: "".join(parts).encode("utf-8", "surrogatepass")),
-))
+@given(
+    st.one_of(
+        st.binary(max_size=3000),
+        st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=40).map(
+            lambda parts: "".join(parts).encode("utf-8", "surrogatepass")
+        ),
+    )
+)
 def test_any_bytes(data):
     try:
         text = read_text(data, "bytes")
@@ -793,8 +1078,9 @@ def test_any_bytes(data):
 
 
 CHARS = st.one_of(st.sampled_from(" 0123456789.+-ABCUSZIOaeE_\t" + "".join(UNPRINTABLE)), st.characters())
-EDITS = st.lists(st.tuples(st.sampled_from(["put", "insert", "delete"]), st.integers(0, 10**6), CHARS),
-                 max_size=5)
+EDITS = st.lists(
+    st.tuples(st.sampled_from(["put", "insert", "delete"]), st.integers(0, 10**6), CHARS), max_size=5
+)
 
 
 def edited(text, edits):
@@ -825,16 +1111,22 @@ def test_damaged_tle_records(records, edits, fix_checksums):
     outcome(with_checksums(text) if fix_checksums else text)
 
 
-EPOCH_STAMPS = st.builds(lambda yy, day: f"{yy:02d}{day:012.8f}"[:14], st.integers(0, 99),
-                         st.floats(0.0, 999.99999999, allow_nan=False))
+EPOCH_STAMPS = st.builds(
+    lambda yy, day: f"{yy:02d}{day:012.8f}"[:14],
+    st.integers(0, 99),
+    st.floats(0.0, 999.99999999, allow_nan=False),
+)
 
 
 @FUZZ
-@given(st.sampled_from(RECORDS), st.one_of(
-    st.tuples(st.just(1), st.just(18), EPOCH_STAMPS),
-    st.tuples(st.just(1), st.just(2), st.text("0123456789 A", min_size=5, max_size=5)),
-    st.tuples(st.integers(1, 2), st.integers(2, 67), st.text(" 0123456789.+-A", min_size=1, max_size=9)),
-))
+@given(
+    st.sampled_from(RECORDS),
+    st.one_of(
+        st.tuples(st.just(1), st.just(18), EPOCH_STAMPS),
+        st.tuples(st.just(1), st.just(2), st.text("0123456789 A", min_size=5, max_size=5)),
+        st.tuples(st.integers(1, 2), st.integers(2, 67), st.text(" 0123456789.+-A", min_size=1, max_size=9)),
+    ),
+)
 def test_both_tle_paths_agree_on_any_damaged_record(record, change):
     """The column-wise path accepts exactly what the record-by-record path
     accepts, with the same element sets, whatever is written in a field."""
@@ -864,21 +1156,51 @@ def attempt(call):
 
 
 JSON_VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-(10**40), 10**40), st.integers(-(10**400), 10**400),
-              st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
-              st.sampled_from(["", " ", "nan", "1e400", "-0", "1_0", "0x1", "15.5", "0.0001", "25544",
-                               "2026-04-10", "2026-04-10T04:46:28", "1957-10-04T00:00:00",
-                               "2100-01-01T00:00:00", "\x1b[2J", "\u202e", "[", "}", '"'])),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**40), 10**40),
+        st.integers(-(10**400), 10**400),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=20),
+        st.sampled_from(
+            [
+                "",
+                " ",
+                "nan",
+                "1e400",
+                "-0",
+                "1_0",
+                "0x1",
+                "15.5",
+                "0.0001",
+                "25544",
+                "2026-04-10",
+                "2026-04-10T04:46:28",
+                "1957-10-04T00:00:00",
+                "2100-01-01T00:00:00",
+                "\x1b[2J",
+                "\u202e",
+                "[",
+                "}",
+                '"',
+            ]
+        ),
+    ),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
     max_leaves=8,
 )
 OMM_KEYS = list(omm())
-JSON_EDITS = st.lists(st.one_of(
-    st.tuples(st.just("set"), st.sampled_from(OMM_KEYS), JSON_VALUES),
-    st.tuples(st.just("drop"), st.sampled_from(OMM_KEYS), st.none()),
-    st.tuples(st.just("nest"), st.sampled_from(OMM_KEYS), st.integers(1, 8)),
-    st.tuples(st.just("add"), st.text(max_size=10), JSON_VALUES),
-), min_size=1, max_size=4)
+JSON_EDITS = st.lists(
+    st.one_of(
+        st.tuples(st.just("set"), st.sampled_from(OMM_KEYS), JSON_VALUES),
+        st.tuples(st.just("drop"), st.sampled_from(OMM_KEYS), st.none()),
+        st.tuples(st.just("nest"), st.sampled_from(OMM_KEYS), st.integers(1, 8)),
+        st.tuples(st.just("add"), st.text(max_size=10), JSON_VALUES),
+    ),
+    min_size=1,
+    max_size=4,
+)
 
 
 def edited_record(record, edits):
@@ -903,15 +1225,36 @@ def test_damaged_omm_json_records(e, edits, shape, text_edits):
     outcome(edited(text, text_edits))
 
 
-CSV_VALUES = st.one_of(st.text(max_size=20),
-                       st.sampled_from(["", "nan", "1e400", "-1", "0", "25544.5", '"', ",", "\n", "\r\n",
-                                        "\x1b", "1_0", "2100-01-01T00:00:00"]))
-CSV_EDITS = st.lists(st.one_of(
-    st.tuples(st.just("set"), st.sampled_from(OMM_KEYS), CSV_VALUES),
-    st.tuples(st.just("drop"), st.sampled_from(OMM_KEYS), st.none()),
-    st.tuples(st.just("drop header"), st.sampled_from(OMM_KEYS), st.none()),
-    st.tuples(st.just("extra"), st.just(""), CSV_VALUES),
-), min_size=1, max_size=4)
+CSV_VALUES = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "",
+            "nan",
+            "1e400",
+            "-1",
+            "0",
+            "25544.5",
+            '"',
+            ",",
+            "\n",
+            "\r\n",
+            "\x1b",
+            "1_0",
+            "2100-01-01T00:00:00",
+        ]
+    ),
+)
+CSV_EDITS = st.lists(
+    st.one_of(
+        st.tuples(st.just("set"), st.sampled_from(OMM_KEYS), CSV_VALUES),
+        st.tuples(st.just("drop"), st.sampled_from(OMM_KEYS), st.none()),
+        st.tuples(st.just("drop header"), st.sampled_from(OMM_KEYS), st.none()),
+        st.tuples(st.just("extra"), st.just(""), CSV_VALUES),
+    ),
+    min_size=1,
+    max_size=4,
+)
 
 
 @FUZZ

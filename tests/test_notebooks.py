@@ -39,8 +39,9 @@ def test_notebook_runs_offline_with_pictures(name, private_cache):
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "subprocess" not in source and "!orbits" not in source  # the Python API, not the CLI
     started = time.monotonic()
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(FOLDER)}}).execute()
+    nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(FOLDER)}}
+    ).execute()
     assert time.monotonic() - started < 120
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import tle_line
 
+from orbits.bounds import grid_step_s
 from orbits.passes import predict_passes
 from orbits.positions import Tracker
-from orbits.bounds import grid_step_s
 from orbits.sites import Site
 from orbits.times import from_posix, skyfield_time, to_posix
 from orbits.tle import parse_elements
@@ -27,7 +27,7 @@ def _dense_passes(e, site, start, days, step_s=5.0):
         if up[k + 1]:
             begin = k + 1
         else:
-            runs.append((t[begin], t[k], el[begin:k + 1].max()))
+            runs.append((t[begin], t[k], el[begin : k + 1].max()))
     return runs
 
 
@@ -41,8 +41,9 @@ def test_same_pass_set_as_a_dense_scan(norad, mission, islamabad, epoch_day):
     for rise, set_, peak in dense:
         if peak < 0.1 or rise == to_posix(epoch_day):
             continue
-        match = [p for p in ours
-                 if to_posix(p.rise.time) <= rise + 1e-6 and to_posix(p.set.time) >= set_ - 1e-6]
+        match = [
+            p for p in ours if to_posix(p.rise.time) <= rise + 1e-6 and to_posix(p.set.time) >= set_ - 1e-6
+        ]
         assert len(match) == 1, (rise, peak)
         assert abs(to_posix(match[0].rise.time) - rise) < 5.0
         assert match[0].culmination.elevation_deg >= peak - 1e-4  # reported to 1e-4 deg
@@ -80,12 +81,12 @@ def _scanned_short_passes(tracker, sat, t, shorter_than_s):
     change = np.flatnonzero(up[1:] != up[:-1])
     rises, sets = change[up[change + 1]], change[~up[change + 1]]
     sets = sets[sets > rises[0]] if len(rises) else sets[:0]
-    rises = rises[:len(sets)]
+    rises = rises[: len(sets)]
     keep = (sets - rises) < shorter_than_s + 2  # refined below; 1-s samples bracket each end
     rises, sets = rises[keep], sets[keep]
     rise = _horizon_crossing(tracker, sat, t[rises], t[rises + 1])
     set_ = _horizon_crossing(tracker, sat, t[sets + 1], t[sets])
-    top = np.array([r + 1 + np.argmax(el[r + 1:s + 1]) for r, s in zip(rises, sets)], dtype=int)
+    top = np.array([r + 1 + np.argmax(el[r + 1 : s + 1]) for r, s in zip(rises, sets)], dtype=int)
     fine = t[top][:, None] + np.linspace(-1.0, 1.0, 2001)
     peak = tracker.look(fine, np.full(fine.shape, sat))["elevation_deg"].max(axis=1)
     short = (set_ - rise) < shorter_than_s
@@ -121,8 +122,11 @@ def test_passes_shorter_than_the_grid_step_are_found_exactly(mission, islamabad,
             durations.append(set_ - rise)
             peaks.append(peak)
         # and no short pass that the scan does not see
-        predicted_short = {id(p) for p in ours if not (p.starts_before_window or p.ends_after_window)
-                           and p.duration.total_seconds() < step}
+        predicted_short = {
+            id(p)
+            for p in ours
+            if not (p.starts_before_window or p.ends_after_window) and p.duration.total_seconds() < step
+        }
         assert predicted_short == found, e.norad_id
     assert len(durations) >= 20
     assert min(durations) < 60.0 and min(peaks) < 0.1
@@ -133,8 +137,10 @@ def test_pass_in_progress_at_start_has_its_true_rise(mission, islamabad, epoch_d
     Tiangong pass, cut at its culmination) gives that pass's true rise or set."""
     e = mission[48274]
     day = predict_passes([e], islamabad, epoch_day, days=1).passes
-    highest = max((p for p in day if not p.starts_before_window and not p.ends_after_window),
-                  key=lambda p: p.culmination.elevation_deg)
+    highest = max(
+        (p for p in day if not p.starts_before_window and not p.ends_after_window),
+        key=lambda p: p.culmination.elevation_deg,
+    )
     start = highest.culmination.time
     (again,) = [p for p in predict_passes([e], islamabad, start, days=1).passes if p.starts_before_window]
     # the same roots, given to the microsecond
@@ -153,6 +159,7 @@ def test_geostationary_satellites_are_always_above_with_their_slot(mission, isla
     assert prediction.passes == []
     assert [r.norad_id for r in prediction.satellites] == [37779, 59915]
     from skyfield.api import EarthSatellite, wgs84
+
     top = wgs84.latlon(islamabad.latitude_deg, islamabad.longitude_deg, elevation_m=islamabad.elevation_m)
     for report, slot in zip(prediction.satellites, (38.0, 38.2)):
         assert report.status == "always_above"
@@ -165,7 +172,7 @@ def test_geostationary_satellites_are_always_above_with_their_slot(mission, isla
 
 def test_satellite_that_never_rises_says_so(mission, epoch_day):
     north = Site(80.0, 0.0, 0.0, "high Arctic")
-    report, = predict_passes([mission[65055]], north, epoch_day, days=2).satellites
+    (report,) = predict_passes([mission[65055]], north, epoch_day, days=2).satellites
     assert report.status == "never_rises" and report.pass_count == 0
     assert report.elevation_deg[1] < 0
 
@@ -175,7 +182,7 @@ def test_decay_stops_one_satellite_and_the_others_go_on(mission, islamabad, epoc
     # Tiangong's elements with an enormous drag term: SGP4 gives up within days.
     line1 = tle_line(css.line1[:2] + "99001" + css.line1[7:53] + "+50000+0" + css.line1[61:68])
     line2 = tle_line(css.line2[:2] + "99001" + css.line2[7:68])
-    heavy, = parse_elements(f"DOOMED\n{line1}\n{line2}\n", "doomed.tle")
+    (heavy,) = parse_elements(f"DOOMED\n{line1}\n{line2}\n", "doomed.tle")
     prediction = predict_passes([heavy, mission[43530]], islamabad, epoch_day, days=7)
     doomed = next(r for r in prediction.satellites if r.name == "DOOMED")
     other = next(r for r in prediction.satellites if r.norad_id == 43530)
@@ -197,6 +204,7 @@ def test_visible_windows_hold_and_end_where_skyfield_says(mission, islamabad, ep
     from skyfield.api import EarthSatellite, wgs84
 
     from orbits.ephemeris import ephemeris
+
     eph = ephemeris()
     top = wgs84.latlon(islamabad.latitude_deg, islamabad.longitude_deg, elevation_m=islamabad.elevation_m)
     observer = eph["earth"] + top
@@ -281,8 +289,10 @@ def test_slicing_the_window_changes_nothing(mission, islamabad, epoch_day, slice
 
     slice_s = slice_hours * 3600.0
     next_day = predict_passes([mission[48274]], islamabad, epoch_day + timedelta(days=1), days=1).passes
-    target = max((p for p in next_day if not p.starts_before_window and not p.ends_after_window),
-                 key=lambda p: p.culmination.elevation_deg)
+    target = max(
+        (p for p in next_day if not p.starts_before_window and not p.ends_after_window),
+        key=lambda p: p.culmination.elevation_deg,
+    )
     start = target.culmination.time - timedelta(seconds=slice_s)
 
     def run(slice_s):
@@ -313,15 +323,22 @@ def test_slicing_the_window_changes_nothing(mission, islamabad, epoch_day, slice
     boundaries = start_s + slice_s * np.arange(1, slices)
     up = (b.passes["rise_s"][:, None] < boundaries) & (boundaries < b.passes["set_s"][:, None])
     crossing = np.flatnonzero(up.any(axis=1))
-    assert any(b.passes["norad_id"][i] == target.norad_id
-               and abs(b.passes["rise_s"][i] - to_posix(target.rise.time)) < 1e-3 for i in crossing)
+    assert any(
+        b.passes["norad_id"][i] == target.norad_id
+        and abs(b.passes["rise_s"][i] - to_posix(target.rise.time)) < 1e-3
+        for i in crossing
+    )
     for i in crossing:
         rises_in = int(np.searchsorted(boundaries, b.passes["rise_s"][i]))
-        copies = [(k, j) for k, table in enumerate(sliced_tables) for j in range(len(table))
-                  if table.passes["norad_id"][j] == b.passes["norad_id"][i]
-                  and abs(table.passes["rise_s"][j] - b.passes["rise_s"][i]) < 60.0]
+        copies = [
+            (k, j)
+            for k, table in enumerate(sliced_tables)
+            for j in range(len(table))
+            if table.passes["norad_id"][j] == b.passes["norad_id"][i]
+            and abs(table.passes["rise_s"][j] - b.passes["rise_s"][i]) < 60.0
+        ]
         assert len(copies) == 1 and copies[0][0] == rises_in, (b.passes["norad_id"][i], copies)
-        (k, j), = copies
+        ((k, j),) = copies
         table = sliced_tables[k]
         assert abs(table.passes["rise_s"][j] - b.passes["rise_s"][i]) <= 1e-6
         assert abs(table.passes["set_s"][j] - b.passes["set_s"][i]) <= 1e-6
@@ -329,10 +346,15 @@ def test_slicing_the_window_changes_nothing(mission, islamabad, epoch_day, slice
         assert not table.passes["ends_after"][j]
     assert len(sliced.satellites) == len(whole.satellites) == len(mission)
     for x, y in zip(sliced.satellites, whole.satellites):
-        assert (x.norad_id, x.status, x.pass_count, x.visible_count, x.longitude_deg) == \
-               (y.norad_id, y.status, y.pass_count, y.visible_count, y.longitude_deg)
+        assert (x.norad_id, x.status, x.pass_count, x.visible_count, x.longitude_deg) == (
+            y.norad_id,
+            y.status,
+            y.pass_count,
+            y.visible_count,
+            y.longitude_deg,
+        )
         assert x.elevation_deg[1] == pytest.approx(y.elevation_deg[1], abs=0.01)  # refined peaks
-        assert x.elevation_deg[0] == pytest.approx(y.elevation_deg[0], abs=3.0)   # grid-sampled lows
+        assert x.elevation_deg[0] == pytest.approx(y.elevation_deg[0], abs=3.0)  # grid-sampled lows
 
 
 def test_envelope_bounds_every_curve_with_bounded_curvature():
@@ -372,8 +394,10 @@ def test_shadow_margin_rate_matches_its_numerical_derivative(mission, islamabad,
         index = np.full(len(t), k)
         look = tracker.look(t, index)
         margin, rate = shadow_margin_km(look["r_ef"], tracker.sun_earth_fixed(t), look["v_ef"])
-        ahead, behind = (shadow_margin_km(tracker.look(t + s, index)["r_ef"], tracker.sun_earth_fixed(t + s))
-                         for s in (dt, -dt))
+        ahead, behind = (
+            shadow_margin_km(tracker.look(t + s, index)["r_ef"], tracker.sun_earth_fixed(t + s))
+            for s in (dt, -dt)
+        )
         numeric = (ahead - behind) / (2 * dt)
         allowed = 2.2e-7 * np.linalg.norm(look["r_ef"], axis=-1) + 0.001
         assert (np.abs(rate - numeric) <= allowed).all()
@@ -412,7 +436,7 @@ def test_cubic_peak_start_finds_the_maximum_of_the_cubic():
     for _ in range(200):
         # a cubic with its maximum at p, inside [0, 10]
         p, c3 = rng.uniform(1.0, 9.0), rng.uniform(-0.02, 0.02)
-        f = lambda t, p=p, c3=c3: -(t - p) ** 2 + c3 * (t - p) ** 3
+        f = lambda t, p=p, c3=c3: -((t - p) ** 2) + c3 * (t - p) ** 3
         df = lambda t, p=p, c3=c3: -2 * (t - p) + 3 * c3 * (t - p) ** 2
         if not (df(0.0) > 0 > df(10.0)):
             continue
@@ -433,9 +457,11 @@ def test_event_angles_from_the_last_newton_steps_are_exact(mission, islamabad, e
     tracker = Tracker(sats, islamabad)
     rows = np.flatnonzero(search.rise_known & search.set_known)
     assert len(rows) > 20
-    for when, az, el in ((search.rise_s, search.rise_angles[0], search.rise_angles[1]),
-                         (search.set_s, search.set_angles[0], search.set_angles[1]),
-                         (search.culmination_s, search.culmination_az, search.peak_el)):
+    for when, az, el in (
+        (search.rise_s, search.rise_angles[0], search.rise_angles[1]),
+        (search.set_s, search.set_angles[0], search.set_angles[1]),
+        (search.culmination_s, search.culmination_az, search.peak_el),
+    ):
         known = rows[np.isfinite(az[rows])]
         assert len(known) > 0.9 * len(rows)
         look = tracker.look(when[known], search.sat[known])

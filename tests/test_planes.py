@@ -8,8 +8,14 @@ import numpy as np
 import pytest
 
 from orbits.constants import EARTH_ROTATION_RAD_S
-from orbits.planes import (ALONG_MARGIN_DEG, PLANE_MARGIN_DEG, anchored_latitude, plane_normals,
-                           possible_intervals, screen)
+from orbits.planes import (
+    ALONG_MARGIN_DEG,
+    PLANE_MARGIN_DEG,
+    anchored_latitude,
+    plane_normals,
+    possible_intervals,
+    screen,
+)
 from orbits.positions import Tracker
 from orbits.sites import Site
 from orbits.times import to_posix
@@ -29,7 +35,9 @@ def test_screen_rules_out_only_time_below_the_horizon(mission, islamabad, epoch_
     interval = np.minimum(((fine - t0) // 600.0).astype(int), len(t) - 2)
     for k, e in enumerate(sets):
         hidden = up[k] & ~possible[k, interval]
-        assert not hidden.any(), f"{e.name}: above {horizon_deg} deg at {fine[hidden][0]:.0f} in a ruled-out interval"
+        assert not hidden.any(), (
+            f"{e.name}: above {horizon_deg} deg at {fine[hidden][0]:.0f} in a ruled-out interval"
+        )
     low = [k for k, e in enumerate(sets) if e.period_min < 225.0]
     deep = [k for k, e in enumerate(sets) if e.period_min >= 225.0]
     assert possible[deep].all()  # GEO and other deep-space orbits are not screened
@@ -115,7 +123,9 @@ def test_along_track_model_stays_within_its_margin_on_the_catalogues(shared_data
         x, y, z = (r_t[:, k].reshape(len(sats), len(t)) for k in range(3))
         # r against the turned axes: (c x + s y) along an axis' x, (c y - s x) along its y
         along_node = (c * x + s * y) * node[:, None, 0] + (c * y - s * x) * node[:, None, 1]
-        along_third = (c * x + s * y) * third[:, None, 0] + (c * y - s * x) * third[:, None, 1] + z * third[:, None, 2]
+        along_third = (
+            (c * x + s * y) * third[:, None, 0] + (c * y - s * x) * third[:, None, 1] + z * third[:, None, 2]
+        )
         truth = np.arctan2(along_third, along_node)
         off = np.degrees(np.abs((truth - model + np.pi) % (2 * np.pi) - np.pi))
         ecc = np.array([sets[k].eccentricity for k in sats])

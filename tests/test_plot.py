@@ -45,12 +45,13 @@ def pixel(ax, lon, lat):
 
 
 def hex_rgb(colour):
-    return np.array([int(colour[k:k + 2], 16) for k in (1, 3, 5)])
+    return np.array([int(colour[k : k + 2], 16) for k in (1, 3, 5)])
 
 
 # --------------------------------------------------------------------------
 # geometry behind the maps
 # --------------------------------------------------------------------------
+
 
 def test_ground_track_matches_skyfield(mission):
     e = mission[TIANGONG]
@@ -66,7 +67,11 @@ def test_ground_track_matches_skyfield(mission):
 
 def test_antimeridian_split_reaches_both_edges():
     lon, lat = unwrap_segments([170.0, 178.0, -178.0, -170.0], [10.0, 12.0, 14.0, 16.0])
-    assert list(lon[:3]) == [170.0, 178.0, 180.0] and np.isnan(lon[3]) and list(lon[4:]) == [-180.0, -178.0, -170.0]
+    assert (
+        list(lon[:3]) == [170.0, 178.0, 180.0]
+        and np.isnan(lon[3])
+        and list(lon[4:]) == [-180.0, -178.0, -170.0]
+    )
     assert lat[2] == pytest.approx(13.0) and lat[4] == pytest.approx(13.0)
     lon, lat = unwrap_segments([-175.0, 175.0], [0.0, 10.0])  # westward crossing
     assert list(lon[[0, 1, 3, 4]]) == [-175.0, -180.0, 180.0, 175.0] and lat[1] == pytest.approx(5.0)
@@ -92,7 +97,14 @@ def test_subsolar_point_agrees_with_skyfield():
     when = datetime(2026, 6, 21, 7, 0, tzinfo=timezone.utc)
     t = skyfield_time(np.array([to_posix(when)]))[0]
     lat, lon = subsolar_point_deg(when)
-    sun_alt = (planets["earth"] + wgs84.latlon(lat, lon)).at(t).observe(planets["sun"]).apparent(deflectors=()).altaz()[0].degrees
+    sun_alt = (
+        (planets["earth"] + wgs84.latlon(lat, lon))
+        .at(t)
+        .observe(planets["sun"])
+        .apparent(deflectors=())
+        .altaz()[0]
+        .degrees
+    )
     assert sun_alt > 89.7
     assert lat == pytest.approx(23.44, abs=0.01)
 
@@ -102,12 +114,18 @@ def test_country_outlines_are_bundled():
     assert len(world.name) == 177 and "Pakistan" in world.name
     (pak,) = world.rings_of("PAK")
     lon, lat = pak
-    assert 60.5 < lon.min() < 61.5 and 77 < lon.max() < 78 and 23.5 < lat.min() < 24.5 and 36.5 < lat.max() < 37.5
+    assert (
+        60.5 < lon.min() < 61.5
+        and 77 < lon.max() < 78
+        and 23.5 < lat.min() < 24.5
+        and 36.5 < lat.max() < 37.5
+    )
 
 
 # --------------------------------------------------------------------------
 # maps
 # --------------------------------------------------------------------------
+
 
 def test_map_puts_the_start_position_on_the_right_pixel(mission, islamabad):
     e = mission[TIANGONG]
@@ -115,8 +133,11 @@ def test_map_puts_the_start_position_on_the_right_pixel(mission, islamabad):
     returned = plot.ground_track([e], START, hours=1, site=islamabad, ax=ax, night=False)
     assert returned is ax
     (track,) = ground_tracks([e], START, START + timedelta(minutes=1))
-    colour = [line.get_color() for line in ax.get_lines() if line.get_label() == e.name or
-              line.get_label() == "Tiangong (CSS)"][0]
+    colour = [
+        line.get_color()
+        for line in ax.get_lines()
+        if line.get_label() == e.name or line.get_label() == "Tiangong (CSS)"
+    ][0]
     got = pixel(ax, track.longitude_deg[0], track.latitude_deg[0])
     assert np.abs(got - hex_rgb(colour)).max() < 40, (got, colour)
     # the site star is gold
@@ -130,7 +151,7 @@ def test_map_tracks_never_jump_across_the_map(mission):
     for line in tracks:  # 20-s samples: a LEO moves about 1.3 deg of arc between them
         lon = np.radians(np.asarray(line.get_xdata(), float))
         lat = np.radians(np.asarray(line.get_ydata(), float))
-        cos = (np.sin(lat[1:]) * np.sin(lat[:-1]) + np.cos(lat[1:]) * np.cos(lat[:-1]) * np.cos(np.diff(lon)))
+        cos = np.sin(lat[1:]) * np.sin(lat[:-1]) + np.cos(lat[1:]) * np.cos(lat[:-1]) * np.cos(np.diff(lon))
         arc = np.degrees(np.arccos(np.clip(cos, -1, 1)))  # NaN across the breaks
         assert np.nanmax(arc) < 2.0, line.get_label()
         assert np.nanmax(np.abs(np.degrees(lon))) <= 180.0
@@ -151,7 +172,14 @@ def test_terminator_is_where_the_sun_sets():
     t = skyfield_time(np.array([to_posix(START)]))[0]
     sample = vertices[np.linspace(0, len(vertices) - 1, 25).astype(int)]
     for lon, lat in sample:
-        alt = (planets["earth"] + wgs84.latlon(lat, lon)).at(t).observe(planets["sun"]).apparent(deflectors=()).altaz()[0].degrees
+        alt = (
+            (planets["earth"] + wgs84.latlon(lat, lon))
+            .at(t)
+            .observe(planets["sun"])
+            .apparent(deflectors=())
+            .altaz()[0]
+            .degrees
+        )
         assert abs(alt) < 0.3, (lon, lat, alt)
     # day is left bright, deep night darkened
     lat_s, lon_s = subsolar_point_deg(START)
@@ -174,8 +202,25 @@ def test_cli_map_png_is_1600_px_and_atomic(tmp_path, capsys):
 
 def test_cli_map_pakistan_region_and_svg(tmp_path):
     out = tmp_path / "pk.svg"
-    assert main(["map", "tiangong", "--region", "pakistan", "--start", "2026-04-10T20:30", "--hours", "0.25",
-                 "--tick-minutes", "1", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "map",
+                "tiangong",
+                "--region",
+                "pakistan",
+                "--start",
+                "2026-04-10T20:30",
+                "--hours",
+                "0.25",
+                "--tick-minutes",
+                "1",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = out.read_text()
     assert text.startswith("<?xml") and "20:40" in text  # tick labels in PKT, kept as text
 
@@ -191,6 +236,7 @@ def test_map_region_parsing():
 # sky charts
 # --------------------------------------------------------------------------
 
+
 def _first_visible_pass(mission, islamabad):
     e = mission[TIANGONG]
     prediction = predict_passes([e], islamabad, START - timedelta(hours=1), days=1)
@@ -202,12 +248,20 @@ def test_sky_chart_draws_the_pass_where_it_is(mission, islamabad):
     fig = plt.figure(figsize=(8, 8), dpi=100)
     ax = fig.add_subplot(projection="polar")
     assert plot.sky_chart(e, islamabad, p, ax=ax) is ax
-    theta = np.concatenate([np.asarray(line.get_xdata(), float) for line in ax.get_lines()
-                            if line.get_label() in ("visible", "in Earth's shadow")
-                            or line.get_label().startswith("sunlit")])
-    r = np.concatenate([np.asarray(line.get_ydata(), float) for line in ax.get_lines()
-                        if line.get_label() in ("visible", "in Earth's shadow")
-                        or line.get_label().startswith("sunlit")])
+    theta = np.concatenate(
+        [
+            np.asarray(line.get_xdata(), float)
+            for line in ax.get_lines()
+            if line.get_label() in ("visible", "in Earth's shadow") or line.get_label().startswith("sunlit")
+        ]
+    )
+    r = np.concatenate(
+        [
+            np.asarray(line.get_ydata(), float)
+            for line in ax.get_lines()
+            if line.get_label() in ("visible", "in Earth's shadow") or line.get_label().startswith("sunlit")
+        ]
+    )
     assert np.nanmin(r) == pytest.approx(90 - p.culmination.elevation_deg, abs=0.05)
     k = np.nanargmin(r)
     assert np.degrees(theta[k]) % 360 == pytest.approx(p.culmination.azimuth_deg, abs=2.0)
@@ -228,11 +282,15 @@ def test_cli_sky_chart_sizes_and_errors(tmp_path, capsys):
     out = tmp_path / "sky.png"
     assert main(["sky", "tiangong", "--start", "2026-04-10", "--out", str(out)]) == 0
     assert png_size(out)[0] >= 1600
-    assert main(["sky", "tiangong", "--start", "2026-04-10", "--pass", "2", "--profile", "--out", str(out)]) == 0
+    assert (
+        main(["sky", "tiangong", "--start", "2026-04-10", "--pass", "2", "--profile", "--out", str(out)]) == 0
+    )
     w, h = png_size(out)
     assert w >= 1600 and h > w
-    assert main(["sky", "tiangong", "--start", "2026-04-10", "--days", "1", "--pass", "99",
-                 "--out", str(out)]) == 2
+    assert (
+        main(["sky", "tiangong", "--start", "2026-04-10", "--days", "1", "--pass", "99", "--out", str(out)])
+        == 2
+    )
     assert "--pass 99: Tiangong (CSS) has" in capsys.readouterr().err
     assert main(["sky", "paksat-1r", "--start", "2026-04-10", "--out", str(out)]) == 2
     assert "no visible pass" in capsys.readouterr().err

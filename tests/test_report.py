@@ -14,8 +14,11 @@ from orbits.times import PKT, UTC
 
 
 def _event(e, zone):
-    return {"time": e.time.astimezone(zone).isoformat(timespec="milliseconds"),
-            "azimuth": e.azimuth_deg, "elevation": e.elevation_deg}
+    return {
+        "time": e.time.astimezone(zone).isoformat(timespec="milliseconds"),
+        "azimuth": e.azimuth_deg,
+        "elevation": e.elevation_deg,
+    }
 
 
 def _record(number, x, zone):
@@ -23,8 +26,12 @@ def _record(number, x, zone):
     listed as pass ``number``."""
     w = x.visible_window
     return {
-        "number": number, "norad_id": x.norad_id, "name": x.name,
-        "rise": _event(x.rise, zone), "culmination": _event(x.culmination, zone), "set": _event(x.set, zone),
+        "number": number,
+        "norad_id": x.norad_id,
+        "name": x.name,
+        "rise": _event(x.rise, zone),
+        "culmination": _event(x.culmination, zone),
+        "set": _event(x.set, zone),
         "visible": x.visible,
         "visible_start": _event(w.start, zone) if w else None,
         "visible_end": _event(w.end, zone) if w else None,
@@ -32,12 +39,21 @@ def _record(number, x, zone):
         "visible_end_reason": w.end_reason if w else None,
         "magnitude": x.magnitude,
         "tle_epoch": x.tle_epoch.astimezone(UTC).isoformat(timespec="milliseconds"),
-        "in_progress_at_start": x.starts_before_window, "continues_after_end": x.ends_after_window,
+        "in_progress_at_start": x.starts_before_window,
+        "continues_after_end": x.ends_after_window,
         "duration_s": round(x.duration.total_seconds(), 3),
         "time_uncertainty_s": x.time_uncertainty_s,
-        "windows": [{"start": _event(v.start, zone), "peak": _event(v.peak, zone), "end": _event(v.end, zone),
-                     "start_reason": v.start_reason, "end_reason": v.end_reason, "magnitude": v.magnitude}
-                    for v in x.windows],
+        "windows": [
+            {
+                "start": _event(v.start, zone),
+                "peak": _event(v.peak, zone),
+                "end": _event(v.end, zone),
+                "start_reason": v.start_reason,
+                "end_reason": v.end_reason,
+                "magnitude": v.magnitude,
+            }
+            for v in x.windows
+        ],
     }
 
 
@@ -65,7 +81,8 @@ def test_the_two_forms_of_a_record_are_one(mission, islamabad, epoch_day, zone):
     assert texts == [json.dumps(v, ensure_ascii=False) for v in values]
     reports = prediction.satellites
     assert records.satellite_records(reports, records.TEXTS) == [
-        json.dumps(v, ensure_ascii=False) for v in records.satellite_records(reports)]
+        json.dumps(v, ensure_ascii=False) for v in records.satellite_records(reports)
+    ]
     assert records.pass_records(table.take([]), elements, zone, records.TEXTS) == []
 
 
@@ -78,19 +95,27 @@ def test_the_pass_encoder_pickles_and_encodes_a_part(mission, islamabad, epoch_d
     assert len(texts) == len(rise_s) == len(norad_id) == len(visible) > 0
     # the workers' parts are numbered where the listing is put in order
     assert [json.loads(t) for t in records.numbered(texts, 1)] == records.pass_records(
-        visible, prediction.elements, ZoneInfo("Asia/Karachi"))
+        visible, prediction.elements, ZoneInfo("Asia/Karachi")
+    )
     assert all('"number"' not in t for t in texts)
 
 
 def test_iso_times_agree_with_datetime_at_millisecond_edges():
     from orbits.times import from_posix
 
-    seconds = [1775779199.9995, 1775779199.9994999, 0.0004999, 1775779200.0, 1775800000.123456,
-               1775800000.9999996]
+    seconds = [
+        1775779199.9995,
+        1775779199.9994999,
+        0.0004999,
+        1775779200.0,
+        1775800000.123456,
+        1775800000.9999996,
+    ]
     fixed = [timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-3, minutes=-30))]
     for zone in (UTC, PKT, *fixed, ZoneInfo("Asia/Kolkata"), ZoneInfo("America/New_York")):
         assert records.iso_times(seconds, zone) == [
-            from_posix(s).astimezone(zone).isoformat(timespec="milliseconds") for s in seconds]
+            from_posix(s).astimezone(zone).isoformat(timespec="milliseconds") for s in seconds
+        ]
 
 
 @pytest.mark.parametrize("visible_only", [True, False])
@@ -127,10 +152,12 @@ def test_satellite_records_say_what_the_reports_say(mission, islamabad, epoch_da
     css = mission[48274]
     line1 = tle_line(css.line1[:2] + "99001" + css.line1[7:53] + "+50000+0" + css.line1[61:68])
     line2 = tle_line(css.line2[:2] + "99001" + css.line2[7:68])
-    heavy, = parse_elements('DOOMED "X"\n' + f"{line1}\n{line2}\n", "doomed.tle")
+    (heavy,) = parse_elements('DOOMED "X"\n' + f"{line1}\n{line2}\n", "doomed.tle")
     arctic = Site(80.0, 0.0, 0.0, "high Arctic")
-    cases = [predict_passes([heavy, *mission.values()], arctic, epoch_day, days=7),
-             predict_passes([mission[37779]], islamabad, epoch_day, days=1)]
+    cases = [
+        predict_passes([heavy, *mission.values()], arctic, epoch_day, days=7),
+        predict_passes([mission[37779]], islamabad, epoch_day, days=1),
+    ]
     reports = [r for p in cases for r in p.satellites]
     assert {"passes", "never_rises", "always_above"} <= {r.status for r in reports}
     assert any(r.usable_until for r in reports) and any(r.longitude_deg for r in reports)
@@ -139,17 +166,26 @@ def test_satellite_records_say_what_the_reports_say(mission, islamabad, epoch_da
         rows = records.passes_json(prediction, UTC)["satellites"]
         assert len(rows) == len(prediction.satellites)
         assert records.satellite_records(prediction.satellites, records.TEXTS) == [
-            json.dumps(row, ensure_ascii=False) for row in rows]
+            json.dumps(row, ensure_ascii=False) for row in rows
+        ]
         for r, record in zip(prediction.satellites, rows, strict=True):
             assert record == {
-                "norad_id": r.norad_id, "name": r.name, "orbit_class": r.orbit_class,
-                "tle_epoch": r.tle_epoch.isoformat(timespec="milliseconds"), "elements_source": r.source,
-                "status": r.status, "passes": r.pass_count, "visible_passes": r.visible_count,
+                "norad_id": r.norad_id,
+                "name": r.name,
+                "orbit_class": r.orbit_class,
+                "tle_epoch": r.tle_epoch.isoformat(timespec="milliseconds"),
+                "elements_source": r.source,
+                "status": r.status,
+                "passes": r.pass_count,
+                "visible_passes": r.visible_count,
                 "azimuth_range": list(r.azimuth_deg) or None,
                 "elevation_range": list(r.elevation_deg) or None,
                 "longitude": r.longitude_deg,
                 "usable_until": r.usable_until.isoformat(timespec="milliseconds") if r.usable_until else None,
-                "age_days": r.age_days, "time_uncertainty_s": r.time_uncertainty_s,
-                "position_uncertainty_km": r.position_uncertainty_km, "nominal_slot": r.slot_longitude_deg,
+                "age_days": r.age_days,
+                "time_uncertainty_s": r.time_uncertainty_s,
+                "position_uncertainty_km": r.position_uncertainty_km,
+                "nominal_slot": r.slot_longitude_deg,
                 "on_nominal_slot": r.on_nominal_slot,
-                "message": r.message or None}
+                "message": r.message or None,
+            }

@@ -63,8 +63,8 @@ def test_stages_give_named_frozen_data(mission, islamabad, epoch_day):
     with pytest.raises(dataclasses.FrozenInstanceError):
         found.samples = 0
     c = found.crossings
-    assert ((c.above_a_deg < 0) != (c.above_b_deg < 0)).all()   # one sign change each
-    assert ((c.cone_a_km < 0) == (c.above_a_deg < 0)).all()      # the cone height has elevation's sign
+    assert ((c.above_a_deg < 0) != (c.above_b_deg < 0)).all()  # one sign change each
+    assert ((c.cone_a_km < 0) == (c.above_a_deg < 0)).all()  # the cone height has elevation's sign
     events = refine_events(tracker, found)
     assert isinstance(events, PassEvents) and len(events) > 10
     assert (events.rise_s <= events.culmination_s).all() and (events.culmination_s <= events.set_s).all()
@@ -80,9 +80,14 @@ def test_cone_curvature_bound_reduces_to_the_plane_bound_at_horizon_0(mission):
     plane = np.array([bounds.curvature_bound_km_s2(e) for e in sats])
     assert (bounds.cone_curvature_bound_km_s2(sats, 6371.0, 0.0) == plane).all()
     assert (bounds.cone_curvature_bound_km_s2(sats, 6371.0, 10.0) > plane).all()
-    look = {"up_km": np.array([100.0]), "range_km": np.array([1000.0]), "up_rate_km_s": np.array([1.0]),
-            "range_rate_km_s": np.array([-2.0])}
+    look = {
+        "up_km": np.array([100.0]),
+        "range_km": np.array([1000.0]),
+        "up_rate_km_s": np.array([1.0]),
+        "range_rate_km_s": np.array([-2.0]),
+    }
     w, rate = bounds.cone_height_km(look, 30.0)
     assert w[0] == pytest.approx(100.0 - 500.0) and rate[0] == pytest.approx(1.0 + 1.0)
-    assert bounds.cone_floor_km(np.array([1000.0]), np.array([900.0]), np.array([10.0]), -30.0)[0] == \
-        pytest.approx(-math.sin(math.radians(30.0)) * 1120.0)
+    assert bounds.cone_floor_km(np.array([1000.0]), np.array([900.0]), np.array([10.0]), -30.0)[
+        0
+    ] == pytest.approx(-math.sin(math.radians(30.0)) * 1120.0)

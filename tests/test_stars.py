@@ -11,8 +11,11 @@ from orbits.stars import bright_stars, sky_at
 
 ephem = pytest.importorskip("ephem", reason="PyEphem is in the test extras")
 
-WHEN = [datetime(2026, 4, 10, 15, tzinfo=timezone.utc), datetime(2031, 1, 5, 20, tzinfo=timezone.utc),
-        datetime(2039, 7, 21, 2, 30, tzinfo=timezone.utc)]
+WHEN = [
+    datetime(2026, 4, 10, 15, tzinfo=timezone.utc),
+    datetime(2031, 1, 5, 20, tzinfo=timezone.utc),
+    datetime(2039, 7, 21, 2, 30, tzinfo=timezone.utc),
+]
 
 
 def observer(site, when):

@@ -12,8 +12,10 @@ from orbits.times import PKT, parse_instant
 NOW = datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("zone, today", [(PKT, "2026-12-02"), (timezone.utc, "2026-12-01"),
-                                         (ZoneInfo("America/New_York"), "2026-12-01")])
+@pytest.mark.parametrize(
+    "zone, today",
+    [(PKT, "2026-12-02"), (timezone.utc, "2026-12-01"), (ZoneInfo("America/New_York"), "2026-12-01")],
+)
 def test_today_and_tomorrow_are_midnights_in_the_display_zone(zone, today):
     start = parse_instant("today", zone, now=NOW)
     assert start.isoformat()[:10] == today and start.astimezone(zone).hour == 0
@@ -33,4 +35,6 @@ def test_other_words_are_refused_saying_what_works(text):
     with pytest.raises(OrbitsError) as caught:
         parse_instant(text, PKT, "--start", now=NOW)
     message = str(caught.value)
-    assert message.startswith("--start ") and ("time of day" in message or "give now, today, tonight" in message)
+    assert message.startswith("--start ") and (
+        "time of day" in message or "give now, today, tonight" in message
+    )

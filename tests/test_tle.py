@@ -5,18 +5,21 @@ import math
 from datetime import datetime, timezone
 
 import pytest
+from conftest import tle_line
 
 from orbits.errors import ElementError
 from orbits.tle import load_elements, parse_elements
 
-from conftest import tle_line
-
-ISS = ("ISS (ZARYA)",
-       "1 25544U 98067A   26100.19894350  .00006976  00000+0  13529-3 0  9998",
-       "2 25544  51.6328 276.5654 0006432 294.6645  65.3674 15.48858067561211")
-CSS = ("CSS (TIANHE)",
-       "1 48274U 21035A   26100.18350541  .00027833  00000+0  30988-3 0  9995",
-       "2 48274  41.4683  16.3073 0004533 175.1456 184.9428 15.62208650282538")
+ISS = (
+    "ISS (ZARYA)",
+    "1 25544U 98067A   26100.19894350  .00006976  00000+0  13529-3 0  9998",
+    "2 25544  51.6328 276.5654 0006432 294.6645  65.3674 15.48858067561211",
+)
+CSS = (
+    "CSS (TIANHE)",
+    "1 48274U 21035A   26100.18350541  .00027833  00000+0  30988-3 0  9995",
+    "2 48274  41.4683  16.3073 0004533 175.1456 184.9428 15.62208650282538",
+)
 
 
 def text_of(*records, end="\n"):
@@ -57,13 +60,23 @@ def test_byte_order_mark_is_ignored(tmp_path):
 
 def _omm(e, **changes):
     record = {
-        "OBJECT_NAME": e.name, "OBJECT_ID": "1998-067A", "EPOCH": e.epoch.strftime("%Y-%m-%dT%H:%M:%S.%f"),
-        "MEAN_MOTION": e.mean_motion_rev_per_day, "ECCENTRICITY": e.eccentricity,
-        "INCLINATION": e.inclination_deg, "RA_OF_ASC_NODE": e.raan_deg,
-        "ARG_OF_PERICENTER": e.arg_perigee_deg, "MEAN_ANOMALY": e.mean_anomaly_deg,
-        "EPHEMERIS_TYPE": 0, "CLASSIFICATION_TYPE": "U", "NORAD_CAT_ID": e.norad_id,
-        "ELEMENT_SET_NO": 999, "REV_AT_EPOCH": 56121, "BSTAR": e.bstar,
-        "MEAN_MOTION_DOT": e.ndot, "MEAN_MOTION_DDOT": 0,
+        "OBJECT_NAME": e.name,
+        "OBJECT_ID": "1998-067A",
+        "EPOCH": e.epoch.strftime("%Y-%m-%dT%H:%M:%S.%f"),
+        "MEAN_MOTION": e.mean_motion_rev_per_day,
+        "ECCENTRICITY": e.eccentricity,
+        "INCLINATION": e.inclination_deg,
+        "RA_OF_ASC_NODE": e.raan_deg,
+        "ARG_OF_PERICENTER": e.arg_perigee_deg,
+        "MEAN_ANOMALY": e.mean_anomaly_deg,
+        "EPHEMERIS_TYPE": 0,
+        "CLASSIFICATION_TYPE": "U",
+        "NORAD_CAT_ID": e.norad_id,
+        "ELEMENT_SET_NO": 999,
+        "REV_AT_EPOCH": 56121,
+        "BSTAR": e.bstar,
+        "MEAN_MOTION_DOT": e.ndot,
+        "MEAN_MOTION_DDOT": 0,
     }
     record.update(changes)
     return record
@@ -102,7 +115,7 @@ def test_alpha5_catalogue_numbers():
 
 
 def _bad(line, col, new):
-    return line[:col] + new + line[col + len(new):]
+    return line[:col] + new + line[col + len(new) :]
 
 
 BAD_TLES = [
@@ -112,22 +125,50 @@ BAD_TLES = [
     ("missing line 2", text_of(ISS[:2]), 2, "line 2 is missing"),
     ("name with no lines", text_of(ISS, ("LONELY",)), 4, "element lines are missing"),
     ("two names", text_of(("A",), ISS), 2, "expected line 1 after the name 'A'"),
-    ("numbers differ", text_of((ISS[0], ISS[1], tle_line(_bad(ISS[2], 2, "25545")))), 3,
-     "line 2 is for 25545 but line 1"),
-    ("shifted field", text_of((ISS[0], tle_line(ISS[1][:8] + " " + ISS[1][8:67]), ISS[2])), 2,
-     "expected a blank"),
-    ("letter in eccentricity", text_of((ISS[0], ISS[1], tle_line(_bad(ISS[2], 26, "00O6432")))), 3,
-     "eccentricity (columns 27-33)"),
+    (
+        "numbers differ",
+        text_of((ISS[0], ISS[1], tle_line(_bad(ISS[2], 2, "25545")))),
+        3,
+        "line 2 is for 25545 but line 1",
+    ),
+    (
+        "shifted field",
+        text_of((ISS[0], tle_line(ISS[1][:8] + " " + ISS[1][8:67]), ISS[2])),
+        2,
+        "expected a blank",
+    ),
+    (
+        "letter in eccentricity",
+        text_of((ISS[0], ISS[1], tle_line(_bad(ISS[2], 26, "00O6432")))),
+        3,
+        "eccentricity (columns 27-33)",
+    ),
     ("tab", text_of((ISS[0], ISS[1].replace("  ", "\t", 1), ISS[2])), 2, "tab character"),
     ("non-ASCII", text_of((ISS[0], ISS[1].replace("98067A ", "98067A\u00a0"), ISS[2])), 2, "non-ASCII"),
-    ("day 400", text_of((ISS[0], tle_line(_bad(ISS[1], 20, "400.19894350")), ISS[2])), 2,
-     "is not a day of the year"),
-    ("inclination 190", text_of((ISS[0], ISS[1], tle_line(_bad(ISS[2], 8, "190.6328")))), 3,
-     "outside the valid range"),
-    ("mean motion zero", text_of((ISS[0], ISS[1], tle_line(_bad(ISS[2], 52, " 0.00000000")))), 3,
-     "mean motion"),
-    ("bad alpha-5 letter", text_of((ISS[0], tle_line(_bad(ISS[1], 2, "I5544")),
-                                    tle_line(_bad(ISS[2], 2, "I5544")))), 2, "catalogue number"),
+    (
+        "day 400",
+        text_of((ISS[0], tle_line(_bad(ISS[1], 20, "400.19894350")), ISS[2])),
+        2,
+        "is not a day of the year",
+    ),
+    (
+        "inclination 190",
+        text_of((ISS[0], ISS[1], tle_line(_bad(ISS[2], 8, "190.6328")))),
+        3,
+        "outside the valid range",
+    ),
+    (
+        "mean motion zero",
+        text_of((ISS[0], ISS[1], tle_line(_bad(ISS[2], 52, " 0.00000000")))),
+        3,
+        "mean motion",
+    ),
+    (
+        "bad alpha-5 letter",
+        text_of((ISS[0], tle_line(_bad(ISS[1], 2, "I5544")), tle_line(_bad(ISS[2], 2, "I5544")))),
+        2,
+        "catalogue number",
+    ),
     ("html page", "<!DOCTYPE html><html><body>403</body></html>\n", 1, "HTML"),
     ("no gp data", "No GP data found\n", 1, "No GP data found"),
 ]
@@ -208,7 +249,8 @@ def test_real_catalogues_read_completely(shared_data):
         assert len(sets) == sum(line.startswith(b"1 ") for line in lines)
         counts[name] = len(sets)
         assert {48274, 25544, 37779, 59915, 43529, 43530, 62725, 65055, 66054, 67748} <= {
-            e.norad_id for e in sets}
+            e.norad_id for e in sets
+        }
     assert counts == {"active-2026-03-19.tle": 14710, "active-2026-04-10.tle": 15008}
 
 
@@ -236,8 +278,11 @@ def test_whole_line_pattern_accepts_exactly_what_the_field_checks_accept(shared_
 
     from orbits import tle
 
-    lines = [ln for ln in (shared_data / "active-2026-03-19.tle").read_text().splitlines()
-             if ln[:2] in ("1 ", "2 ")][:4000]
+    lines = [
+        ln
+        for ln in (shared_data / "active-2026-03-19.tle").read_text().splitlines()
+        if ln[:2] in ("1 ", "2 ")
+    ][:4000]
     rng = random.Random(7)
     alphabet = " 0123456789.+-ABCUSZIOabc_\t"
     tried = accepted = 0
@@ -250,8 +295,11 @@ def test_whole_line_pattern_accepts_exactly_what_the_field_checks_accept(shared_
             number = int(damaged[0])
             fields, blanks = (tle._LINE1, tle._BLANKS1) if number == 1 else (tle._LINE2, tle._BLANKS2)
             fast = bool((tle._WHOLE1 if number == 1 else tle._WHOLE2).fullmatch(damaged))
-            slow = (all(damaged[c] == " " for c in blanks)
-                    and all(p.fullmatch(damaged[a:b]) for (a, b), _, p in fields) and damaged.isascii())
+            slow = (
+                all(damaged[c] == " " for c in blanks)
+                and all(p.fullmatch(damaged[a:b]) for (a, b), _, p in fields)
+                and damaged.isascii()
+            )
             assert fast == slow, damaged
             tried += 1
             accepted += fast
@@ -266,8 +314,15 @@ def test_column_range_check_agrees_with_the_range_table():
     from orbits import tle
     from orbits.errors import OrbitsError
 
-    good = {"inclination_deg": 51.6, "raan_deg": 10.0, "eccentricity": 0.001, "arg_perigee_deg": 90.0,
-            "mean_anomaly_deg": 45.0, "mean_motion_rev_per_day": 15.5, "bstar": 1e-4}
+    good = {
+        "inclination_deg": 51.6,
+        "raan_deg": 10.0,
+        "eccentricity": 0.001,
+        "arg_perigee_deg": 90.0,
+        "mean_anomaly_deg": 45.0,
+        "mean_motion_rev_per_day": 15.5,
+        "bstar": 1e-4,
+    }
     assert tle._columns_in_ranges({k: [v] for k, v in good.items()})
     tried = 0
     for key, (low, high) in ((k, v[:2]) for k, v in tle._RANGES.items()):
@@ -290,13 +345,17 @@ def test_column_fast_path_gives_the_same_sets_as_record_by_record(shared_data):
 
     text = tle.read_text((shared_data / "active-2026-04-10.tle").read_bytes(), "a.tle")
     lines = text.split("\n")
-    records = [(lines[k].strip(), lines[k + 1].rstrip(), lines[k + 2].rstrip(), k + 2, k + 3)
-               for k in range(0, len(lines) - 2, 3)]
+    records = [
+        (lines[k].strip(), lines[k + 1].rstrip(), lines[k + 2].rstrip(), k + 2, k + 3)
+        for k in range(0, len(lines) - 2, 3)
+    ]
     fast = tle._tle_columns(records, "a.tle")
     assert fast is not None and len(fast) == 15008
     slow = [tle._tle_record(*r[:3], "a.tle", *r[3:]) for r in records]
     assert fast == slow
-    assert [(e.epoch, e.bstar, e.nddot, e.line) for e in fast] == [(e.epoch, e.bstar, e.nddot, e.line) for e in slow]
+    assert [(e.epoch, e.bstar, e.nddot, e.line) for e in fast] == [
+        (e.epoch, e.bstar, e.nddot, e.line) for e in slow
+    ]
     # The fast path keeps the Satrec it checked each set with, as the set's model.
     assert all("model" in vars(e) and e.model.satnum == e.norad_id for e in fast)
     for f, s in zip(fast[::1000], slow[::1000]):

@@ -17,15 +17,14 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import table_rows
+from test_celestrak import FakeCelesTrak, as_json, as_tle
 
 from orbits import celestrak, elements, freshness
 from orbits.catalog import MISSION
 from orbits.cli import main
 from orbits.slots import GEO_RADIUS_KM
 from orbits.tle import parse_elements
-from test_celestrak import FakeCelesTrak, as_json, as_tle
 
 TIANGONG, PAKSAT_1R, PAKSAT_MM1, PRSS1 = 48274, 37779, 59915, 43530
 LOW = [n for n in MISSION if n not in (PAKSAT_1R, PAKSAT_MM1)]
@@ -63,14 +62,21 @@ def look_at_slot(site, longitude_deg):
     lat, lon = math.radians(site.latitude_deg), math.radians(site.longitude_deg)
     n = a / math.sqrt(1 - e2 * math.sin(lat) ** 2)
     h = site.elevation_m / 1000.0
-    obs = ((n + h) * math.cos(lat) * math.cos(lon), (n + h) * math.cos(lat) * math.sin(lon),
-           (n * (1 - e2) + h) * math.sin(lat))
-    sat = (GEO_RADIUS_KM * math.cos(math.radians(longitude_deg)),
-           GEO_RADIUS_KM * math.sin(math.radians(longitude_deg)), 0.0)
+    obs = (
+        (n + h) * math.cos(lat) * math.cos(lon),
+        (n + h) * math.cos(lat) * math.sin(lon),
+        (n * (1 - e2) + h) * math.sin(lat),
+    )
+    sat = (
+        GEO_RADIUS_KM * math.cos(math.radians(longitude_deg)),
+        GEO_RADIUS_KM * math.sin(math.radians(longitude_deg)),
+        0.0,
+    )
     d = [s - o for s, o in zip(sat, obs)]
     east = -math.sin(lon) * d[0] + math.cos(lon) * d[1]
-    north = (-math.sin(lat) * math.cos(lon) * d[0] - math.sin(lat) * math.sin(lon) * d[1]
-             + math.cos(lat) * d[2])
+    north = (
+        -math.sin(lat) * math.cos(lon) * d[0] - math.sin(lat) * math.sin(lon) * d[1] + math.cos(lat) * d[2]
+    )
     up = math.cos(lat) * math.cos(lon) * d[0] + math.cos(lat) * math.sin(lon) * d[1] + math.sin(lat) * d[2]
     return math.degrees(math.atan2(east, north)) % 360, math.degrees(math.atan2(up, math.hypot(east, north)))
 
@@ -82,7 +88,9 @@ def assert_fresh_plus_minus(passes, epoch):
     for p in passes:
         by_sat.setdefault(p["norad_id"], []).append(p)
     for rows in by_sat.values():
-        ages = [(datetime.fromisoformat(p["culmination"]["time"]) - epoch).total_seconds() / 86400 for p in rows]
+        ages = [
+            (datetime.fromisoformat(p["culmination"]["time"]) - epoch).total_seconds() / 86400 for p in rows
+        ]
         bounds = [p["time_uncertainty_s"] for p in rows]
         assert all(b < 30 for a, b in zip(ages, bounds) if a < 1), (ages, bounds)
         assert bounds == sorted(bounds)
@@ -91,6 +99,7 @@ def assert_fresh_plus_minus(passes, epoch):
 # --------------------------------------------------------------------------
 # offline today: honest about the bundled snapshot
 # --------------------------------------------------------------------------
+
 
 def test_offline_today_withholds_low_orbit_passes_with_one_clear_line(capsys, mission):
     code, out, err = run(capsys, "passes", "--format", "json")
@@ -165,8 +174,9 @@ def test_age_is_measured_against_the_window(capsys, mission):
     assert {s["status"] for s in data["satellites"]} <= {"passes", "always_above", "never_rises"}
     assert all(p["time_uncertainty_s"] <= 15 for p in data["passes"])  # a day or two from the epoch
     # A window in the past is not refreshed either: the elements at hand are the ones for it.
-    assert not freshness.near_now(datetime(2026, 4, 10, tzinfo=timezone.utc),
-                                  datetime(2026, 4, 12, tzinfo=timezone.utc), today())
+    assert not freshness.near_now(
+        datetime(2026, 4, 10, tzinfo=timezone.utc), datetime(2026, 4, 12, tzinfo=timezone.utc), today()
+    )
 
 
 def test_plus_minus_grows_with_the_age_and_decides_withholding(mission, islamabad):
@@ -175,19 +185,24 @@ def test_plus_minus_grows_with_the_age_and_decides_withholding(mission, islamaba
     start = mission[TIANGONG].epoch
     bounds = []
     for days in (0, 3, 10):
-        p = predict_passes([mission[TIANGONG]], islamabad, start + timedelta(days=days), days=1, withhold=False)
+        p = predict_passes(
+            [mission[TIANGONG]], islamabad, start + timedelta(days=days), days=1, withhold=False
+        )
         bounds.append(min(x.time_uncertainty_s for x in p.passes))
     assert bounds[0] < bounds[1] < bounds[2]
     # withholding is exactly "the bound exceeds the limit"
     late = start + timedelta(days=60)
     t = freshness.trust(mission[TIANGONG], late, late + timedelta(days=1))
     p = predict_passes([mission[TIANGONG]], islamabad, late, days=1)
-    assert (p.satellites[0].status == "elements_too_old") == (t.time_uncertainty_s > freshness.LOW_ORBIT_LIMIT_S)
+    assert (p.satellites[0].status == "elements_too_old") == (
+        t.time_uncertainty_s > freshness.LOW_ORBIT_LIMIT_S
+    )
 
 
 # --------------------------------------------------------------------------
 # the ± in every format
 # --------------------------------------------------------------------------
+
 
 def test_every_format_carries_the_plus_minus(capsys, tmp_path):
     args = ["passes", "tiangong", "--start", "2026-04-12", "--days", "3"]
@@ -227,6 +242,7 @@ def test_sky_chart_title_carries_the_plus_minus(mission, islamabad):
 # --------------------------------------------------------------------------
 # fresh by default: refresh, import, library and CLI read the same elements
 # --------------------------------------------------------------------------
+
 
 def test_plain_passes_refreshes_stale_elements_and_predicts_from_them(capsys, server):
     code, out, err = run(capsys, "passes", "--format", "json")
@@ -329,13 +345,15 @@ def test_refresh_keeps_what_arrived_before_a_fault(capsys, server, mission):
     assert code == 0
     satellites = {s["norad_id"]: s for s in json.loads(out)["satellites"]}
     order = list(MISSION)
-    before = order[:order.index(PAKSAT_MM1)]
+    before = order[: order.index(PAKSAT_MM1)]
     assert all(satellites[n]["elements_source"].startswith("cache:") for n in before)
     assert "could not refresh" in err and "HTTP 500" in err
 
 
 def test_update_refuses_elements_from_the_future(capsys, server, mission, private_cache):
-    server.replies[("CATNR", str(TIANGONG))] = server.good([mission[TIANGONG]], epoch=today() + timedelta(days=3))
+    server.replies[("CATNR", str(TIANGONG))] = server.good(
+        [mission[TIANGONG]], epoch=today() + timedelta(days=3)
+    )
     code, _, err = run(capsys, "tle", "update", "tiangong")
     assert code == 1 and "more than a day in the future; refused" in err
     assert not (private_cache / "gp" / "index.json").exists()
@@ -344,6 +362,7 @@ def test_update_refuses_elements_from_the_future(capsys, server, mission, privat
 # --------------------------------------------------------------------------
 # tle import: a way forward without a network
 # --------------------------------------------------------------------------
+
 
 def test_import_adds_files_to_the_cache_and_predictions_use_them(capsys, tmp_path, mission):
     epoch = (today() - timedelta(hours=5)).replace(microsecond=0)
@@ -360,7 +379,9 @@ def test_import_adds_files_to_the_cache_and_predictions_use_them(capsys, tmp_pat
     code, out, err = run(capsys, "passes", "tiangong", "prss-1", "--all", "--format", "json")
     data = json.loads(out)
     assert {s["status"] for s in data["satellites"]} <= {"passes", "never_rises"}
-    assert all(s["elements_source"].startswith(f"cache: imported from {tmp_path}") for s in data["satellites"])
+    assert all(
+        s["elements_source"].startswith(f"cache: imported from {tmp_path}") for s in data["satellites"]
+    )
     assert data["passes"]
     assert_fresh_plus_minus(data["passes"], epoch)
     assert abs(elements.select(["prss-1"])[0].epoch - epoch) < timedelta(milliseconds=1)

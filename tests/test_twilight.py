@@ -33,7 +33,9 @@ def test_tonight_agrees_with_skyfields_almanac():
 
     eph, ts = ephemeris(), timescale()
     site = site_named("islamabad")
-    observer = eph["earth"] + wgs84.latlon(site.latitude_deg, site.longitude_deg, elevation_m=site.elevation_m)
+    observer = eph["earth"] + wgs84.latlon(
+        site.latitude_deg, site.longitude_deg, elevation_m=site.elevation_m
+    )
     night = tonight(site, NOON)
     t0, t1 = ts.from_datetime(NOON), ts.from_datetime(NOON + timedelta(days=1))
     dusk = almanac.find_settings(observer, eph["sun"], t0, t1, horizon_degrees=-6.0)[0][0].utc_datetime()

@@ -63,8 +63,9 @@ def test_ndot_zero_or_negative_is_finite_and_positive(tiangong):
         e = replace(tiangong, ndot=ndot)
         t = unc.time_uncertainty_s(e, AGES)
         assert np.all(np.isfinite(t)) and np.all(t > 0) and np.all(np.diff(t) >= 0)
-    assert unc.time_uncertainty_s(replace(tiangong, ndot=-1e-4), 10.0) == \
-        unc.time_uncertainty_s(replace(tiangong, ndot=1e-4), 10.0)
+    assert unc.time_uncertainty_s(replace(tiangong, ndot=-1e-4), 10.0) == unc.time_uncertainty_s(
+        replace(tiangong, ndot=1e-4), 10.0
+    )
 
 
 def test_geo_meo_heo_positive_and_finite(bundled, tiangong):
@@ -91,8 +92,9 @@ def test_array_shape_preserved_and_scalar_in_scalar_out(tiangong):
 def test_age_sign_ignored(tiangong):
     ages = np.array([0.5, 3.0, 22.0])
     assert np.array_equal(unc.time_uncertainty_s(tiangong, -ages), unc.time_uncertainty_s(tiangong, ages))
-    assert np.array_equal(unc.position_uncertainty_km(tiangong, -ages),
-                          unc.position_uncertainty_km(tiangong, ages))
+    assert np.array_equal(
+        unc.position_uncertainty_km(tiangong, -ages), unc.position_uncertainty_km(tiangong, ages)
+    )
 
 
 def test_tiangong_old_and_fresh(tiangong):
@@ -112,9 +114,11 @@ def test_positions_scale_with_timing(tiangong):
 # Calibration against real catalogues (held out from the fit)
 # --------------------------------------------------------------------------
 
+
 def _script():
-    spec = importlib.util.spec_from_file_location("calibrate_uncertainty",
-                                                  REPO / "benchmarks" / "calibrate_uncertainty.py")
+    spec = importlib.util.spec_from_file_location(
+        "calibrate_uncertainty", REPO / "benchmarks" / "calibrate_uncertainty.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -128,8 +132,10 @@ MIN_SATELLITES = 100
 HAVE_DATA = all((DATA / name).exists() for name in ("active-2026-03-19.tle", "active-2026-04-10.tle"))
 
 
-@pytest.mark.skipif(not HAVE_DATA, reason=f"the real CelesTrak catalogues are not in {DATA} "
-                    "(developers' machines and CI only)")
+@pytest.mark.skipif(
+    not HAVE_DATA,
+    reason=f"the real CelesTrak catalogues are not in {DATA} (developers' machines and CI only)",
+)
 def test_held_out_coverage_and_sharpness():
     cal = _script()
     pairs = cal.load_pairs(DATA)
@@ -149,8 +155,10 @@ def test_held_out_coverage_and_sharpness():
     feat = cal.features(sets)
     err = np.abs(samples["timing_s"])
     bound = unc.time_bound_s(samples["age_days"], feat)
-    assert np.array_equal(bound[:50], np.array([unc.time_uncertainty_s(e, a) for e, a in
-                                                zip(sets[:50], samples["age_days"][:50])]))
+    assert np.array_equal(
+        bound[:50],
+        np.array([unc.time_uncertainty_s(e, a) for e, a in zip(sets[:50], samples["age_days"][:50])]),
+    )
     checked = []
     for c in ("LEO", "SSO", "MEO", "GEO", "HEO"):
         m = feat["orbit_class"] == c

@@ -26,15 +26,15 @@ def read_dbf(path):
     count, header_len, record_len = struct.unpack("<xxxxIHH", data[:12])
     fields, pos = [], 32
     while data[pos] != 0x0D:
-        name = data[pos:pos + 11].split(b"\0")[0].decode()
+        name = data[pos : pos + 11].split(b"\0")[0].decode()
         fields.append((name, data[pos + 16]))
         pos += 32
     rows = []
     for k in range(count):
-        rec = data[header_len + k * record_len: header_len + (k + 1) * record_len]
+        rec = data[header_len + k * record_len : header_len + (k + 1) * record_len]
         offset, row = 1, {}
         for name, length in fields:
-            row[name] = rec[offset:offset + length].decode("utf-8", "replace").strip()
+            row[name] = rec[offset : offset + length].decode("utf-8", "replace").strip()
             offset += length
         rows.append(row)
     return rows
@@ -44,15 +44,15 @@ def read_polygons(path):
     data = Path(path).read_bytes()
     pos, shapes = 100, []
     while pos < len(data):
-        _, length = struct.unpack(">ii", data[pos:pos + 8])
-        body = data[pos + 8: pos + 8 + 2 * length]
+        _, length = struct.unpack(">ii", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + 2 * length]
         pos += 8 + 2 * length
         kind = struct.unpack("<i", body[:4])[0]
         if kind != 5:
             shapes.append([])
             continue
         n_parts, n_points = struct.unpack("<ii", body[36:44])
-        parts = list(struct.unpack(f"<{n_parts}i", body[44:44 + 4 * n_parts])) + [n_points]
+        parts = list(struct.unpack(f"<{n_parts}i", body[44 : 44 + 4 * n_parts])) + [n_points]
         xy = np.frombuffer(body, "<f8", 2 * n_points, 44 + 4 * n_parts).reshape(-1, 2)
         shapes.append([xy[a:b] for a, b in zip(parts[:-1], parts[1:])])
     return shapes

@@ -38,8 +38,15 @@ def read_hip2(wheel):
     rows = []
     for line in io.StringIO(text):
         f = line.split()
-        hip, ra, dec, pm_ra, pm_dec, hp, bv = (int(f[0]), float(f[4]), float(f[5]), float(f[7]), float(f[8]),
-                                               float(f[19]), float(f[23]))
+        hip, ra, dec, pm_ra, pm_dec, hp, bv = (
+            int(f[0]),
+            float(f[4]),
+            float(f[5]),
+            float(f[7]),
+            float(f[8]),
+            float(f[19]),
+            float(f[23]),
+        )
         v = hp - 0.3 * bv
         if v <= LIMIT_V + 0.1:
             rows.append((hip, ra, dec, pm_ra, pm_dec, v, bv))
@@ -76,20 +83,35 @@ def main(wheel):
         constellation = str(constellation_at(position_of_radec(ra_deg / 15.0, dec_deg)))
         name = ""
         for label, n_ra, n_dec in named:
-            d = math.degrees(math.acos(min(1.0, math.sin(math.radians(dec_deg)) * math.sin(math.radians(n_dec))
-                                           + math.cos(math.radians(dec_deg)) * math.cos(math.radians(n_dec))
-                                           * math.cos(math.radians(ra_deg - n_ra)))))
+            d = math.degrees(
+                math.acos(
+                    min(
+                        1.0,
+                        math.sin(math.radians(dec_deg)) * math.sin(math.radians(n_dec))
+                        + math.cos(math.radians(dec_deg))
+                        * math.cos(math.radians(n_dec))
+                        * math.cos(math.radians(ra_deg - n_ra)),
+                    )
+                )
+            )
             if d < 0.05:
                 name = label
         rows.append((hip, ra_deg, dec_deg, v, bv, constellation, name))
     rows.sort(key=lambda r: r[3])
     np.savez_compressed(
-        OUT, hip=np.array([r[0] for r in rows], np.int32), ra_deg=np.array([r[1] for r in rows]),
-        dec_deg=np.array([r[2] for r in rows]), vmag=np.array([r[3] for r in rows], np.float32),
-        bv=np.array([r[4] for r in rows], np.float32), constellation=np.array([r[5] for r in rows]),
-        name=np.array([r[6] for r in rows]))
-    print(f"{OUT}: {len(rows)} stars to V {LIMIT_V}, {sum(1 for r in rows if r[6])} named, "
-          f"{OUT.stat().st_size / 1024:.0f} KB")
+        OUT,
+        hip=np.array([r[0] for r in rows], np.int32),
+        ra_deg=np.array([r[1] for r in rows]),
+        dec_deg=np.array([r[2] for r in rows]),
+        vmag=np.array([r[3] for r in rows], np.float32),
+        bv=np.array([r[4] for r in rows], np.float32),
+        constellation=np.array([r[5] for r in rows]),
+        name=np.array([r[6] for r in rows]),
+    )
+    print(
+        f"{OUT}: {len(rows)} stars to V {LIMIT_V}, {sum(1 for r in rows if r[6])} named, "
+        f"{OUT.stat().st_size / 1024:.0f} KB"
+    )
 
 
 if __name__ == "__main__":
