@@ -6,6 +6,7 @@ import json
 import re
 
 from conftest import table_rows
+
 from orbits.cli import main
 
 ARGS = ["passes", "--start", "2026-04-10T00:00:00Z", "--days", "4"]
@@ -39,7 +40,9 @@ def test_numbers_are_stable_for_the_same_command_and_streamed_alike(capsys, tmp_
 
     mission = {e.norad_id: e for e in bundled_elements("2026-04-10")}
     many = _big_catalogue(tmp_path, mission, count=300)
-    streamed = json.loads(run(capsys, *ARGS[:3], "--days", "2", "--tle", str(many), "--all", "--format", "json"))
+    streamed = json.loads(
+        run(capsys, *ARGS[:3], "--days", "2", "--tle", str(many), "--all", "--format", "json")
+    )
     numbers = [r["number"] for r in streamed["passes"]]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 1000
     times = [r["rise"]["time"] for r in streamed["passes"]]
