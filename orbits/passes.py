@@ -315,11 +315,13 @@ class Executor:
             self.pool.shutdown(wait=False, cancel_futures=True)
             return
         workers = list((getattr(self.pool, "_processes", None) or {}).values())
-        self.pool.shutdown(wait=False, cancel_futures=True)
         for process in workers:
             process.terminate()
         for process in workers:
             process.join(5)
+        # with the workers gone the pool's manager thread ends at once; joining
+        # it here leaves nothing for the interpreter's exit to trip over
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     def deliver(self, slice_indices: list[int]):
         """For each slice index in turn, ``(index, results)``: ``results``
