@@ -125,17 +125,19 @@ def build_parser():
     _common(p, ("table", "json", "csv", "ics"))
     p.add_argument(
         "--start",
-        metavar="ISO",
+        metavar="WHEN",
         default="now",
-        help="window start, ISO-8601 (default now; no offset = display zone)",
+        help="window start: now (default), today, tonight (the coming dusk to dawn, the Sun at "
+        "--sun-altitude), tomorrow, a time of day (18:00) or ISO-8601 (no offset = display zone)",
     )
     p.add_argument(
         "--days",
         type=_number("--days", 0, 366, positive=True),
-        default=7.0,
+        default=None,
         metavar="N",
-        help="window length in days (default 7)",
+        help="window length in days (default 7; tonight: the night)",
     )
+    p.add_argument("--until", metavar="WHEN", help="window end instead of --days (same forms as --start)")
     p.add_argument(
         "--all", action="store_true", help="list every pass above the horizon, not only visible ones"
     )
@@ -370,6 +372,32 @@ def cmd_sky(args):
     return 0
 
 
+def _window(args, zone, site):
+    """The window's start from ``--start`` (``tonight``: the coming night at
+    the site), setting ``args.days`` from ``--until``, the night, or 7."""
+    from .twilight import tonight
+
+    if args.until is not None and args.days is not None:
+        raise OrbitsError("give --days or --until, not both")
+    if str(args.start).strip().lower() == "tonight":
+        night = tonight(site, datetime.now(UTC), args.sun_altitude)
+        start = night.dusk
+        if args.days is None and args.until is None:
+            args.days = (night.dawn - night.dusk).total_seconds() / 86400.0
+    else:
+        start = parse_instant(args.start, zone, "--start")
+    if args.until is not None:
+        end = parse_instant(args.until, zone, "--until")
+        if not end > start:
+            raise OrbitsError(
+                f"--until {args.until!r} is not after the start ({start.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+            )
+        args.days = (end - start).total_seconds() / 86400.0
+    if args.days is None:
+        args.days = 7.0
+    return start
+
+
 def prediction_advice(prediction):
     """What to do about elements too old to use (the advice of the first such satellite)."""
     from .freshness import trust
@@ -564,7 +592,7 @@ def cmd_passes(args):
         check_output(args.output, _inputs(args))
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
-    start = parse_instant(args.start, zone, "--start")
+    start = _window(args, zone, site)
     sets = _elements(args, start, start + timedelta(days=args.days))
     _bound(args, sets)
     progress = _progress() if len(sets) > 200 else None

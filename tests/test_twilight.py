@@ -55,3 +55,23 @@ def test_in_the_dark_tonight_is_the_night_already_begun():
 def test_a_polar_summer_has_no_night():
     with pytest.raises(OrbitsError, match="polar day or night"):
         tonight(Site(78.2, 15.6, 0.0, "Longyearbyen"), datetime(2026, 6, 21, tzinfo=timezone.utc))
+
+
+def test_passes_tonight_spans_the_night_and_until_sets_the_end(capsys):
+    import json
+
+    from orbits.cli import main
+
+    assert main(["passes", "--start", "tonight", "--stale", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    night = tonight(site_named("islamabad"), datetime.now(timezone.utc))
+    start, end = (datetime.fromisoformat(data[k]) for k in ("start", "end"))
+    assert abs((start - night.dusk).total_seconds()) < 0.01 and abs((end - night.dawn).total_seconds()) < 0.01
+    assert (
+        main(["passes", "--start", "2026-04-10T00:00Z", "--until", "2026-04-10T12:00Z", "--format", "json"])
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["end"].startswith("2026-04-10T17:00:00.000+05:00")
+    assert main(["passes", "--days", "2", "--until", "18:00"]) == 2
+    assert "give --days or --until, not both" in capsys.readouterr().err
