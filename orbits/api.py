@@ -362,16 +362,26 @@ def where(
     refresh: bool = False,
     max_age_days: float | None = None,
     zone=PKT,
+    say=None,
 ) -> Positions:
     """Where ``satellites`` are at ``at`` (default now) as seen from ``site``:
     azimuth, elevation, range, sub-satellite point, sunlit, and each one's ±.
-    Geostationary satellites with stale elements are placed on their slot."""
+    Geostationary satellites with stale elements are placed on their slot.
+    ``say(line)`` is told what a refresh did."""
     from .freshness import trusts
     from .positions import observe
 
     when = _instant(at, zone, "at")
     sets = prediction_elements(
-        satellites, when, when, tle=tle, group=group, cache=cache, refresh=refresh, max_age_days=max_age_days
+        satellites,
+        when,
+        when,
+        tle=tle,
+        group=group,
+        cache=cache,
+        refresh=refresh,
+        max_age_days=max_age_days,
+        say=say,
     )
     observer = _site(site)
     return Positions(observe(sets, when, observer), trusts(sets, when, when), observer, not stale, zone)

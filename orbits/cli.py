@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .catalog import HISTORIC, KNOWN, resolve
 from .errors import OrbitsError
-from .files import check_output, os_error_text, write_atomic
+from .files import check_output, os_error_text, shown_path, write_atomic
 from .times import UTC, display_zone, parse_instant
 
 __all__ = ["main"]
@@ -273,7 +273,7 @@ def _picture_parsers(sub):
 def _image_format(path):
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in ("png", "svg", "pdf"):
-        raise OrbitsError(f"{_shown(path)}: give a .png, .svg or .pdf file name")
+        raise OrbitsError(f"{shown_path(path, 80)}: give a .png, .svg or .pdf file name")
     return suffix
 
 
@@ -282,16 +282,10 @@ def _check_image(args):
     suffix = _image_format(args.out)
     if args.dpi is not None and suffix != "png":
         raise OrbitsError(
-            f"--dpi sets a PNG's resolution; {_shown(args.out)} is {suffix.upper()}, "
+            f"--dpi sets a PNG's resolution; {shown_path(args.out, 80)} is {suffix.upper()}, "
             f"which keeps text and lines as vectors"
         )
     check_output(args.out, _inputs(args))
-
-
-def _shown(text, limit=80):
-    """A file name from the user as shown in a message: printable and short."""
-    text = "".join(c if c.isprintable() else "?" for c in str(text))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _save(fig, path, dpi=None, inputs=()):
@@ -634,11 +628,10 @@ def cmd_passes(args):
 
 
 def cmd_now(args):
+    from .api import where
     from .csvtext import now_csv
     from .freshness import too_old_line
-    from .freshness import trusts as trusts_of
     from .jsontext import json_text
-    from .positions import observe
     from .records import now_json
     from .text import now_table
 
@@ -647,13 +640,22 @@ def cmd_now(args):
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     when = parse_instant(args.at, zone, "--at")
-    sets = _elements(args, when, when)
-    shots = observe(sets, when, site)
-    trusts = trusts_of(sets, when, when)
-    line = too_old_line(trusts, "positions withheld") if not args.stale else None
+    here = where(
+        args.satellites,
+        site,
+        when,
+        tle=args.tle,
+        group=args.group,
+        stale=args.stale,
+        refresh=not args.offline,
+        max_age_days=args.max_age,
+        zone=zone,
+        say=_say,
+    )
+    shots, trusts, withhold = here.snapshots, here.trusts, here.withhold
+    line = too_old_line(trusts, "positions withheld") if withhold else None
     if line:
         _warn([line])
-    withhold = not args.stale
     if args.format == "json":
         text = json_text(now_json(shots, site, zone, trusts, withhold))
     elif args.format == "csv":

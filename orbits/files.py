@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .errors import OrbitsError
 
-__all__ = ["write_atomic", "check_output", "os_error_text"]
+__all__ = ["write_atomic", "check_output", "os_error_text", "shown_path"]
 
 
 def os_error_text(exc):
@@ -48,7 +48,7 @@ def check_output(path, inputs=()):
     """Refuse, with one line, an output ``path`` that must not be written
     (see the module's rules); ``inputs`` are the paths the command reads.
     Returns the path the data will be written to (a link's target)."""
-    shown = _short(path)
+    shown = shown_path(path)
     target = _target(path)
     try:
         info = os.stat(target)
@@ -86,9 +86,9 @@ def check_output(path, inputs=()):
                 continue
     folder = target.parent
     if not folder.is_dir():
-        raise OrbitsError(f"{shown}: the folder {_short(folder)} does not exist")
+        raise OrbitsError(f"{shown}: the folder {shown_path(folder)} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OrbitsError(f"{shown}: the folder {_short(folder)} is not writable")
+        raise OrbitsError(f"{shown}: the folder {shown_path(folder)} is not writable")
     return target
 
 
@@ -107,7 +107,7 @@ def write_atomic(path, data, inputs=()):
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:60]}.", suffix=".part", dir=target.parent)
     except OSError as exc:
-        raise OrbitsError(f"{_short(path)}: cannot be written ({_reason(exc)})") from None
+        raise OrbitsError(f"{shown_path(path)}: cannot be written ({_reason(exc)})") from None
     try:
         try:
             mode = target.stat().st_mode & 0o777  # keep an existing file's permissions
@@ -124,7 +124,7 @@ def write_atomic(path, data, inputs=()):
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OrbitsError(f"{_short(path)}: cannot be written ({_reason(exc)}); left as it was") from None
+        raise OrbitsError(f"{shown_path(path)}: cannot be written ({_reason(exc)}); left as it was") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -134,7 +134,7 @@ def _reason(exc):
     return os_error_text(exc) if isinstance(exc, OSError) else str(exc)[:80]
 
 
-def _short(path, limit=120):
+def shown_path(path, limit=120):
     """A path as shown in a message: printable, and at most ``limit`` characters."""
     text = "".join(c if c.isprintable() else "?" for c in str(path))
     return text if len(text) <= limit else text[: limit - 3] + "..."
