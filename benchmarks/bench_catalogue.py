@@ -157,7 +157,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         catalogue = args.catalogue
         if args.every > 1:
-            from orbits.tle import load_elements
+            from orbits.reading import load_elements
 
             sets = load_elements(catalogue)[:: args.every]
             catalogue = Path(tmp) / "sample.tle"

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from orbits import uncertainty as unc
-from orbits.tle import load_elements
+from orbits.reading import load_elements
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 OLD_FILE, NEW_FILE = "active-2026-03-19.tle", "active-2026-04-10.tle"

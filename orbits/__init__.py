@@ -7,7 +7,7 @@ The public API (see :mod:`orbits.api`), importable from here::
     orbits.where(["paksat-1r", "paksat-mm1"], "karachi")     # dish pointing
     orbits.sky_chart(...), orbits.ground_track(...)          # matplotlib, optional ``ax``
 
-The library flows one way: element sets (:mod:`orbits.tle`,
+The library flows one way: element sets (:mod:`orbits.reading`,
 :mod:`orbits.elements`) -> positions (:mod:`orbits.positions`) -> events
 (:mod:`orbits.passes`) -> presentation (:mod:`orbits.report`,
 :mod:`orbits.plot`).  Importing ``orbits`` loads nothing else: each name
@@ -33,7 +33,7 @@ _PUBLIC = {
     "map_figure": "plot",
     "elevation_profile": "plot",
     "base_map": "plot",
-    "ElementSet": "tle",
+    "ElementSet": "elementset",
     "Site": "sites",
     "OrbitsError": "errors",
     "PKT": "times",

@@ -26,10 +26,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .elementset import ElementSet
 from .errors import OrbitsError
 from .sites import Site
 from .times import PKT, UTC, check_covered, parse_instant
-from .tle import ElementSet
 
 __all__ = ["load_elements", "site", "predict_passes", "where", "refresh_elements", "Passes", "Positions"]
 

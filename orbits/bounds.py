@@ -36,7 +36,7 @@ import numpy as np
 from .constants import DECAY_RADIUS_KM, EARTH_MU_KM3_S2, EARTH_ROTATION_RAD_S, WGS84_POLAR_RADIUS_KM
 
 if TYPE_CHECKING:
-    from .tle import ElementSet
+    from .elementset import ElementSet
 
 __all__ = [
     "GRID_STEPS_S",

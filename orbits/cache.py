@@ -37,8 +37,8 @@ from pathlib import Path
 
 from .errors import ElementError, OrbitsError
 from .files import write_atomic
+from .reading import parse_elements, read_text
 from .times import UTC
-from .tle import parse_elements, read_text
 
 __all__ = ["cache_dir", "ElementCache", "CachedQuery"]
 

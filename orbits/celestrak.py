@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import __version__
+from .elementset import from_the_future
 from .errors import ElementError, OrbitsError, quoted
+from .reading import parse_elements, read_text
 from .times import UTC
-from .tle import from_the_future, parse_elements, read_text
 
 __all__ = [
     "GP_URL",
@@ -183,7 +184,7 @@ def fetch(query, *, base_url=GP_URL, fmt="json", timeout_s=10.0, deadline=None, 
 
 def check_epochs(sets, now, where):
     """Refuse a reply holding an element set whose epoch is more than
-    :data:`~orbits.tle.MAX_FUTURE` after ``now`` (see :func:`orbits.tle.from_the_future`)."""
+    :data:`~orbits.elementset.MAX_FUTURE` after ``now`` (see :func:`orbits.elementset.from_the_future`)."""
     e = from_the_future(sets, now)
     if e is not None:
         raise FetchError(

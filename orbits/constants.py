@@ -8,8 +8,7 @@ in use, on purpose:
   complete (:mod:`orbits.bounds`);
 * **WGS72** inside SGP4, which the element sets are fitted with: the mean
   motion of a TLE turns into a semi-major axis with WGS72's gravitational
-  parameter (:mod:`orbits.uncertainty`; :mod:`orbits.tle` keeps its own
-  copy of the WGS72 values for now).
+  parameter (:mod:`orbits.elementset`, :mod:`orbits.uncertainty`).
 
 Nothing here is computed from data; a derived value says how it is derived.
 """
@@ -22,6 +21,7 @@ __all__ = [
     "EARTH_ROTATION_RAD_S",
     "WGS72_A_KM",
     "WGS72_MU_KM3_S2",
+    "WGS72_J2",
     "DECAY_RADIUS_KM",
 ]
 
@@ -45,6 +45,9 @@ WGS72_A_KM = 6378.135
 #: WGS72 gravitational parameter, km^3/s^2, as SGP4 uses (same sources): turns a
 #: TLE's mean motion into its semi-major axis consistently with the propagator.
 WGS72_MU_KM3_S2 = 398600.8
+#: WGS72 second zonal harmonic J2, dimensionless, as SGP4 uses (same sources):
+#: the nodal precession that makes an orbit sun-synchronous.
+WGS72_J2 = 0.001082616
 
 #: Geocentric radius (km) below which a propagated satellite counts as
 #: re-entered even when SGP4 reports no error (SGP4 flags only < 1 Earth

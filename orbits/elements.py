@@ -22,9 +22,10 @@ from pathlib import Path
 
 from .cache import ElementCache
 from .catalog import MISSION, friendly_name, known_by_id, resolve
+from .elementset import from_the_future
 from .errors import ElementError, OrbitsError, quoted
+from .reading import load_elements, parse_elements, read_text
 from .times import UTC
-from .tle import from_the_future, load_elements, parse_elements, read_text
 
 __all__ = [
     "bundled_snapshots",

@@ -28,9 +28,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from .catalog import display_name, known_by_id
+from .elementset import ElementSet
 from .slots import GEO_RADIUS_KM, SLOT_BOX_DEG, slot_elements, slot_text
 from .times import format_duration
-from .tle import ElementSet
 from .uncertainty import features_of, position_bound_km, time_bound_s
 
 __all__ = [

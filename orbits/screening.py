@@ -46,8 +46,8 @@ from .planes import screen
 from .roots import envelope_km
 
 if TYPE_CHECKING:
+    from .elementset import ElementSet
     from .positions import Tracker
-    from .tle import ElementSet
 
 __all__ = ["Brackets", "CrossingBrackets", "PeakBrackets", "find_brackets", "search_limits_s"]
 

@@ -15,8 +15,8 @@ from datetime import datetime
 
 import numpy as np
 
+from .elementset import ElementSet
 from .sites import Site
-from .tle import ElementSet
 
 __all__ = ["SLOT_BOX_DEG", "GEO_RADIUS_KM", "slot_elements", "slot_text"]
 

@@ -27,6 +27,18 @@ def tle_line(text):
     return body + str(tle_checksum(body))
 
 
+def set_element_limit(monkeypatch, name, value):
+    """Lower one of the element readers' limits (``MAX_LINES``,
+    ``orbits.elementset`` documents them) for a test, in every reader module
+    that holds it."""
+    from orbits import elementset, omm, reading, tle
+
+    assert hasattr(elementset, name), name
+    for module in (elementset, tle, omm, reading):
+        if hasattr(module, name):
+            monkeypatch.setattr(module, name, value)
+
+
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
     """Every test gets an empty element cache of its own and runs offline

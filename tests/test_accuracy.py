@@ -19,8 +19,8 @@ from sgp4.api import SGP4_ERRORS
 from orbits.errors import ElementError
 from orbits.passes import predict_passes
 from orbits.positions import Tracker
+from orbits.reading import parse_elements
 from orbits.times import sgp4_jd, to_posix
-from orbits.tle import parse_elements
 
 ephem = pytest.importorskip("ephem", reason="PyEphem is a test dependency: pip install '.[test]'")
 

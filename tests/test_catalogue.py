@@ -9,8 +9,8 @@ import pytest
 
 from orbits.passes import predict_passes
 from orbits.positions import Tracker
+from orbits.reading import load_elements
 from orbits.times import to_posix
-from orbits.tle import load_elements
 
 START = datetime(2026, 4, 10, tzinfo=timezone.utc)
 STEP_S = 5.0

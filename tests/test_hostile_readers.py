@@ -18,14 +18,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import tle_line
+from conftest import set_element_limit, tle_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sgp4.exporter import export_omm
 
-from orbits import tle
+from orbits import elementset
+from orbits.elementset import ElementSet
 from orbits.errors import ElementError
-from orbits.tle import ElementSet, load_elements, parse_elements, read_text
+from orbits.reading import load_elements, parse_elements, read_text, source_label
 
 MISSION_FILE = Path(__file__).resolve().parents[1] / "tle" / "mission-2026-04-10.tle"
 MISSION_TEXT = read_text(MISSION_FILE.read_bytes(), "mission.tle")
@@ -118,9 +119,9 @@ def check_sets(sets):
         )
         assert all(math.isfinite(v) for v in values), e
         assert 1 <= e.norad_id <= 999_999_999
-        assert tle.FIRST_EPOCH <= e.epoch < tle.LAST_EPOCH
-        assert e.name and e.name.isprintable() and len(e.name) <= tle.MAX_NAME_CHARS, repr(e.name)
-        assert e.intl_designator.isprintable() and len(e.intl_designator) <= tle.MAX_NAME_CHARS
+        assert elementset.FIRST_EPOCH <= e.epoch < elementset.LAST_EPOCH
+        assert e.name and e.name.isprintable() and len(e.name) <= elementset.MAX_NAME_CHARS, repr(e.name)
+        assert e.intl_designator.isprintable() and len(e.intl_designator) <= elementset.MAX_NAME_CHARS
         assert e.source.isprintable()
         assert e.model.sgp4_tsince(0.0)[0] == 0
 
@@ -418,7 +419,7 @@ def test_omm_epoch_is_a_real_date_from_1957_10_04_to_2100(epoch):
 )
 def test_omm_epochs_at_the_edges_are_accepted(epoch):
     (e,) = parse_elements(as_json(omm(EPOCH=epoch)), "gp.json")
-    assert tle.FIRST_EPOCH <= e.epoch < tle.LAST_EPOCH
+    assert elementset.FIRST_EPOCH <= e.epoch < elementset.LAST_EPOCH
 
 
 def tle_with_epoch(stamp):
@@ -568,7 +569,7 @@ def test_files_of_nothing_but_line_ends(text):
 
 @pytest.mark.parametrize("fmt", ["tle", "csv"])
 def test_the_line_count_is_capped(monkeypatch, fmt):
-    monkeypatch.setattr(tle, "MAX_LINES", 12)
+    set_element_limit(monkeypatch, "MAX_LINES", 12)
     one = tle_text(RECORDS[0]) if fmt == "tle" else as_csv(omm())
     ended, unended = one.count("\n"), one.rstrip("\n")
     assert parse_elements(one + "\n" * (12 - ended), "lines")  # 12 lines, each ended
@@ -649,7 +650,7 @@ def test_json_nesting_is_capped_before_the_decoder_recurses():
         sets = parse_elements(as_json(omm(), omm()), "gp.json")
     finally:
         sys.setrecursionlimit(old)
-    assert f"more than {tle.MAX_JSON_DEPTH} deep" in check_error(caught.value, "gp.json", line=1)
+    assert f"more than {elementset.MAX_JSON_DEPTH} deep" in check_error(caught.value, "gp.json", line=1)
     assert len(sets) == 2
 
 
@@ -671,7 +672,7 @@ def test_a_value_nested_in_a_record_is_named_by_its_field():
 
 @pytest.mark.parametrize("fmt", ["tle", "json", "csv"])
 def test_the_record_count_is_capped(monkeypatch, fmt):
-    monkeypatch.setattr(tle, "MAX_RECORDS", 3)
+    set_element_limit(monkeypatch, "MAX_RECORDS", 3)
     records = {
         "tle": lambda n: tle_text(*RECORDS[:n]),
         "json": lambda n: as_json(*[omm(e) for e in MISSION[:n]]),
@@ -684,10 +685,12 @@ def test_the_record_count_is_capped(monkeypatch, fmt):
 
 
 def test_a_json_record_is_capped_in_size():
-    message = refused(as_json(omm(), omm(OBJECT_NAME="x" * (tle.MAX_RECORD_CHARS + 1))), "gp.json", line=3)
-    assert f"more than {tle.MAX_RECORD_CHARS:,} characters" in message
-    refused(as_json(omm(OBJECT_NAME=["x"] * tle.MAX_RECORD_CHARS)), "gp.json", line=2)
-    refused('[{"NORAD_CAT_ID": 1' + ', "k": 1' * tle.MAX_RECORD_CHARS + "}]", "gp.json", line=1)
+    message = refused(
+        as_json(omm(), omm(OBJECT_NAME="x" * (elementset.MAX_RECORD_CHARS + 1))), "gp.json", line=3
+    )
+    assert f"more than {elementset.MAX_RECORD_CHARS:,} characters" in message
+    refused(as_json(omm(OBJECT_NAME=["x"] * elementset.MAX_RECORD_CHARS)), "gp.json", line=2)
+    refused('[{"NORAD_CAT_ID": 1' + ', "k": 1' * elementset.MAX_RECORD_CHARS + "}]", "gp.json", line=1)
 
 
 def test_a_csv_row_is_capped_in_size():
@@ -696,8 +699,8 @@ def test_a_csv_row_is_capped_in_size():
     field = '"' + "x\n" * 50_000 + '"'  # 100,000 characters over 50,000 lines
     row = ",".join([field] * 12)
     message = refused(",".join(omm()) + "\n" + row + "\n", "gp.csv")
-    assert f"a CSV row of more than {tle.MAX_RECORD_CHARS:,} characters" in message
-    refused(",".join(omm()) + "," * (tle.MAX_RECORD_CHARS + 1) + "\n", "gp.csv", line=1)
+    assert f"a CSV row of more than {elementset.MAX_RECORD_CHARS:,} characters" in message
+    refused(",".join(omm()) + "," * (elementset.MAX_RECORD_CHARS + 1) + "\n", "gp.csv", line=1)
 
 
 # --------------------------------------------------------------------------
@@ -852,8 +855,8 @@ def test_long_names_are_cut(length):
         as_csv(omm(OBJECT_NAME=name[:100_000])),
     ):
         (e,) = parse_elements(text, "long")
-        assert len(e.name) == tle.MAX_NAME_CHARS and e.name.endswith("...")
-        assert len(e.intl_designator) <= tle.MAX_NAME_CHARS
+        assert len(e.name) == elementset.MAX_NAME_CHARS and e.name.endswith("...")
+        assert len(e.intl_designator) <= elementset.MAX_NAME_CHARS
 
 
 def test_a_name_made_only_of_junk_still_names_the_satellite():
@@ -871,7 +874,7 @@ def test_a_name_made_only_of_junk_still_names_the_satellite():
 def load_refused(path, words):
     exc = promptly(lambda: load_elements(path))
     assert exc is not None, f"{path} was read"
-    message = check_error(exc, tle._label(path))
+    message = check_error(exc, source_label(path))
     assert words in message, message
     return message
 
@@ -940,13 +943,13 @@ def test_an_unreadable_file(tmp_path):
 def test_a_file_over_the_cap_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "huge.tle"
     with open(path, "wb") as f:
-        f.truncate(tle.MAX_INPUT_BYTES + 1)  # sparse: no disk used, nothing worth reading
-    message = load_refused(path, f"more than {tle.MAX_INPUT_BYTES:,} bytes")
-    assert "MAX_INPUT_BYTES" in message and f"{tle.MAX_INPUT_BYTES + 1:,}" in message
+        f.truncate(elementset.MAX_INPUT_BYTES + 1)  # sparse: no disk used, nothing worth reading
+    message = load_refused(path, f"more than {elementset.MAX_INPUT_BYTES:,} bytes")
+    assert "MAX_INPUT_BYTES" in message and f"{elementset.MAX_INPUT_BYTES + 1:,}" in message
 
 
 def test_the_cap_holds_for_small_caps_too(tmp_path, monkeypatch):
-    monkeypatch.setattr(tle, "MAX_INPUT_BYTES", 1000)
+    set_element_limit(monkeypatch, "MAX_INPUT_BYTES", 1000)
     path = tmp_path / "x.tle"
     path.write_bytes(b"x" * 1001)
     load_refused(path, "more than 1,000 bytes")
@@ -964,7 +967,7 @@ def test_a_file_that_reports_no_size_is_still_read_only_up_to_the_cap(monkeypatc
     """/proc files are regular with st_size 0, and may hold anything."""
     if not os.path.exists("/proc/self/maps"):
         pytest.skip("no /proc here")
-    monkeypatch.setattr(tle, "MAX_INPUT_BYTES", 100)
+    set_element_limit(monkeypatch, "MAX_INPUT_BYTES", 100)
     load_refused("/proc/self/maps", "more than 100 bytes")
 
 
@@ -991,7 +994,7 @@ def test_dash_reads_standard_input(monkeypatch):
 
 
 def test_endless_standard_input_stops_at_the_cap(monkeypatch):
-    monkeypatch.setattr(tle, "MAX_INPUT_BYTES", 1 << 20)
+    set_element_limit(monkeypatch, "MAX_INPUT_BYTES", 1 << 20)
     endless = _Endless()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(endless)))
     exc = promptly(lambda: load_elements("-"))
@@ -1002,7 +1005,7 @@ def test_endless_standard_input_stops_at_the_cap(monkeypatch):
 def test_dev_zero_as_standard_input_stops_at_the_cap(monkeypatch):
     if not os.path.exists("/dev/zero"):
         pytest.skip("no /dev/zero here")
-    monkeypatch.setattr(tle, "MAX_INPUT_BYTES", 1 << 20)
+    set_element_limit(monkeypatch, "MAX_INPUT_BYTES", 1 << 20)
     with open("/dev/zero", "rb") as zero:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(zero))
         exc = promptly(lambda: load_elements("-"))
@@ -1127,24 +1130,23 @@ EPOCH_STAMPS = st.builds(
         st.tuples(st.integers(1, 2), st.integers(2, 67), st.text(" 0123456789.+-A", min_size=1, max_size=9)),
     ),
 )
-def test_both_tle_paths_agree_on_any_damaged_record(record, change):
-    """The column-wise path accepts exactly what the record-by-record path
-    accepts, with the same element sets, whatever is written in a field."""
+def test_any_damaged_record_reads_or_fails_with_its_line_and_field(record, change):
+    """Whatever is written in a field, a record either reads to an element
+    set with the values its columns hold, or fails with one error naming
+    the file, a line of the record and a field."""
     name, line1, line2 = record
     number, col, new = change
     if number == 1:
         line1 = with_field(line1, col, new)
     else:
         line2 = with_field(line2, col, new)
-    fast, fast_error = attempt(lambda: tle._tle_columns([(name, line1, line2, 2, 3)], "x.tle"))
-    slow, slow_error = attempt(lambda: [tle._tle_record(name, line1, line2, "x.tle", 2, 3)])
-    if slow_error is not None:
-        check_error(slow_error, "x.tle")
-        # The column-wise path gives up (None), or raises the same error (SGP4's check).
-        assert fast is None and (fast_error is None or str(fast_error) == str(slow_error))
+    sets, error = attempt(lambda: parse_elements(f"{name}\n{line1}\n{line2}\n", "x.tle"))
+    if error is not None:
+        check_error(error, "x.tle")
+        assert error.line in (2, 3) and error.field, str(error)
         return
-    assert fast_error is None and fast == slow
-    check_sets(fast)
+    assert len(sets) == 1 and sets[0].line1 == line1 and sets[0].line2 == line2
+    check_sets(sets)
 
 
 def attempt(call):

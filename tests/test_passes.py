@@ -9,9 +9,9 @@ from conftest import tle_line
 from orbits.bounds import grid_step_s
 from orbits.passes import predict_passes
 from orbits.positions import Tracker
+from orbits.reading import parse_elements
 from orbits.sites import Site
 from orbits.times import from_posix, skyfield_time, to_posix
-from orbits.tle import parse_elements
 from orbits.visibility import visual_magnitude
 
 

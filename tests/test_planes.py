@@ -17,9 +17,9 @@ from orbits.planes import (
     screen,
 )
 from orbits.positions import Tracker
+from orbits.reading import load_elements
 from orbits.sites import Site
 from orbits.times import to_posix
-from orbits.tle import load_elements
 
 
 @pytest.mark.parametrize("horizon_deg", [0.0, -5.0, 10.0])

@@ -146,8 +146,8 @@ def test_satellite_records_say_what_the_reports_say(mission, islamabad, epoch_da
     name that needs escaping."""
     from conftest import tle_line
 
+    from orbits.reading import parse_elements
     from orbits.sites import Site
-    from orbits.tle import parse_elements
 
     css = mission[48274]
     line1 = tle_line(css.line1[:2] + "99001" + css.line1[7:53] + "+50000+0" + css.line1[61:68])

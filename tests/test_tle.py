@@ -8,7 +8,7 @@ import pytest
 from conftest import tle_line
 
 from orbits.errors import ElementError
-from orbits.tle import load_elements, parse_elements
+from orbits.reading import load_elements, parse_elements
 
 ISS = (
     "ISS (ZARYA)",
@@ -304,62 +304,6 @@ def test_whole_line_pattern_accepts_exactly_what_the_field_checks_accept(shared_
             tried += 1
             accepted += fast
     assert tried == 3 * len(lines) and 0.05 < accepted / tried < 0.95  # both outcomes exercised
-
-
-def test_column_range_check_agrees_with_the_range_table():
-    """The column-wise range check gives the range table's verdict at, just
-    inside and just outside every bound, and for NaN."""
-    import math
-
-    from orbits import tle
-    from orbits.errors import OrbitsError
-
-    good = {
-        "inclination_deg": 51.6,
-        "raan_deg": 10.0,
-        "eccentricity": 0.001,
-        "arg_perigee_deg": 90.0,
-        "mean_anomaly_deg": 45.0,
-        "mean_motion_rev_per_day": 15.5,
-        "bstar": 1e-4,
-    }
-    assert tle._columns_in_ranges({k: [v] for k, v in good.items()})
-    tried = 0
-    for key, (low, high) in ((k, v[:2]) for k, v in tle._RANGES.items()):
-        for value in (low, high, low + 1e-9, high - 1e-9, low - 1e-9, high + 1e-9, math.nan):
-            fields = dict(good, **{key: value})
-            try:
-                tle._check_ranges(fields, "x.tle", {k: 1 for k in tle._RANGES}, tle._TLE_FIELD_NAMES)
-                table_ok = True
-            except OrbitsError:
-                table_ok = False
-            assert tle._columns_in_ranges({k: [good[k], v] for k, v in fields.items()}) == table_ok
-            tried += 1
-    assert tried == 7 * len(tle._RANGES)
-
-
-def test_column_fast_path_gives_the_same_sets_as_record_by_record(shared_data):
-    """Whole catalogues take the column-wise path, and it gives exactly what
-    the record-by-record checks give: every field, the epoch to the microsecond."""
-    from orbits import tle
-
-    text = tle.read_text((shared_data / "active-2026-04-10.tle").read_bytes(), "a.tle")
-    lines = text.split("\n")
-    records = [
-        (lines[k].strip(), lines[k + 1].rstrip(), lines[k + 2].rstrip(), k + 2, k + 3)
-        for k in range(0, len(lines) - 2, 3)
-    ]
-    fast = tle._tle_columns(records, "a.tle")
-    assert fast is not None and len(fast) == 15008
-    slow = [tle._tle_record(*r[:3], "a.tle", *r[3:]) for r in records]
-    assert fast == slow
-    assert [(e.epoch, e.bstar, e.nddot, e.line) for e in fast] == [
-        (e.epoch, e.bstar, e.nddot, e.line) for e in slow
-    ]
-    # The fast path keeps the Satrec it checked each set with, as the set's model.
-    assert all("model" in vars(e) and e.model.satnum == e.norad_id for e in fast)
-    for f, s in zip(fast[::1000], slow[::1000]):
-        assert f.model.sgp4_tsince(720.0) == s.model.sgp4_tsince(720.0)
 
 
 def test_first_bad_record_is_named_in_a_long_file():

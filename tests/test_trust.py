@@ -23,8 +23,8 @@ from test_celestrak import FakeCelesTrak, as_json, as_tle
 from orbits import celestrak, elements, freshness
 from orbits.catalog import MISSION
 from orbits.cli import main
+from orbits.reading import parse_elements
 from orbits.slots import GEO_RADIUS_KM
-from orbits.tle import parse_elements
 
 TIANGONG, PAKSAT_1R, PAKSAT_MM1, PRSS1 = 48274, 37779, 59915, 43530
 LOW = [n for n in MISSION if n not in (PAKSAT_1R, PAKSAT_MM1)]

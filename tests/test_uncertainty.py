@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from orbits import uncertainty as unc
-from orbits.tle import load_elements
+from orbits.reading import load_elements
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
