@@ -1,7 +1,5 @@
 """``python -m orbits`` runs the command-line tool."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

@@ -5,6 +5,7 @@ traceback.  Output goes to stdout, or atomically to ``--output FILE``.
 """
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -886,5 +887,21 @@ def main(argv=None):
         sys.stdout, sys.stderr = streams
 
 
+def run():
+    """The ``orbits`` command: :func:`main`, then exit with its status.  A run
+    stopped by Ctrl-C or a signal has cleaned up by then (workers stopped,
+    temporary files removed) and leaves at once, without waiting on threads
+    of the worker pool that may still be winding down."""
+    status = main()
+    if status in (130, 128 + getattr(signal, "SIGTERM", 15), 128 + getattr(signal, "SIGHUP", 1)):
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -318,10 +318,17 @@ class Executor:
         for process in workers:
             process.terminate()
         for process in workers:
-            process.join(5)
-        # with the workers gone the pool's manager thread ends at once; joining
-        # it here leaves nothing for the interpreter's exit to trip over
-        self.pool.shutdown(wait=True, cancel_futures=True)
+            process.join(3)
+            if process.is_alive():  # still starting up, or deaf to SIGTERM
+                process.kill()
+                process.join(1)
+        # With the workers gone the pool's manager thread ends at once; it is
+        # joined here (for a bounded time: its own clean-up can block on a pipe
+        # no worker reads) so that the interpreter's exit does not trip over it.
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        manager = getattr(self.pool, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(5)
 
     def deliver(self, slice_indices: list[int]):
         """For each slice index in turn, ``(index, results)``: ``results``
