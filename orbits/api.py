@@ -31,7 +31,19 @@ from .errors import OrbitsError
 from .sites import Site
 from .times import PKT, UTC, check_covered, parse_instant
 
-__all__ = ["load_elements", "site", "predict_passes", "where", "refresh_elements", "Passes", "Positions"]
+__all__ = [
+    "load_elements",
+    "site",
+    "predict_passes",
+    "where",
+    "trust",
+    "ground_tracks",
+    "teme_states",
+    "country_outline",
+    "refresh_elements",
+    "Passes",
+    "Positions",
+]
 
 Satellites = str | int | ElementSet | Iterable[str | int | ElementSet] | None
 
@@ -178,13 +190,15 @@ def prediction_elements(
     refresh: bool = False,
     max_age_days: float | None = None,
     say=None,
+    on_slots: bool = True,
 ) -> list[ElementSet]:
     """The element sets a prediction over ``[start, end]`` uses: loaded as
     :func:`load_elements` does, refreshed first when asked and stale, with
     station-kept geostationary satellites on their slots when their elements
-    are not fresh (:func:`orbits.freshness.on_slots`).  ``say(line)`` is told
-    what the refresh did."""
-    from .freshness import on_slots
+    are not fresh (:func:`orbits.freshness.on_slots`; ``on_slots=False``
+    keeps the elements as they are).  ``say(line)`` is told what the refresh
+    did."""
+    from .freshness import on_slots as place_on_slots
 
     check_covered(start, end)
     sets = load_elements(satellites, tle=tle, group=group, cache=cache)
@@ -195,7 +209,7 @@ def prediction_elements(
                 say(line)
         if fetched:
             sets = load_elements(satellites, tle=tle, group=group, cache=cache)
-    return on_slots(sets, start, end, max_age_days)
+    return place_on_slots(sets, start, end, max_age_days) if on_slots else sets
 
 
 @dataclass
@@ -363,11 +377,13 @@ def where(
     max_age_days: float | None = None,
     zone=PKT,
     say=None,
+    on_slots: bool = True,
 ) -> Positions:
     """Where ``satellites`` are at ``at`` (default now) as seen from ``site``:
     azimuth, elevation, range, sub-satellite point, sunlit, and each one's ±.
-    Geostationary satellites with stale elements are placed on their slot.
-    ``say(line)`` is told what a refresh did."""
+    Geostationary satellites with stale elements are placed on their slot
+    (``on_slots=False``: where their elements alone put them).  ``say(line)``
+    is told what a refresh did."""
     from .freshness import trusts
     from .positions import observe
 
@@ -382,9 +398,83 @@ def where(
         refresh=refresh,
         max_age_days=max_age_days,
         say=say,
+        on_slots=on_slots,
     )
     observer = _site(site)
     return Positions(observe(sets, when, observer), trusts(sets, when, when), observer, not stale, zone)
+
+
+def trust(
+    satellites: Satellites = None,
+    start: datetime | str | None = None,
+    end: datetime | str | None = None,
+    *,
+    tle: str | Sequence[str] | None = None,
+    cache: bool = True,
+    on_slots: bool = True,
+    max_age_days: float | None = None,
+    zone=PKT,
+) -> list:
+    """How far each satellite's elements can be trusted over ``[start, end]``
+    (default: the instant ``start``, itself default now): a
+    :class:`orbits.freshness.Trust` each, with ``age_days``,
+    ``time_uncertainty_s`` and ``position_uncertainty_km`` (90% bounds),
+    ``too_old`` (its passes would be withheld) and ``on_slot`` (a stale
+    geostationary satellite placed on its slot; ``on_slots=False`` judges
+    the elements as they are)."""
+    from .freshness import trusts
+
+    first = _instant(start, zone, "start")
+    last = _instant(end, zone, "end") if end is not None else first
+    sets = prediction_elements(
+        satellites, first, last, tle=tle, cache=cache, max_age_days=max_age_days, on_slots=on_slots
+    )
+    return trusts(sets, first, last)
+
+
+def ground_tracks(
+    satellites: Satellites = None,
+    start: datetime | str | None = None,
+    end: datetime | str | None = None,
+    *,
+    hours: float = 24.0,
+    step_s: float = 20.0,
+    tle: str | Sequence[str] | None = None,
+    cache: bool = True,
+    zone=PKT,
+) -> list:
+    """Each satellite's sub-satellite points every ``step_s`` seconds from
+    ``start`` (default now) to ``end`` (default ``hours`` later): an
+    :class:`orbits.tracks.GroundTrack` each (``times_s`` POSIX seconds,
+    ``latitude_deg``, ``longitude_deg``, ``altitude_km``, ``sunlit``).
+    Elements as they are (no slot placement): the track the elements give."""
+    from .tracks import ground_tracks as tracks
+
+    first = _instant(start, zone, "start")
+    last = _instant(end, zone, "end") if end is not None else first + timedelta(hours=float(hours))
+    check_covered(first, last)
+    return tracks(load_elements(satellites, tle=tle, cache=cache), first, last, step_s=step_s)
+
+
+def teme_states(satellites: Satellites, times_s) -> list:
+    """SGP4 states of each satellite at POSIX seconds ``times_s`` (an array):
+    an :class:`orbits.positions.TemeStates` each, positions in km and
+    velocities in km/s in SGP4's TEME frame, NaN where SGP4 fails."""
+    from .positions import teme_states as states
+
+    return states(load_elements(satellites), times_s)
+
+
+def country_outline(iso_a3: str = "PAK") -> list:
+    """A country's outline from the bundled Natural Earth borders: a list of
+    ``(longitude_deg, latitude_deg)`` arrays, one per ring (``"PAK"``: ISO
+    3166 alpha-3)."""
+    from .earth import countries
+
+    known = countries()
+    if iso_a3 not in known.iso_a3:
+        raise OrbitsError(f"no country {iso_a3!r} in the bundled outlines (ISO 3166 alpha-3 codes, as 'PAK')")
+    return known.rings_of(iso_a3)
 
 
 def _dataframe(records):

@@ -183,7 +183,7 @@ def _by_id():
     return table
 
 
-def display_name(elements):
+def display_name(elements) -> str:
     """The friendly name of an element set's satellite: the catalogue's, else the set's own."""
     return friendly_name(elements.norad_id, elements.name)
 

@@ -52,7 +52,7 @@ def _bundle():
         return Path(__file__).resolve().parent.parent / "tle"
 
 
-def bundled_snapshots():
+def bundled_snapshots() -> list[tuple[str, str]]:
     """``[(date, name)]`` of the bundled TLE files, oldest first."""
     files = _bundle()
     found = []
@@ -63,7 +63,7 @@ def bundled_snapshots():
     return sorted(found)
 
 
-def bundled_elements(date=None):
+def bundled_elements(date: str | None = None) -> list:
     """Element sets of the bundled snapshot of ``date`` (YYYY-MM-DD; newest when None)."""
     snapshots = dict(bundled_snapshots())
     if not snapshots:

@@ -17,6 +17,7 @@ import numpy as np
 from .catalog import display_name
 from .earth import countries, sun_elevation_grid_deg
 from .errors import OrbitsError
+from .palette import satellite_colour
 from .times import PKT, format_duration, from_posix, to_posix, zone_label
 from .tracks import footprint_deg, ground_tracks, sky_path, unwrap_segments
 
@@ -37,18 +38,6 @@ REGIONS = {
     "world": (-180.0, 180.0, -90.0, 90.0),
     "pakistan": (55.0, 85.0, 18.0, 42.0),
 }
-_COLOURS = (
-    "#d62728",
-    "#1f77b4",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#7f7f7f",
-)
 _LAND, _SEA, _BORDER, _PAKISTAN = "#f2efe6", "#dce9f2", "#8a8a8a", "#cfe8c4"
 
 
@@ -235,7 +224,7 @@ def ground_track(
         for k, track in zip(members, ground_tracks([sets[k] for k in members], start, stop, step_s)):
             tracks[k] = track
     for k, track in enumerate(tracks):
-        colour = _COLOURS[k % len(_COLOURS)]
+        colour = satellite_colour(track.norad_id)
         lon, lat = unwrap_segments(track.longitude_deg, track.latitude_deg)
         _line(
             ax,

@@ -74,6 +74,29 @@ def sun_elevation_deg(sun_ef_km, site):
     return look_angles(sun_ef_km, None, site)["elevation_deg"]
 
 
+@dataclass(frozen=True)
+class TemeStates:
+    """One satellite's SGP4 states: ``times_s`` (POSIX seconds), ``position_km``
+    and ``velocity_km_s`` (shape ``(n, 3)``, TEME frame; NaN where SGP4
+    fails), ``error`` SGP4's error code at each time (0: none)."""
+
+    norad_id: int
+    times_s: np.ndarray
+    position_km: np.ndarray
+    velocity_km_s: np.ndarray
+    error: np.ndarray
+
+
+def teme_states(elements, times_s):
+    """A :class:`TemeStates` per element set at ``times_s``, all in one SGP4 call."""
+    elements = list(elements)
+    times = np.asarray(times_s, dtype=float).ravel()
+    err, r, v = Tracker(elements, None).teme(times)
+    bad = (err != 0)[..., None]
+    r, v = np.where(bad, np.nan, r), np.where(bad, np.nan, v)
+    return [TemeStates(e.norad_id, times, r[k], v[k], err[k]) for k, e in enumerate(elements)]
+
+
 class Tracker:
     """Propagate a set of element sets and observe them from one site.
 

@@ -219,7 +219,7 @@ def zone_label(zone, when=None):
     return when.astimezone(zone).tzname() or str(zone)
 
 
-def format_duration(seconds):
+def format_duration(seconds: float) -> str:
     """A duration (an uncertainty, say) as people read it: ``"40 s"``,
     ``"12 min"``, ``"9 h"``, ``"3 d"``; at least ``"1 s"``."""
     if seconds != seconds:

@@ -4,8 +4,9 @@ use, giving exactly what the command line gives."""
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 
 import orbits
@@ -135,3 +136,78 @@ def test_to_dataframe_has_the_record_columns():
     frame = passes.to_dataframe()
     assert isinstance(frame, pandas.DataFrame) and len(frame) == len(passes)
     assert {"name", "time_uncertainty_s", "rise.time", "culmination.elevation"} <= set(frame.columns)
+
+
+def test_teme_states_are_sgp4s_own(mission):
+    """The states are what python-sgp4's Satrec gives at the Julian dates
+    of the same UTC instants (``sgp4.api.jday``), to 1 mm and 1 um/s."""
+    from sgp4.api import jday
+
+    tiangong = mission[48274]
+    t = tiangong.epoch.timestamp() + np.linspace(0.0, 86400.0, 7)
+    (states,) = orbits.teme_states(tiangong, t)
+    for k, seconds in enumerate(t):
+        u = datetime.fromtimestamp(seconds, timezone.utc)
+        jd, fr = jday(u.year, u.month, u.day, u.hour, u.minute, u.second + u.microsecond / 1e6)
+        error, r, v = tiangong.model.sgp4(jd, fr)
+        assert error == 0 and states.error[k] == 0
+        assert np.linalg.norm(states.position_km[k] - r) < 1e-6
+        assert np.linalg.norm(states.velocity_km_s[k] - v) < 1e-9
+
+
+def test_trust_is_the_uncertainty_model_at_the_age(mission):
+    tiangong = mission[48274]
+    (t,) = orbits.trust(tiangong, tiangong.epoch + timedelta(days=10))
+    assert t.age_days == pytest.approx(10.0, abs=1e-9)
+    assert t.time_uncertainty_s == pytest.approx(orbits.time_uncertainty_s(tiangong, 10.0))
+    assert t.position_uncertainty_km == pytest.approx(orbits.position_uncertainty_km(tiangong, 10.0))
+    (fresh,) = orbits.trust(tiangong, tiangong.epoch)
+    assert fresh.age_days == 0.0 and fresh.time_uncertainty_s < t.time_uncertainty_s
+
+
+def test_stale_geostationary_satellites_go_on_their_slot_unless_asked(mission):
+    """A year after its epoch PakSat-1R is placed on its 38.0 E slot, as the
+    command line does; ``on_slots=False`` gives where its elements put it."""
+    paksat = mission[37779]
+    later = paksat.epoch + timedelta(days=365)
+    (on,) = orbits.where(paksat, "karachi", at=later)
+    (raw,) = orbits.where(paksat, "karachi", at=later, on_slots=False)
+    assert on.longitude_deg == pytest.approx(38.0, abs=0.05)
+    assert abs(raw.longitude_deg - on.longitude_deg) > 0.05 or abs(raw.latitude_deg) > 0.05
+    (t_on,) = orbits.trust(paksat, later)
+    (t_raw,) = orbits.trust(paksat, later, on_slots=False)
+    assert t_on.on_slot and not t_raw.on_slot and t_raw.age_days == pytest.approx(365.0, abs=1e-6)
+
+
+def test_ground_tracks_start_where_the_satellite_is(mission):
+    tiangong = mission[48274]
+    (track,) = orbits.ground_tracks(tiangong, tiangong.epoch, hours=1.5, step_s=60)
+    (now,) = orbits.where(tiangong, "islamabad", at=tiangong.epoch)
+    assert track.times_s[0] == tiangong.epoch.timestamp() and track.times_s[-1] - track.times_s[0] == 5400
+    assert track.latitude_deg[0] == pytest.approx(now.latitude_deg, abs=1e-6)
+    assert track.longitude_deg[0] == pytest.approx(now.longitude_deg, abs=1e-6)
+    assert abs(track.latitude_deg).max() == pytest.approx(tiangong.inclination_deg, abs=0.3)
+
+
+def test_pakistans_outline_holds_its_cities_and_not_delhi():
+    from matplotlib.path import Path
+
+    rings = orbits.country_outline("PAK")
+    inside = [Path(np.column_stack(r)) for r in rings]
+    for name in ("islamabad", "karachi", "quetta", "gilgit"):
+        s = orbits.site(name)
+        assert any(p.contains_point((s.longitude_deg, s.latitude_deg)) for p in inside), name
+    assert not any(p.contains_point((77.21, 28.61)) for p in inside)  # New Delhi
+    with pytest.raises(orbits.OrbitsError, match="no country 'XXX'"):
+        orbits.country_outline("XXX")
+
+
+def test_one_colour_per_satellite_everywhere():
+    named = [48274, 25544, 37779, 59915, 43529, 43530, 62725, 65055, 66054, 67748]
+    colours = [orbits.satellite_colour(n) for n in named]
+    assert len(set(colours)) == len(named) and colours[0] == "#d62728"
+    assert (
+        orbits.satellite_colour(99999)
+        == orbits.satellite_colour(99999)
+        in __import__("orbits.palette").palette.OTHER_COLOURS
+    )
