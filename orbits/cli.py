@@ -46,13 +46,13 @@ def _number(kind, low=None, high=None, positive=False):
     return parse
 
 
-def _common(p, formats):
-    p.add_argument(
-        "satellites",
-        nargs="*",
-        metavar="SAT",
-        help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)",
-    )
+_SATELLITES_HELP = "name, alias or NORAD number (default: Tiangong and Pakistan's satellites)"
+#: The instants ``--start`` and ``--at`` take (see :func:`orbits.times.parse_instant`).
+_WHEN_HELP = "now (default), today or tomorrow (their midnight), a time of day today (21:30) or ISO-8601"
+
+
+def _common(p, formats, satellites_help=_SATELLITES_HELP):
+    p.add_argument("satellites", nargs="*", metavar="SAT", help=satellites_help)
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--tle",
@@ -187,8 +187,7 @@ def build_parser():
         "--at",
         metavar="WHEN",
         default="now",
-        help="the instant: now (default), today or tomorrow (their midnight), a time of day today "
-        "(21:30) or ISO-8601 (no offset = display zone)",
+        help=f"the instant: {_WHEN_HELP} (no offset = display zone)",
     )
     p.set_defaults(func=cmd_now)
 
@@ -332,7 +331,7 @@ def _add_examples(parser, name="orbits"):
 def _picture_parsers(sub):
     p = sub.add_parser("map", help="ground tracks on a world or regional map (PNG, SVG or PDF)")
     _common(p, ())
-    p.add_argument("--start", metavar="ISO", default="now", help="track start (default now)")
+    p.add_argument("--start", metavar="WHEN", default="now", help=f"track start: {_WHEN_HELP}")
     span = p.add_mutually_exclusive_group()
     span.add_argument(
         "--hours",
@@ -392,8 +391,8 @@ def _picture_parsers(sub):
     p.set_defaults(func=cmd_map)
 
     p = sub.add_parser("sky", help="sky chart of a satellite's pass over a site (PNG, SVG or PDF)")
-    _common(p, ())
-    p.add_argument("--start", metavar="ISO", default="now", help="look for passes from here (default now)")
+    _common(p, (), satellites_help="the one satellite to draw: name, alias or NORAD number (e.g. tiangong)")
+    p.add_argument("--start", metavar="WHEN", default="now", help=f"look for passes from here: {_WHEN_HELP}")
     p.add_argument(
         "--days",
         type=_number("--days", 0, 366, positive=True),

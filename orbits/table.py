@@ -34,8 +34,12 @@ WINDOW_EVENTS = ("start", "peak", "end")
 
 def shown_magnitudes(values) -> list:
     """Magnitudes as every output shows them: to 0.1 (Python's correctly
-    rounded ``round``, as ``f"{m:.1f}"`` writes them), None where unknown."""
-    return [None if x is None or x != x else round(x, 1) for x in np.asarray(values, dtype=float).tolist()]
+    rounded ``round``, as ``f"{m:.1f}"`` writes them), NaN where unknown."""
+    values = np.asarray(values, dtype=float)
+    out = values.tolist()
+    for i in np.flatnonzero(np.isfinite(values)).tolist():  # few: most satellites have no magnitude
+        out[i] = round(out[i], 1)
+    return out
 
 
 @dataclass(frozen=True)

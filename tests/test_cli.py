@@ -350,3 +350,8 @@ def test_site_help_lists_the_named_sites(capsys):
 def test_now_at_help_names_the_time_words(capsys):
     text = " ".join(_help(capsys, "now").split())
     assert all(word in text for word in ("now (default)", "today", "tomorrow", "21:30", "ISO-8601"))
+
+
+def test_sky_help_asks_for_one_satellite(capsys):
+    text = " ".join(_help(capsys, "sky").split())
+    assert "the one satellite to draw" in text and "Pakistan's satellites" not in text

@@ -135,3 +135,42 @@ def test_extinction_dims_low_passes_more_than_high_ones(mission, epoch_day, isla
     # at least the zenith's 0.19; more for low passes than for high ones
     assert all(d >= 0.19 - 0.01 for _, d in loss)
     assert loss[0][1] > loss[-1][1]
+
+
+def test_the_public_api_takes_and_reports_the_extinction(epoch_day):
+    import orbits
+
+    passes = orbits.predict_passes("tiangong", "gilgit", epoch_day, days=3)
+    assert passes.prediction.extinction_per_airmass == 0.17  # Gilgit, 1,500 m
+    assert passes and all(p.magnitude > p.magnitude_above_atmosphere for p in passes)
+    assert "k=0.17 mag/airmass" in passes._repr_html_()
+    records = passes.to_records()
+    assert [r["magnitude_above_atmosphere"] for r in records] == [
+        round(p.magnitude_above_atmosphere, 1) for p in passes
+    ]
+    off = orbits.predict_passes("tiangong", "gilgit", epoch_day, days=3, extinction_per_airmass=0)
+    assert all(p.magnitude == p.magnitude_above_atmosphere for p in off)
+    assert "without atmospheric extinction" in off._repr_html_()
+    with pytest.raises(OrbitsError, match="out of range"):
+        orbits.predict_passes("tiangong", "gilgit", epoch_day, days=3, extinction_per_airmass=5)
+
+
+def test_sky_paths_dim_as_the_pass_table_does(mission, islamabad, epoch_day):
+    """A sky chart's magnitudes along the path include the same extinction,
+    so its brightest visible point is the table's."""
+    from orbits.tracks import sky_path
+
+    e = mission[48274]
+    prediction = predict_passes([e], islamabad, epoch_day, days=7)
+    w = prediction.visible_passes[0].visible_window
+    path = sky_path(e, islamabad, w.start.time, w.end.time, step_s=1.0)
+    lit = np.isfinite(path.magnitude)
+    assert lit.all()
+    k = 0.19
+    assert path.magnitude == pytest.approx(
+        path.magnitude_above_atmosphere + k * np.array([kasten_young(a) for a in path.elevation_deg]),
+        abs=1e-9,
+    )
+    assert path.magnitude.min() == pytest.approx(w.magnitude, abs=0.05)
+    plain = sky_path(e, islamabad, w.start.time, w.end.time, step_s=1.0, extinction_per_airmass=0)
+    assert plain.magnitude == pytest.approx(path.magnitude_above_atmosphere, abs=1e-12)
