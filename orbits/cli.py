@@ -46,13 +46,10 @@ def _number(kind, low=None, high=None, positive=False):
     return parse
 
 
-def _common(p, formats):
-    p.add_argument(
-        "satellites",
-        nargs="*",
-        metavar="SAT",
-        help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)",
-    )
+def _common(
+    p, formats, satellite_help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)"
+):
+    p.add_argument("satellites", nargs="*", metavar="SAT", help=satellite_help)
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--tle",
@@ -190,10 +187,98 @@ def build_parser():
     return parser
 
 
+_MAP_EXAMPLES = """examples:
+  orbits map tiangong --region pakistan --out pass.png       the next visible pass over the site
+  orbits map tiangong --pass 2 --site karachi --out pass.png pass 2 of 'orbits passes tiangong --site karachi'
+  orbits map --start 2026-04-10T19:00 --out tracks.png       one orbit of each satellite on a world map
+  orbits map prss-1 --region pakistan --start now --hours 2 --out prss.png
+"""
+
+_SKY_EXAMPLES = """examples:
+  orbits sky tiangong --out sky.png                     the next visible pass over Islamabad
+  orbits sky tiangong --start tonight --pass 2 --out sky.png
+                                                        row 2 of 'orbits passes tiangong --start tonight'
+  orbits sky tiangong --site lahore --all --pass 3 --profile --out sky.svg
+"""
+
+
+def _pass_options(p, start_help):
+    """The options that choose a pass, as 'orbits passes' takes them, so that
+    --pass N is row N of the same table."""
+    p.add_argument("--start", metavar="WHEN", default=None, help=start_help)
+    p.add_argument(
+        "--days",
+        type=_number("--days", 0, 366, positive=True),
+        default=None,
+        metavar="N",
+        help="look for passes this many days ahead (default 7; tonight: the night)",
+    )
+    p.add_argument("--until", metavar="WHEN", help="look for passes up to WHEN instead of --days")
+    p.add_argument(
+        "--pass",
+        dest="pass_number",
+        type=_pass_number,
+        metavar="N",
+        help="pass N of the table 'orbits passes SAT' with the same --start, --days/--until, site "
+        "and thresholds (with --all: of 'orbits passes SAT --all'); default: the first",
+    )
+    p.add_argument("--all", action="store_true", help="count every pass above the horizon, as --all does")
+    p.add_argument(
+        "--sun-altitude",
+        type=_number("--sun-altitude", -90, 90),
+        default=None,
+        metavar="DEG",
+        help="visible only while the Sun is at or below this altitude (default -6)",
+    )
+    p.add_argument(
+        "--horizon",
+        type=_number("--horizon", -5, 89),
+        default=None,
+        metavar="DEG",
+        help="rise/set elevation (default 0)",
+    )
+    p.add_argument(
+        "--brighter-than",
+        type=_number("--brighter-than", -30, 30),
+        metavar="MAG",
+        help="count only visible passes at least this bright, as 'orbits passes' does",
+    )
+
+
+def _pass_number(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a pass number (1, 2, ...)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a pass number: the table counts from 1")
+    return value
+
+
+def _image_options(p, default_dpi):
+    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
+    p.add_argument(
+        "--dpi",
+        type=_number("--dpi", 20, 600),
+        metavar="DPI",
+        help=f"PNG resolution (default {default_dpi}: 1600 px wide)",
+    )
+
+
 def _picture_parsers(sub):
-    p = sub.add_parser("map", help="ground tracks on a world or regional map (PNG, SVG or PDF)")
+    p = sub.add_parser(
+        "map",
+        help="a map of one pass, or ground tracks on a world or regional map (PNG, SVG or PDF)",
+        description="With --pass N, or one satellite, --region pakistan and no --start: a map of one "
+        "pass over the site (its track with minute dots, the visible stretch, the footprint at the peak, "
+        "nearby cities).  Otherwise: ground tracks from --start.",
+        epilog=_MAP_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(p, ())
-    p.add_argument("--start", metavar="ISO", default="now", help="track start (default now)")
+    _pass_options(
+        p, "tracks: their start (default now); a pass map: look for passes from WHEN (as 'orbits passes')"
+    )
     span = p.add_mutually_exclusive_group()
     span.add_argument(
         "--hours",
@@ -209,50 +294,41 @@ def _picture_parsers(sub):
     )
     p.add_argument(
         "--region",
-        default="world",
+        default=None,
         metavar="REGION",
-        help="world (default), pakistan, or LON0,LON1,LAT0,LAT1 in degrees",
+        help="world, pakistan, or LON0,LON1,LAT0,LAT1 in degrees (default: world for tracks; for a "
+        "pass, Pakistan's, or a frame around a site elsewhere, grown to hold the visible stretch)",
     )
     p.add_argument(
         "--min-elevation",
         type=_number("--min-elevation", 0, 89),
-        default=0.0,
+        default=None,
         metavar="DEG",
-        help="footprint edge: ground that sees the satellite at least this high (default 0)",
+        help="footprint edge: ground that sees the satellite at least this high (default 0 for tracks; "
+        "for a pass 10, also the visibility threshold, as in 'orbits passes')",
     )
     p.add_argument(
         "--tick-minutes",
         type=_number("--tick-minutes", 0.5, 120),
-        default=10.0,
+        default=None,
         metavar="MIN",
-        help="time dots along the tracks every MIN minutes (default 10)",
+        help="time dots along the tracks every MIN minutes (default 10; a pass: 1)",
     )
-    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
-    p.add_argument(
-        "--dpi",
-        type=_number("--dpi", 20, 600),
-        metavar="DPI",
-        help="PNG resolution (default 100: 1600 px wide)",
-    )
+    _image_options(p, 100)
     p.set_defaults(func=cmd_map)
 
-    p = sub.add_parser("sky", help="sky chart of a satellite's pass over a site (PNG, SVG or PDF)")
+    p = sub.add_parser(
+        "sky",
+        help="sky chart of one satellite's pass over a site, with stars and the Moon (PNG, SVG or PDF)",
+        epilog=_SKY_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(p, ())
-    p.add_argument("--start", metavar="ISO", default="now", help="look for passes from here (default now)")
-    p.add_argument(
-        "--days",
-        type=_number("--days", 0, 366, positive=True),
-        default=7.0,
-        metavar="N",
-        help="how far ahead to look (default 7)",
-    )
-    p.add_argument(
-        "--pass",
-        dest="pass_number",
-        type=int,
-        metavar="N",
-        help="draw pass N of 'orbits passes SAT --all' (same --start/--days; default: the next visible pass)",
-    )
+    p.set_defaults(satellites=[])
+    p._actions[
+        [a.dest for a in p._actions].index("satellites")
+    ].help = "the satellite: name, alias or NORAD number"
+    _pass_options(p, "look for passes from WHEN (default now), as 'orbits passes --start' takes it")
     p.add_argument(
         "--min-elevation",
         type=_number("--min-elevation", 0, 90),
@@ -261,13 +337,7 @@ def _picture_parsers(sub):
         help="visible only at or above this elevation (default 10)",
     )
     p.add_argument("--profile", action="store_true", help="add an elevation-against-time panel")
-    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
-    p.add_argument(
-        "--dpi",
-        type=_number("--dpi", 20, 600),
-        metavar="DPI",
-        help="PNG resolution (default 200: 1600 px wide)",
-    )
+    _image_options(p, 200)
     p.set_defaults(func=cmd_sky)
 
 
@@ -298,14 +368,56 @@ def _save(fig, path, dpi=None, inputs=()):
     write_atomic(path, buffer.getvalue(), inputs)
 
 
+_PASS_ONLY = ("days", "until", "all", "sun_altitude", "horizon", "brighter_than")
+
+
 def cmd_map(args):
     from . import plot
 
     _check_image(args)  # bad names and regions fail before any work
     zone = display_zone(args.tz, args.utc)
-    start = parse_instant(args.start, zone, "--start")
     site = _site(args)
-    plot.region_extent(args.region)
+    if args.region is not None:
+        plot.region_extent(args.region)
+    implicit = (
+        args.pass_number is None
+        and args.region == "pakistan"
+        and len(args.satellites) == 1
+        and args.start is None
+        and args.hours is None
+        and args.orbits is None
+    )
+    if args.pass_number is not None or implicit:
+        if args.hours is not None or args.orbits is not None:
+            raise OrbitsError(
+                "--hours and --orbits set a track's length; a map of one pass draws it from rise to set"
+            )
+        chosen = _chosen_pass(args, zone, site, quiet=implicit)
+        if chosen is not None:
+            from .passmap import pass_map_figure
+
+            elements, pass_, number = chosen
+            fig = pass_map_figure(
+                elements,
+                site,
+                pass_,
+                region=args.region,
+                zone=zone,
+                min_elevation_deg=_or(args.min_elevation, 10.0),
+                tick_minutes=_or(args.tick_minutes, 1.0),
+                number=number,
+            )
+            _save(fig, args.out, args.dpi, _inputs(args))
+            return 0
+        args.days = args.until = None  # no visible pass: the tracks from now, as asked before
+    else:
+        given = [f"--{k.replace('_', '-')}" for k in _PASS_ONLY if getattr(args, k) not in (None, False)]
+        if given:
+            raise OrbitsError(
+                f"{given[0]} chooses a pass: give --pass N to map one (see 'orbits map --help')"
+            )
+    args.sun_altitude = -6.0
+    start = _window(args, zone, site, default="now")
     sets = _elements(args, start, start + timedelta(hours=args.hours or 24.0))
     if len(sets) > 20:
         raise OrbitsError(f"{len(sets)} satellites would make an unreadable map; name up to 20")
@@ -313,64 +425,103 @@ def cmd_map(args):
     fig = plot.map_figure(
         sets,
         start,
-        region=args.region,
+        region=args.region or "world",
         hours=args.hours,
         orbits=args.orbits,
         site=site,
         zone=zone,
-        min_elevation_deg=args.min_elevation,
-        tick_minutes=args.tick_minutes,
+        min_elevation_deg=_or(args.min_elevation, 0.0),
+        tick_minutes=_or(args.tick_minutes, 10.0),
         trusts=trusts,
     )
     _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
 
+def _or(value, default):
+    return default if value is None else value
+
+
 def cmd_sky(args):
-    from . import plot
-    from .passes import predict_passes
+    from .skychart import sky_figure
 
     _check_image(args)
     zone = display_zone(args.tz, args.utc)
-    start = parse_instant(args.start, zone, "--start")
     site = _site(args)
-    sets = _elements(args, start, start + timedelta(days=args.days))
-    if len(sets) != 1:
-        raise OrbitsError(f"'orbits sky' draws one satellite; {len(sets)} were chosen (name one)")
-    prediction = predict_passes(
-        sets, site, start, days=args.days, min_elevation_deg=args.min_elevation, withhold=not args.stale
-    )
-    report = prediction.satellites[0]
-    if report.status == "elements_too_old":
-        raise OrbitsError(f"{report.name}: {report.message}; {prediction_advice(prediction)}")
-    _warn(prediction.warnings)
-    name = report.name
-    if args.pass_number is not None:
-        if not 1 <= args.pass_number <= len(prediction.passes):
-            asked = args.satellites[0] if args.satellites else name
-            raise OrbitsError(
-                f"--pass {args.pass_number}: {name} has {len(prediction.passes)} passes "
-                f"in this window (see 'orbits passes {asked} --all')"
-            )
-        chosen = prediction.passes[args.pass_number - 1]
-    else:
-        if not prediction.visible_passes:
-            raise OrbitsError(
-                f"{name} has no visible pass in the next {args.days:g} days from "
-                f"{site.label}; use --pass N to draw any pass"
-            )
-        chosen = prediction.visible_passes[0]
-    fig = plot.sky_figure(
-        sets[0], site, chosen, zone, profile=args.profile, min_elevation_deg=args.min_elevation
+    elements, pass_, number = _chosen_pass(args, zone, site)
+    fig = sky_figure(
+        elements,
+        site,
+        pass_,
+        zone,
+        profile=args.profile,
+        min_elevation_deg=args.min_elevation,
+        sun_altitude_deg=args.sun_altitude,
+        number=number,
     )
     _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
 
-def _window(args, zone, site):
+def _chosen_pass(args, zone, site, quiet=False):
+    """``(elements, pass, number)``: pass ``--pass N`` (default 1) of the table
+    'orbits passes SAT' prints with the same window, site and thresholds
+    (the visible passes; with ``--all`` every pass).  With ``quiet``, None
+    when there is no visible pass (one line says so) instead of an error."""
+    from .passes import predict_passes
+
+    args.sun_altitude = _or(args.sun_altitude, -6.0)
+    args.horizon = _or(args.horizon, 0.0)
+    min_elevation = _or(args.min_elevation, 10.0)
+    start = _window(args, zone, site, default="now")
+    sets = _elements(args, start, start + timedelta(days=args.days))
+    if len(sets) != 1:
+        raise OrbitsError(
+            f"'orbits {args.command}' draws one satellite's pass; {len(sets)} were chosen (name one)"
+        )
+    prediction = predict_passes(
+        sets,
+        site,
+        start,
+        days=args.days,
+        horizon_deg=args.horizon,
+        min_elevation_deg=min_elevation,
+        sun_altitude_deg=args.sun_altitude,
+        withhold=not args.stale,
+    )
+    report = prediction.satellites[0]
+    if report.status == "elements_too_old":
+        raise OrbitsError(f"{report.name}: {report.message}; {prediction_advice(prediction)}")
+    if args.brighter_than is not None:
+        prediction = prediction.brighter_than(args.brighter_than)
+    _warn(prediction.warnings)
+    rows = prediction.passes if args.all else prediction.visible_passes
+    name = report.name
+    asked = args.satellites[0] if args.satellites else name
+    table = f"'orbits passes {asked}{' --all' if args.all else ''}' with the same window and site"
+    if args.pass_number is None and not rows:
+        what = "pass above the horizon" if args.all else "visible pass"
+        when = f"{start.astimezone(zone):%Y-%m-%d %H:%M}"
+        message = f"{name} has no {what} from {site.label} in the {args.days:g} days from {when}"
+        if quiet:
+            _say(f"{message}; drawing its track from now instead")
+            return None
+        raise OrbitsError(f"{message}; --all --pass N draws any pass (see {table})")
+    number = args.pass_number or 1
+    if number > len(rows):
+        kind = "passes" if args.all else "visible passes"
+        raise OrbitsError(f"--pass {number}: {name} has {len(rows)} {kind} in this window (see {table})")
+    return sets[0], rows[number - 1], number
+
+
+def _window(args, zone, site, default=None):
     """The window's start from ``--start`` (``tonight``: the coming night at
-    the site), setting ``args.days`` from ``--until``, the night, or 7."""
+    the site; ``default`` when not given), setting ``args.days`` from
+    ``--until``, the night, or 7."""
     from .twilight import tonight
+
+    if args.start is None:
+        args.start = default
 
     if args.until is not None and args.days is not None:
         raise OrbitsError("give --days or --until, not both")
