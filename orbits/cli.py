@@ -46,10 +46,13 @@ def _number(kind, low=None, high=None, positive=False):
     return parse
 
 
-def _common(
-    p, formats, satellite_help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)"
-):
-    p.add_argument("satellites", nargs="*", metavar="SAT", help=satellite_help)
+_SATELLITES_HELP = "name, alias or NORAD number (default: Tiangong and Pakistan's satellites)"
+#: The instants ``--start`` and ``--at`` take (see :func:`orbits.times.parse_instant`).
+_WHEN_HELP = "now (default), today or tomorrow (their midnight), a time of day today (21:30) or ISO-8601"
+
+
+def _common(p, formats, satellites_help=_SATELLITES_HELP):
+    p.add_argument("satellites", nargs="*", metavar="SAT", help=satellites_help)
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--tle",
@@ -81,8 +84,10 @@ def _common(
         action="store_true",
         help="show satellites whose elements are too old to time their passes, each with its ±",
     )
+    from .sites import SITES
+
     site = p.add_argument_group("site")
-    site.add_argument("--site", metavar="NAME", help="named site (default islamabad; see README)")
+    site.add_argument("--site", metavar="NAME", help=f"named site (default islamabad): {', '.join(SITES)}")
     site.add_argument(
         "--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive"
     )
@@ -167,11 +172,23 @@ def build_parser():
         help="only visible passes at least this bright (visual magnitude <= MAG; needs a known "
         "standard magnitude)",
     )
+    p.add_argument(
+        "--extinction",
+        type=_number("--extinction", 0, 2),
+        metavar="K",
+        help="atmospheric extinction in the magnitudes, mag per airmass (default: 0.2 at sea level, "
+        "less higher up, 0.19 at Islamabad; 0 for none, 0.3-0.5 for a hazy or dusty sky)",
+    )
     p.set_defaults(func=cmd_passes)
 
     p = sub.add_parser("now", help="where satellites are at an instant (dish pointing for GEO)")
     _common(p, ("table", "json", "csv"))
-    p.add_argument("--at", metavar="ISO", default="now", help="the instant (default now)")
+    p.add_argument(
+        "--at",
+        metavar="WHEN",
+        default="now",
+        help=f"the instant: {_WHEN_HELP} (no offset = display zone)",
+    )
     p.set_defaults(func=cmd_now)
 
     _picture_parsers(sub)
@@ -184,22 +201,112 @@ def build_parser():
     p.add_argument("--format", choices=("table", "json"), default="table")
     _zone_options(p)
     p.set_defaults(func=cmd_catalog)
+    _add_examples(parser)
     return parser
 
 
-_MAP_EXAMPLES = """examples:
-  orbits map tiangong --region pakistan --out pass.png       the next visible pass over the site
-  orbits map tiangong --pass 2 --site karachi --out pass.png pass 2 of 'orbits passes tiangong --site karachi'
-  orbits map --start 2026-04-10T19:00 --out tracks.png       one orbit of each satellite on a world map
-  orbits map prss-1 --region pakistan --start now --hours 2 --out prss.png
-"""
+#: Examples shown at the end of each command's ``--help``: a line saying what
+#: it does, then the command (tests parse every one with the real parser).
+EXAMPLES = {
+    "orbits": (
+        ("Tiangong and Pakistan's satellites over Islamabad, the next 7 days", "orbits passes"),
+        ("Tiangong tonight, seen from Lahore", "orbits passes tiangong --site lahore --start tonight"),
+        ("Dish pointing to Pakistan's geostationary satellites", "orbits now paksat-1r paksat-mm1"),
+        ("Fresh elements from CelesTrak", "orbits tle update"),
+    ),
+    "passes": (
+        ("Tiangong tonight over Karachi", "orbits passes tiangong --site karachi --start tonight"),
+        (
+            "Bright passes of Tiangong and the ISS, 3 days from 18:00, into a calendar",
+            "orbits passes tiangong iss --start 18:00 --days 3 --brighter-than 0 --format ics -o passes.ics",
+        ),
+        (
+            "Every pass, visible or not, at a place of your own (1,500 m up), in UTC",
+            "orbits passes prss-1 --lat 35.92 --lon 74.31 --elevation 1500 --all --utc",
+        ),
+        (
+            "A whole catalogue for a day, as JSON; magnitudes for a hazy sky",
+            "orbits passes --tle active.tle --days 1 --extinction 0.4 --format json -o passes.json",
+        ),
+    ),
+    "now": (
+        (
+            "Where to point a dish at PakSat-1R and PakSat-MM1 from Quetta",
+            "orbits now paksat-1r paksat-mm1 --site quetta",
+        ),
+        ("Where Tiangong is at 21:30 today, as JSON", "orbits now tiangong --at 21:30 --format json"),
+        (
+            "Every satellite of a file at an ISO time",
+            "orbits now --tle stations.tle --at 2026-04-10T20:30+05:00",
+        ),
+    ),
+    "catalog": (
+        ("The satellites orbits knows, with their element epochs", "orbits catalog"),
+        ("The satellites of an element file, as JSON", "orbits catalog --tle stations.tle --format json"),
+    ),
+    "map": (
+        (
+            "Tiangong's next visible pass over Islamabad, across Pakistan",
+            "orbits map tiangong --region pakistan --out pass.png",
+        ),
+        (
+            "Pass 2 of 'orbits passes tiangong --site karachi --start tonight', on a map",
+            "orbits map tiangong --site karachi --start tonight --pass 2 --out pass.png",
+        ),
+        ("One orbit of each mission satellite on a world map, from now", "orbits map --out tracks.png"),
+        (
+            "Two orbits of PRSS-1 over a box of the map",
+            "orbits map prss-1 --orbits 2 --region 60,80,20,40 --out prss.svg",
+        ),
+    ),
+    "sky": (
+        (
+            "Tiangong's next visible pass over Islamabad, with stars, the Moon and an elevation profile",
+            "orbits sky tiangong --profile --out sky.png",
+        ),
+        (
+            "Pass 3 of 'orbits passes tiangong --site lahore --start tonight'",
+            "orbits sky tiangong --site lahore --start tonight --pass 3 --out sky.svg",
+        ),
+        (
+            "Pass 5 of the --all table, visible or not",
+            "orbits sky tiangong --start 2026-04-10 --days 3 --all --pass 5 --out sky.png",
+        ),
+    ),
+    "tle": (
+        ("Fresh elements for Tiangong and Pakistan's satellites", "orbits tle update"),
+        ("Which elements a prediction would use", "orbits tle status"),
+    ),
+    "tle update": (
+        ("Tiangong and Pakistan's satellites, one query each", "orbits tle update"),
+        ("Named satellites, even if fetched in the last 2 hours", "orbits tle update iss 25544 --force"),
+        ("A whole CelesTrak group (then: orbits passes --group active)", "orbits tle update --group active"),
+    ),
+    "tle import": (
+        ("A TLE file downloaded on another device", "orbits tle import stations.tle"),
+        ("Several files: OMM JSON and CSV too", "orbits tle import tiangong.json prss-1.csv"),
+    ),
+    "tle status": (
+        ("Epoch, age and source of each mission satellite's elements", "orbits tle status"),
+        ("The same for Tiangong, as JSON", "orbits tle status tiangong --format json"),
+    ),
+}
 
-_SKY_EXAMPLES = """examples:
-  orbits sky tiangong --out sky.png                     the next visible pass over Islamabad
-  orbits sky tiangong --start tonight --pass 2 --out sky.png
-                                                        row 2 of 'orbits passes tiangong --start tonight'
-  orbits sky tiangong --site lahore --all --pass 3 --profile --out sky.svg
-"""
+
+def _add_examples(parser, name="orbits"):
+    """Give ``parser`` and its subcommands their :data:`EXAMPLES` as a
+    ``--help`` epilog (kept as written)."""
+    key = name.removeprefix("orbits ") if name != "orbits" else name
+    if key in EXAMPLES:
+        lines = ["examples:"]
+        for what, line in EXAMPLES[key]:
+            lines += [f"  # {what}", f"  {line}"]
+        parser.epilog = "\n".join(lines)
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub in action.choices.items():
+                _add_examples(sub, f"{name} {sub_name}")
 
 
 def _pass_options(p, start_help):
@@ -243,6 +350,12 @@ def _pass_options(p, start_help):
         metavar="MAG",
         help="count only visible passes at least this bright, as 'orbits passes' does",
     )
+    p.add_argument(
+        "--extinction",
+        type=_number("--extinction", 0, 2),
+        metavar="K",
+        help="atmospheric extinction in the magnitudes, mag per airmass, as 'orbits passes' takes it",
+    )
 
 
 def _pass_number(text):
@@ -272,12 +385,12 @@ def _picture_parsers(sub):
         description="With --pass N, or one satellite, --region pakistan and no --start: a map of one "
         "pass over the site (its track with minute dots, the visible stretch, the footprint at the peak, "
         "nearby cities).  Otherwise: ground tracks from --start.",
-        epilog=_MAP_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common(p, ())
     _pass_options(
-        p, "tracks: their start (default now); a pass map: look for passes from WHEN (as 'orbits passes')"
+        p,
+        f"tracks: their start; a pass map: look for passes from WHEN as 'orbits passes' does: {_WHEN_HELP}; "
+        "or tonight",
     )
     span = p.add_mutually_exclusive_group()
     span.add_argument(
@@ -318,17 +431,10 @@ def _picture_parsers(sub):
     p.set_defaults(func=cmd_map)
 
     p = sub.add_parser(
-        "sky",
-        help="sky chart of one satellite's pass over a site, with stars and the Moon (PNG, SVG or PDF)",
-        epilog=_SKY_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "sky", help="sky chart of one satellite's pass over a site, with stars and the Moon (PNG, SVG or PDF)"
     )
-    _common(p, ())
-    p.set_defaults(satellites=[])
-    p._actions[
-        [a.dest for a in p._actions].index("satellites")
-    ].help = "the satellite: name, alias or NORAD number"
-    _pass_options(p, "look for passes from WHEN (default now), as 'orbits passes --start' takes it")
+    _common(p, (), satellites_help="the one satellite to draw: name, alias or NORAD number (e.g. tiangong)")
+    _pass_options(p, f"look for passes from WHEN, as 'orbits passes' does: {_WHEN_HELP}; or tonight")
     p.add_argument(
         "--min-elevation",
         type=_number("--min-elevation", 0, 90),
@@ -368,7 +474,7 @@ def _save(fig, path, dpi=None, inputs=()):
     write_atomic(path, buffer.getvalue(), inputs)
 
 
-_PASS_ONLY = ("days", "until", "all", "sun_altitude", "horizon", "brighter_than")
+_PASS_ONLY = ("days", "until", "all", "sun_altitude", "horizon", "brighter_than", "extinction")
 
 
 def cmd_map(args):
@@ -457,6 +563,7 @@ def cmd_sky(args):
         profile=args.profile,
         min_elevation_deg=args.min_elevation,
         sun_altitude_deg=args.sun_altitude,
+        extinction_per_airmass=args.extinction,
         number=number,
     )
     _save(fig, args.out, args.dpi, _inputs(args))
@@ -487,6 +594,7 @@ def _chosen_pass(args, zone, site, quiet=False):
         horizon_deg=args.horizon,
         min_elevation_deg=min_elevation,
         sun_altitude_deg=args.sun_altitude,
+        extinction_per_airmass=args.extinction,
         withhold=not args.stale,
     )
     report = prediction.satellites[0]
@@ -749,6 +857,7 @@ def cmd_passes(args):
         sun_altitude_deg=args.sun_altitude,
         progress=progress,
         withhold=not args.stale,
+        extinction_per_airmass=args.extinction,
     )
     visible_only = not args.all
     if args.format == "json":  # written slice by slice as it is computed

@@ -469,14 +469,26 @@ def elevation_profile(
 
 
 def sky_figure(
-    elements, site, pass_, zone=PKT, profile=False, min_elevation_deg=10.0, sun_altitude_deg=-6.0, number=None
+    elements,
+    site,
+    pass_,
+    zone=PKT,
+    profile=False,
+    min_elevation_deg=10.0,
+    sun_altitude_deg=-6.0,
+    number=None,
+    extinction_per_airmass=None,
 ):
     """A figure with :func:`sky_chart`, and :func:`elevation_profile` below it
-    when ``profile``: 1600 px wide at the default 200 dpi."""
+    when ``profile``: 1600 px wide at the default 200 dpi.  Magnitudes with
+    ``extinction_per_airmass`` as :func:`~orbits.passes.predict_passes` takes
+    it (None: the site's default, as the pass table's)."""
     import matplotlib.pyplot as plt
 
     options = dict(min_elevation_deg=min_elevation_deg, sun_altitude_deg=sun_altitude_deg)
-    path = sky_path(elements, site, pass_.rise.time, pass_.set.time)
+    path = sky_path(
+        elements, site, pass_.rise.time, pass_.set.time, extinction_per_airmass=extinction_per_airmass
+    )
     if profile:
         fig = plt.figure(figsize=(8, 11), dpi=200)
         polar = fig.add_axes([0.1, 0.35, 0.8, 0.53], projection="polar")
