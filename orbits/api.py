@@ -306,6 +306,7 @@ def predict_passes(
     horizon_deg: float = 0.0,
     min_elevation_deg: float = 10.0,
     sun_altitude_deg: float = -6.0,
+    extinction_per_airmass: float | None = None,
     stale: bool = False,
     cache: bool = True,
     refresh: bool = False,
@@ -319,7 +320,10 @@ def predict_passes(
 
     Visible passes by default (sunlit, at least ``min_elevation_deg`` up, the
     Sun at most ``sun_altitude_deg``); ``visible_only=False`` for every pass
-    above ``horizon_deg``.  Passes whose elements are too old to time them
+    above ``horizon_deg``.  Magnitudes are as seen through the air, with
+    ``extinction_per_airmass`` (mag per airmass; None: the clear-sky default
+    for the site's height, about 0.2 at sea level; 0: none), and above the
+    atmosphere (``magnitude_above_atmosphere``).  Passes whose elements are too old to time them
     are withheld unless ``stale`` (see :mod:`orbits.freshness`).  ``zone``
     is the time zone of :meth:`Passes.to_records` and the table.
     """
@@ -339,6 +343,7 @@ def predict_passes(
         min_elevation_deg=min_elevation_deg,
         sun_altitude_deg=sun_altitude_deg,
         withhold=not stale,
+        extinction_per_airmass=extinction_per_airmass,
     )
     return Passes(prediction, visible_only, zone)
 

@@ -53,12 +53,20 @@ def passes_ics(prediction, zone: tzinfo = UTC, now: datetime | None = None) -> s
         w = x.visible_window
         mag = f", mag {w.magnitude:.1f}" if w.magnitude is not None else ""
         summary = f"{x.name} visible pass, max {w.peak.elevation_deg:.0f}°{mag}"
+        brightness = ""
+        if w.magnitude is not None:
+            brightness = (
+                f"Brightest magnitude {w.magnitude:.1f} through the air "
+                f"({w.magnitude_above_atmosphere:.1f} above it; extinction "
+                f"{prediction.extinction_per_airmass:.2f} mag/airmass). "
+            )
         description = (
             f"Over {site.label}. Appears {w.start.time.astimezone(zone):%H:%M:%S} at "
             f"{w.start.elevation_deg:.0f}° {compass(w.start.azimuth_deg)}, highest "
             f"{w.peak.time.astimezone(zone):%H:%M:%S} at {w.peak.elevation_deg:.0f}° "
             f"{compass(w.peak.azimuth_deg)}, ends {w.end.time.astimezone(zone):%H:%M:%S} at "
             f"{w.end.elevation_deg:.0f}° {compass(w.end.azimuth_deg)} ({w.end_reason}). "
+            f"{brightness}"
             f"Times {zone_label(zone, w.start.time)}, uncertain by ±{format_duration(x.time_uncertainty_s)} "
             f"(90% bound for elements {age_days(x.tle_epoch, w.peak.time):.1f} days old). "
             f"Elements epoch {x.tle_epoch:%Y-%m-%d %H:%M} UTC."

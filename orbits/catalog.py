@@ -67,9 +67,10 @@ KNOWN = (
             "tiangong space station",
         ),
         country="China",
-        standard_magnitude=-0.8,
-        magnitude_source="estimate: no published value; -0.8 sits in the -0.8 to -1.0 range "
-        "used by observers and third-party tables (see README)",
+        standard_magnitude=-0.5,
+        magnitude_source="estimate, likely -0.9 to -0.1: no published value; the ISS's -1.8 scaled "
+        "by Tiangong's cross-section, a fifth to a third of the ISS's (-1.8 + 2.5 log10(3 to 5) = "
+        "-0.6 to -0.05; see docs/decisions.md, Brightness)",
         note="Wentian (53239) and Mengtian (54216) are docked modules and share these elements.",
         extra_ids=(53239, 54216),
     ),

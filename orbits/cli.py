@@ -46,13 +46,13 @@ def _number(kind, low=None, high=None, positive=False):
     return parse
 
 
-def _common(p, formats):
-    p.add_argument(
-        "satellites",
-        nargs="*",
-        metavar="SAT",
-        help="name, alias or NORAD number (default: Tiangong and Pakistan's satellites)",
-    )
+_SATELLITES_HELP = "name, alias or NORAD number (default: Tiangong and Pakistan's satellites)"
+#: The instants ``--start`` and ``--at`` take (see :func:`orbits.times.parse_instant`).
+_WHEN_HELP = "now (default), today or tomorrow (their midnight), a time of day today (21:30) or ISO-8601"
+
+
+def _common(p, formats, satellites_help=_SATELLITES_HELP):
+    p.add_argument("satellites", nargs="*", metavar="SAT", help=satellites_help)
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--tle",
@@ -84,12 +84,14 @@ def _common(p, formats):
         action="store_true",
         help="show satellites whose elements are too old to time their passes, each with its ±",
     )
+    from .sites import SITES
+
     site = p.add_argument_group("site")
     site.add_argument(
         "--site",
         metavar="NAME",
         action="append",
-        help="named site (default islamabad; see README); 'passes' takes several",
+        help=f"named site (default islamabad; 'passes' takes several): {', '.join(SITES)}",
     )
     site.add_argument(
         "--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive"
@@ -175,6 +177,13 @@ def build_parser():
         help="only visible passes at least this bright (visual magnitude <= MAG; needs a known "
         "standard magnitude)",
     )
+    p.add_argument(
+        "--extinction",
+        type=_number("--extinction", 0, 2),
+        metavar="K",
+        help="atmospheric extinction in the magnitudes, mag per airmass (default: 0.2 at sea level, "
+        "less higher up, 0.19 at Islamabad; 0 for none, 0.3-0.5 for a hazy or dusty sky)",
+    )
     network = p.add_argument_group("ground-station networks")
     network.add_argument(
         "--sites",
@@ -197,7 +206,12 @@ def build_parser():
 
     p = sub.add_parser("now", help="where satellites are at an instant (dish pointing for GEO)")
     _common(p, ("table", "json", "csv"))
-    p.add_argument("--at", metavar="ISO", default="now", help="the instant (default now)")
+    p.add_argument(
+        "--at",
+        metavar="WHEN",
+        default="now",
+        help=f"the instant: {_WHEN_HELP} (no offset = display zone)",
+    )
     p.set_defaults(func=cmd_now)
 
     _picture_parsers(sub)
@@ -210,13 +224,110 @@ def build_parser():
     p.add_argument("--format", choices=("table", "json"), default="table")
     _zone_options(p)
     p.set_defaults(func=cmd_catalog)
+    _add_examples(parser)
     return parser
+
+
+#: Examples shown at the end of each command's ``--help``: a line saying what
+#: it does, then the command (tests parse every one with the real parser).
+EXAMPLES = {
+    "orbits": (
+        ("Tiangong and Pakistan's satellites over Islamabad, the next 7 days", "orbits passes"),
+        ("Tiangong tonight, seen from Lahore", "orbits passes tiangong --site lahore --start tonight"),
+        ("Dish pointing to Pakistan's geostationary satellites", "orbits now paksat-1r paksat-mm1"),
+        ("Fresh elements from CelesTrak", "orbits tle update"),
+    ),
+    "passes": (
+        ("Tiangong tonight over Karachi", "orbits passes tiangong --site karachi --start tonight"),
+        (
+            "Bright passes of Tiangong and the ISS, 3 days from 18:00, into a calendar",
+            "orbits passes tiangong iss --start 18:00 --days 3 --brighter-than 0 --format ics -o passes.ics",
+        ),
+        (
+            "Every pass, visible or not, at a place of your own (1,500 m up), in UTC",
+            "orbits passes prss-1 --lat 35.92 --lon 74.31 --elevation 1500 --all --utc",
+        ),
+        (
+            "A whole catalogue for a day, as JSON; magnitudes for a hazy sky",
+            "orbits passes --tle active.tle --days 1 --extinction 0.4 --format json -o passes.json",
+        ),
+    ),
+    "now": (
+        (
+            "Where to point a dish at PakSat-1R and PakSat-MM1 from Quetta",
+            "orbits now paksat-1r paksat-mm1 --site quetta",
+        ),
+        ("Where Tiangong is at 21:30 today, as JSON", "orbits now tiangong --at 21:30 --format json"),
+        (
+            "Every satellite of a file at an ISO time",
+            "orbits now --tle stations.tle --at 2026-04-10T20:30+05:00",
+        ),
+    ),
+    "catalog": (
+        ("The satellites orbits knows, with their element epochs", "orbits catalog"),
+        ("The satellites of an element file, as JSON", "orbits catalog --tle stations.tle --format json"),
+    ),
+    "map": (
+        ("One orbit of each mission satellite on a world map, from now", "orbits map --out tracks.png"),
+        (
+            "Tiangong across Pakistan for 15 minutes from 20:30, a dot each minute",
+            "orbits map tiangong --region pakistan --start 20:30 --hours 0.25 --tick-minutes 1 --out pk.png",
+        ),
+        (
+            "Two orbits of PRSS-1 over a box of the map",
+            "orbits map prss-1 --orbits 2 --region 60,80,20,40 --out prss.svg",
+        ),
+    ),
+    "sky": (
+        (
+            "Tiangong's next visible pass over Islamabad, with its elevation profile",
+            "orbits sky tiangong --profile --out sky.png",
+        ),
+        (
+            "A given pass over Lahore, by its number (see --pass)",
+            "orbits sky tiangong --site lahore --pass 3 --out sky.svg",
+        ),
+    ),
+    "tle": (
+        ("Fresh elements for Tiangong and Pakistan's satellites", "orbits tle update"),
+        ("Which elements a prediction would use", "orbits tle status"),
+    ),
+    "tle update": (
+        ("Tiangong and Pakistan's satellites, one query each", "orbits tle update"),
+        ("Named satellites, even if fetched in the last 2 hours", "orbits tle update iss 25544 --force"),
+        ("A whole CelesTrak group (then: orbits passes --group active)", "orbits tle update --group active"),
+    ),
+    "tle import": (
+        ("A TLE file downloaded on another device", "orbits tle import stations.tle"),
+        ("Several files: OMM JSON and CSV too", "orbits tle import tiangong.json prss-1.csv"),
+    ),
+    "tle status": (
+        ("Epoch, age and source of each mission satellite's elements", "orbits tle status"),
+        ("The same for Tiangong, as JSON", "orbits tle status tiangong --format json"),
+    ),
+}
+
+
+def _add_examples(parser, name="orbits"):
+    """Give ``parser`` and its subcommands their :data:`EXAMPLES` as a
+    ``--help`` epilog (kept as written)."""
+    key = name.removeprefix("orbits ") if name != "orbits" else name
+    if key in EXAMPLES:
+        lines = ["examples:"]
+        for what, line in EXAMPLES[key]:
+            lines += [f"  # {what}", f"  {line}"]
+        parser.epilog = "\n".join(lines)
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub in action.choices.items():
+                _add_examples(sub, f"{name} {sub_name}")
 
 
 def _picture_parsers(sub):
     p = sub.add_parser("map", help="ground tracks on a world or regional map (PNG, SVG or PDF)")
     _common(p, ())
-    p.add_argument("--start", metavar="ISO", default="now", help="track start (default now)")
+    p.add_argument("--start", metavar="WHEN", default="now", help=f"track start: {_WHEN_HELP}")
     span = p.add_mutually_exclusive_group()
     span.add_argument(
         "--hours",
@@ -260,8 +371,8 @@ def _picture_parsers(sub):
     p.set_defaults(func=cmd_map)
 
     p = sub.add_parser("sky", help="sky chart of a satellite's pass over a site (PNG, SVG or PDF)")
-    _common(p, ())
-    p.add_argument("--start", metavar="ISO", default="now", help="look for passes from here (default now)")
+    _common(p, (), satellites_help="the one satellite to draw: name, alias or NORAD number (e.g. tiangong)")
+    p.add_argument("--start", metavar="WHEN", default="now", help=f"look for passes from here: {_WHEN_HELP}")
     p.add_argument(
         "--days",
         type=_number("--days", 0, 366, positive=True),
@@ -671,6 +782,7 @@ def _passes(args, zone, sets, site, start, progress, executor):
         progress=progress,
         withhold=not args.stale,
         executor=executor,
+        extinction_per_airmass=args.extinction,
     )
     visible_only = not args.all
     if args.format == "json":  # written slice by slice as it is computed

@@ -31,6 +31,7 @@ def passes_csv(prediction, zone: tzinfo = UTC, visible_only: bool = True) -> str
     columns += [
         "visible",
         "magnitude",
+        "magnitude_above_atmosphere",
         "tle_epoch",
         "in_progress_at_start",
         "continues_after_end",
@@ -47,6 +48,7 @@ def passes_csv(prediction, zone: tzinfo = UTC, visible_only: bool = True) -> str
         row += [
             str(x["visible"]).lower(),
             "" if x["magnitude"] is None else x["magnitude"],
+            "" if x["magnitude_above_atmosphere"] is None else x["magnitude_above_atmosphere"],
             x["tle_epoch"],
             str(x["in_progress_at_start"]).lower(),
             str(x["continues_after_end"]).lower(),

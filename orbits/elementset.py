@@ -28,6 +28,7 @@ naming the file, the line and the field:
 import functools
 import math
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import datetime, timedelta, timezone
 
 from sgp4.api import SGP4_ERRORS, WGS72, Satrec
@@ -48,6 +49,7 @@ __all__ = [
     "RANGES",
     "ElementSet",
     "check_model",
+    "checked_element_set",
     "check_ranges",
     "clean_name",
     "from_the_future",
@@ -195,6 +197,22 @@ class ElementSet:
     def age_days(self, when):
         """Days from the element epoch to the aware datetime ``when`` (negative before)."""
         return (when - self.epoch).total_seconds() / 86400.0
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclass_fields(ElementSet))
+
+
+def checked_element_set(fields: dict, model) -> ElementSet:
+    """The :class:`ElementSet` of ``fields`` (every field by name) whose
+    values a reader has checked, with ``model`` its Satrec, made without the
+    frozen dataclass's ``__init__`` (which sets each field through
+    ``object.__setattr__``: a tenth of reading a catalogue)."""
+    elements = object.__new__(ElementSet)
+    values = elements.__dict__
+    for name in _FIELD_NAMES:
+        values[name] = fields[name]
+    values["model"] = model
+    return elements
 
 
 #: Element sets with an epoch further ahead of the present than this are

@@ -119,6 +119,9 @@ class Prediction:
     :class:`Pass` objects, built on first use.  ``site`` is the first of
     ``sites``; ``satellites`` has a report per site and satellite, site
     after site.
+    ``extinction_per_airmass`` is the atmospheric extinction the magnitudes
+    include (mag per airmass at the site; 0 when switched off: see
+    :class:`~orbits.visibility.VisibilityRules`).
     """
 
     site: object
@@ -127,6 +130,7 @@ class Prediction:
     horizon_deg: float
     min_elevation_deg: float
     sun_altitude_deg: float
+    extinction_per_airmass: float
     table: PassTable = field(default_factory=PassTable.empty)
     elements: list = field(default_factory=list)
     satellites: list = field(default_factory=list)
@@ -609,7 +613,10 @@ class PassStream:
     default).  Arguments as for :func:`predict_passes`; ``slice_s``
     overrides the slice length (see :data:`SLICE_SATELLITE_DAYS`),
     ``brighter_than`` keeps only visible passes at least that bright (see
-    :meth:`Prediction.brighter_than`).  ``withhold`` (default True) leaves
+    :meth:`Prediction.brighter_than`).  ``extinction_per_airmass``: the
+    atmospheric extinction in the magnitudes (None: the site's clear-sky
+    default, 0: none; see :class:`~orbits.visibility.VisibilityRules`).
+    ``withhold`` (default True) leaves
     out passes whose time uncertainty exceeds
     :func:`~orbits.freshness.meaningful_limit_s`, and does not search at all
     for satellites whose elements are already too old at the window (their
@@ -640,6 +647,7 @@ class PassStream:
         brighter_than: float | None = None,
         withhold: bool = True,
         executor=None,
+        extinction_per_airmass: float | None = None,
     ):
         self.executor = executor
         self.elements = list(elements)
@@ -653,7 +661,7 @@ class PassStream:
         if not -5.0 <= horizon_deg < 90.0:
             raise OrbitsError(f"horizon {horizon_deg} deg is out of range (-5 to 90)")
         self.horizon_deg = float(horizon_deg)
-        self.rules = VisibilityRules(min_elevation_deg, sun_altitude_deg)
+        self.rules = VisibilityRules(min_elevation_deg, sun_altitude_deg, extinction_per_airmass)
         self.brighter_than = brighter_than
         n = len(self.elements)
         self.trusts = trusts(self.elements, from_posix(self.start_s), from_posix(self.end_s))
@@ -781,6 +789,7 @@ class PassStream:
             self.horizon_deg,
             self.rules.min_elevation_deg,
             self.rules.sun_altitude_deg,
+            self.rules.extinction_at(self.site),
             table if table is not None else PassTable.empty(),
             self.elements,
             list(satellites),
@@ -803,6 +812,7 @@ def predict_passes(
     progress=None,
     withhold: bool = True,
     executor=None,
+    extinction_per_airmass: float | None = None,
 ) -> Prediction:
     """Predict every pass of ``elements`` over ``site`` (one, or a list of
     sites) between ``start`` and ``end``.
@@ -812,6 +822,8 @@ def predict_passes(
     when there are many satellites).  ``progress(done, total)`` is called as
     jobs finish.  ``withhold`` (default True) leaves out passes whose
     elements are too old to time them (see :class:`PassStream`).
+    ``extinction_per_airmass``: the atmospheric extinction in the magnitudes
+    (mag per airmass; None for the site's default, 0 for none).
     Returns a :class:`Prediction`; for very large outputs,
     :class:`PassStream` gives the passes slice by slice.
     """
@@ -828,6 +840,7 @@ def predict_passes(
         progress=progress,
         withhold=withhold,
         executor=executor,
+        extinction_per_airmass=extinction_per_airmass,
     )
     return stream.finish(PassTable.join(stream))
 

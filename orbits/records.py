@@ -23,7 +23,7 @@ import numpy as np
 
 from .catalog import display_name
 from .jsontext import RawJSON, RecordStream
-from .table import PASS_EVENTS, WINDOW_EVENTS, PassTable
+from .table import PASS_EVENTS, WINDOW_EVENTS, PassTable, shown_magnitudes
 from .times import UTC, from_posix, posix_microseconds
 from .visibility import END_REASONS, START_REASONS
 
@@ -243,7 +243,15 @@ VALUES, TEXTS = _Values(), _Texts()
 # --------------------------------------------------------------------------
 
 _EVENT_KEYS = ("time", "azimuth", "elevation")
-_WINDOW_KEYS = ("start", "peak", "end", "start_reason", "end_reason", "magnitude")
+_WINDOW_KEYS = (
+    "start",
+    "peak",
+    "end",
+    "start_reason",
+    "end_reason",
+    "magnitude",
+    "magnitude_above_atmosphere",
+)
 _PASS_KEYS = (
     "number",
     "norad_id",
@@ -258,6 +266,7 @@ _PASS_KEYS = (
     "visible_peak",
     "visible_end_reason",
     "magnitude",
+    "magnitude_above_atmosphere",
     "tle_epoch",
     "in_progress_at_start",
     "continues_after_end",
@@ -293,8 +302,10 @@ def pass_records(
     :func:`numbered`: give ``first_number=None``, and the key is left out.
 
     ``visible_*`` describe the longest visible window; ``magnitude`` is the
-    brightest over the windows (null when unknown); ``duration_s`` is rise
-    to set from the times rounded to the microsecond, as shown.
+    brightest through the air over the windows, ``magnitude_above_atmosphere``
+    the one at that moment without extinction (null when unknown; both to
+    0.1, as every output shows them); ``duration_s`` is rise to set from the
+    times rounded to the microsecond, as shown.
     """
     cols, w = table.passes, table.windows
     n = len(table)
@@ -312,7 +323,8 @@ def pass_records(
             wev["end"],
             form.words(start_reasons),
             form.words(end_reasons),
-            form.numbers(w["magnitude"].tolist()),
+            form.numbers(shown_magnitudes(w["magnitude"])),
+            form.numbers(shown_magnitudes(w["magnitude_above_atmosphere"])),
         ),
     )
     windows = [[] for _ in range(n)]
@@ -350,7 +362,8 @@ def pass_records(
             of_longest(wev["end"], null),
             of_longest(wev["peak"], null),
             form.strings(of_longest(end_reasons, None)),
-            form.numbers(table.magnitude().tolist()),
+            form.numbers(shown_magnitudes(table.magnitude())),
+            form.numbers(shown_magnitudes(table.magnitude_above_atmosphere())),
             form.words([epochs[i] for i in which]),
             form.flags(cols["starts_before"].tolist()),
             form.flags(cols["ends_after"].tolist()),
@@ -441,6 +454,7 @@ def _passes_document(head, zone, visible_only, passes, satellites, warnings):
         "horizon": head.horizon_deg,
         "min_elevation": head.min_elevation_deg,
         "sun_altitude": head.sun_altitude_deg,
+        "extinction_per_airmass": head.extinction_per_airmass,
         "visible_only": visible_only,
         "passes": passes,
         "satellites": satellites,

@@ -246,6 +246,7 @@ def _table(elements, job, tracker, events: PassEvents, rows):
         "start_reason": w["start_reason"],
         "end_reason": w["end_reason"],
         "magnitude": w["magnitude"],
+        "magnitude_above_atmosphere": w["magnitude_above_atmosphere"],
     }
     for k, name in enumerate(("start", "end")):
         part = slice(3 * n + k * m, 3 * n + (k + 1) * m)

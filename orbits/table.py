@@ -16,12 +16,30 @@ from .catalog import display_name
 from .times import from_posix
 from .visibility import END_REASONS, START_REASONS
 
-__all__ = ["Event", "VisibleWindow", "Pass", "PassTable", "PASS_EVENTS", "WINDOW_EVENTS"]
+__all__ = [
+    "Event",
+    "VisibleWindow",
+    "Pass",
+    "PassTable",
+    "PASS_EVENTS",
+    "WINDOW_EVENTS",
+    "shown_magnitudes",
+]
 
 #: The events of a pass and of a visible window; each has ``<name>_s``,
 #: ``<name>_az`` and ``<name>_el`` columns.
 PASS_EVENTS = ("rise", "culmination", "set")
 WINDOW_EVENTS = ("start", "peak", "end")
+
+
+def shown_magnitudes(values) -> list:
+    """Magnitudes as every output shows them: to 0.1 (Python's correctly
+    rounded ``round``, as ``f"{m:.1f}"`` writes them), NaN where unknown."""
+    values = np.asarray(values, dtype=float)
+    out = values.tolist()
+    for i in np.flatnonzero(np.isfinite(values)).tolist():  # few: most satellites have no magnitude
+        out[i] = round(out[i], 1)
+    return out
 
 
 @dataclass(frozen=True)
@@ -37,8 +55,11 @@ class Event:
 class VisibleWindow:
     """A stretch of a pass when the satellite can be seen.
 
-    ``peak`` is its highest point; ``magnitude`` the brightest visual
-    magnitude in it (None when the satellite has no standard magnitude).
+    ``peak`` is its highest point; ``magnitude`` the visual magnitude at
+    its brightest moment as seen through the air (with atmospheric
+    extinction: what the eye sees), ``magnitude_above_atmosphere`` the
+    magnitude at that moment without it (both None when the satellite has
+    no standard magnitude).
     """
 
     start: Event
@@ -47,6 +68,7 @@ class VisibleWindow:
     start_reason: str
     end_reason: str
     magnitude: float | None
+    magnitude_above_atmosphere: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,9 +109,20 @@ class Pass:
 
     @property
     def magnitude(self):
-        """The brightest magnitude over the visible windows, or None."""
-        values = [w.magnitude for w in self.windows if w.magnitude is not None]
-        return min(values) if values else None
+        """The brightest magnitude through the air over the visible windows, or None."""
+        brightest = self._brightest_window()
+        return brightest.magnitude if brightest is not None else None
+
+    @property
+    def magnitude_above_atmosphere(self):
+        """The magnitude above the atmosphere at the brightest moment of
+        :attr:`magnitude` (the same moment, without extinction), or None."""
+        brightest = self._brightest_window()
+        return brightest.magnitude_above_atmosphere if brightest is not None else None
+
+    def _brightest_window(self):
+        known = [w for w in self.windows if w.magnitude is not None]
+        return min(known, key=lambda w: w.magnitude) if known else None
 
     @property
     def duration(self):
@@ -110,7 +143,14 @@ PASS_COLUMNS = (
     "time_unc_s",
     "site",
 )
-WINDOW_COLUMNS = ("pass", *_event_columns(WINDOW_EVENTS), "start_reason", "end_reason", "magnitude")
+WINDOW_COLUMNS = (
+    "pass",
+    *_event_columns(WINDOW_EVENTS),
+    "start_reason",
+    "end_reason",
+    "magnitude",
+    "magnitude_above_atmosphere",
+)
 
 
 class PassTable:
@@ -127,9 +167,10 @@ class PassTable:
     (0 when omitted).
     ``windows`` (:data:`WINDOW_COLUMNS`): ``pass``
     (row in ``passes``), start, peak and end events likewise, the reason
-    codes (into :data:`orbits.visibility.START_REASONS` / ``END_REASONS``)
-    and ``magnitude`` (NaN when unknown).  Windows are ordered by pass, then
-    time.
+    codes (into :data:`orbits.visibility.START_REASONS` / ``END_REASONS``),
+    ``magnitude`` (through the air) and ``magnitude_above_atmosphere`` at
+    the window's brightest moment (NaN when unknown; see
+    :mod:`orbits.visibility`).  Windows are ordered by pass, then time.
     """
 
     def __init__(self, passes, windows):
@@ -190,11 +231,24 @@ class PassTable:
         return np.bincount(self.windows["pass"].astype(int), minlength=len(self))
 
     def magnitude(self):
-        """Brightest window magnitude per pass (NaN when none is known)."""
-        out = np.full(len(self), np.inf)
-        mag = np.where(np.isnan(self.windows["magnitude"]), np.inf, self.windows["magnitude"])
-        np.minimum.at(out, self.windows["pass"].astype(int), mag)
-        return np.where(np.isinf(out), np.nan, out)
+        """Brightest window magnitude (through the air) per pass (NaN when none is known)."""
+        return self._of_brightest("magnitude")
+
+    def magnitude_above_atmosphere(self):
+        """Per pass, the magnitude above the atmosphere at the moment of
+        :meth:`magnitude` (NaN when none is known)."""
+        return self._of_brightest("magnitude_above_atmosphere")
+
+    def _of_brightest(self, column):
+        """A window column's value, per pass, in its brightest window (NaN without)."""
+        w = self.windows
+        out = np.full(len(self), np.nan)
+        mag = np.where(np.isnan(w["magnitude"]), np.inf, w["magnitude"])
+        order = np.lexsort((np.arange(len(mag)), mag, w["pass"]))
+        owner = w["pass"][order].astype(int)
+        first = order[np.r_[True, owner[1:] != owner[:-1]]] if len(order) else order
+        out[w["pass"][first].astype(int)] = np.where(np.isinf(mag[first]), np.nan, w[column][first])
+        return out
 
     def within(self, limit_s):
         """The passes whose time uncertainty is at most ``limit_s`` (an array
@@ -206,7 +260,7 @@ class PassTable:
         """The visible passes at least this bright (magnitude <= ``magnitude``),
         and how many visible passes had no known magnitude to judge."""
         visible = self.window_count() > 0
-        mag = self.magnitude()
+        mag = np.array(shown_magnitudes(self.magnitude()), dtype=float)
         with np.errstate(invalid="ignore"):
             keep = visible & (mag <= magnitude)
         return self.take(keep), int((visible & np.isnan(mag)).sum())
@@ -239,12 +293,13 @@ class PassTable:
 
         pe, we = events(p, PASS_EVENTS), events(w, WINDOW_EVENTS)
         windows = [[] for _ in range(len(self))]
-        for k, (row, a, b, mag) in enumerate(
+        for k, (row, a, b, mag, above) in enumerate(
             zip(
                 w["pass"].tolist(),
                 w["start_reason"].tolist(),
                 w["end_reason"].tolist(),
                 w["magnitude"].tolist(),
+                w["magnitude_above_atmosphere"].tolist(),
             )
         ):
             windows[row].append(
@@ -255,6 +310,7 @@ class PassTable:
                     START_REASONS[a],
                     END_REASONS[b],
                     None if mag != mag else mag,
+                    None if above != above else above,
                 )
             )
         out = []

@@ -17,6 +17,7 @@ __all__ = [
     "compass",
     "site_text",
     "plus_minus",
+    "extinction_note",
     "passes_table",
     "passes_html",
     "now_table",
@@ -62,6 +63,16 @@ def plus_minus(seconds: float) -> str:
 # --------------------------------------------------------------------------
 
 
+def extinction_note(extinction_per_airmass: float) -> str:
+    """The line saying what the magnitudes include: the atmospheric extinction, or that it is off."""
+    if not extinction_per_airmass:
+        return "Magnitudes without atmospheric extinction (--extinction 0): as above the atmosphere"
+    return (
+        f"Magnitudes include atmospheric extinction, k={extinction_per_airmass:.2f} mag/airmass "
+        f"(dimmer low in the sky; --extinction K to change, 0 for none)"
+    )
+
+
 def _cell(event, zone):
     """An event in a table cell: local time, elevation, compass point."""
     el = event.elevation_deg if abs(event.elevation_deg) >= 0.5 else 0.0  # no "-0°"
@@ -96,9 +107,11 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True, first_numb
         f"{_horizon_text(p.site.horizon(p.horizon_deg))}, "
         f"visible = sunlit, at or above {p.min_elevation_deg:g}°, "
         f"Sun at or below {p.sun_altitude_deg:g}°; geometric elevations",
-        "",
     ]
     rows = p.visible_passes if visible_only else p.passes
+    if any(x.magnitude is not None for x in rows):
+        lines.append(extinction_note(p.extinction_per_airmass))
+    lines.append("")
     if visible_only:
         head = ("#", "Date", "Satellite", "Mag", "±", "Start (time el az)", "Highest", "End", "Note")
     else:
@@ -228,6 +241,8 @@ def passes_html(prediction, zone: tzinfo, visible_only: bool = True) -> str:
         f"{format_time(p.start, zone, False)} to {format_time(p.end, zone, False)} {label}"
     )
     notes = [f"{r.name}: {r.message}" for r in p.satellites if r.status == "elements_too_old"]
+    if any(x.magnitude is not None for x in rows):
+        notes.insert(0, extinction_note(p.extinction_per_airmass))
     return _html_table(caption, head, body, notes)
 
 

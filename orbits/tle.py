@@ -24,14 +24,16 @@ import functools
 import re
 from datetime import datetime, timedelta, timezone
 
+from sgp4.api import Satrec
+
 from .elementset import (
     FIRST_EPOCH,
     MAX_LINES,
     MAX_NAME_CHARS,
     MAX_RECORDS,
-    ElementSet,
     check_model,
     check_ranges,
+    checked_element_set,
     clean_name,
     quote,
     too_many_lines,
@@ -301,9 +303,10 @@ def _tle_record(name, line1, line2, source, lineno1, lineno2):
         "intl_designator": line1[9:17].strip(),
     }
     check_ranges(fields, source, lambda key: lineno1 if key == "bstar" else lineno2, _TLE_FIELD_NAMES)
-    elements = ElementSet(source=source, line=lineno1, line1=line1, line2=line2, **fields)
-    check_model(elements.model, source, lineno1)
-    return elements
+    fields.update(source=source, line=lineno1, line1=line1, line2=line2)
+    model = Satrec.twoline2rv(line1, line2)
+    check_model(model, source, lineno1)
+    return checked_element_set(fields, model)
 
 
 _TLE_FIELD_NAMES = {

@@ -11,7 +11,7 @@ from .catalog import display_name, standard_magnitude
 from .frames import subpoint
 from .positions import Tracker, shadow_margin_km, sun_elevation_deg
 from .times import to_posix
-from .visibility import phase_angle_rad, visual_magnitude
+from .visibility import VisibilityRules, magnitudes, phase_angle_rad
 
 __all__ = ["GroundTrack", "SkyPath", "ground_tracks", "sky_path", "footprint_deg", "unwrap_segments"]
 
@@ -95,7 +95,10 @@ class SkyPath:
 
     ``azimuth_deg`` (N = 0, E = 90), geometric ``elevation_deg``,
     ``range_km``, ``sunlit`` (the satellite), ``sun_elevation_deg`` (at the
-    site) and ``magnitude`` (NaN without a standard magnitude or in shadow).
+    site), ``magnitude`` (as seen through the air, with the atmospheric
+    extinction of :class:`~orbits.visibility.VisibilityRules`; NaN without a
+    standard magnitude or in shadow) and ``magnitude_above_atmosphere``
+    (likewise, without extinction).
     """
 
     norad_id: int
@@ -107,11 +110,14 @@ class SkyPath:
     sunlit: np.ndarray
     sun_elevation_deg: np.ndarray
     magnitude: np.ndarray
+    magnitude_above_atmosphere: np.ndarray
 
 
-def sky_path(elements, site, start, end, step_s=5.0):
+def sky_path(elements, site, start, end, step_s=5.0, extinction_per_airmass=None):
     """The :class:`SkyPath` of one element set seen from ``site`` between two
-    aware datetimes (e.g. a pass's rise and set)."""
+    aware datetimes (e.g. a pass's rise and set).  ``extinction_per_airmass``
+    as for :func:`orbits.passes.predict_passes` (None: the site's default,
+    the one the pass table uses)."""
     t0, t1 = to_posix(start), to_posix(end)
     times = np.append(np.arange(t0, t1, step_s), t1)
     tracker = Tracker([elements], site)
@@ -120,11 +126,14 @@ def sky_path(elements, site, start, end, step_s=5.0):
     r_ef = look["r_ef"][0]
     lit = shadow_margin_km(r_ef, sun) > 0
     std = standard_magnitude(elements.norad_id)
-    mag = np.full(len(times), np.nan)
+    mag, above = np.full(len(times), np.nan), np.full(len(times), np.nan)
     if std is not None:
-        mag = np.where(
-            lit, visual_magnitude(std, look["range_km"][0], phase_angle_rad(r_ef, sun, site)), np.nan
+        k = VisibilityRules(extinction_per_airmass=extinction_per_airmass).extinction_at(site)
+        mags = magnitudes(
+            std, look["range_km"][0], phase_angle_rad(r_ef, sun, site), look["elevation_deg"][0], k
         )
+        mag = np.where(lit, mags.magnitude, np.nan)
+        above = np.where(lit, mags.magnitude_above_atmosphere, np.nan)
     return SkyPath(
         elements.norad_id,
         display_name(elements),
@@ -135,4 +144,5 @@ def sky_path(elements, site, start, end, step_s=5.0):
         lit,
         sun_elevation_deg(sun, site),
         mag,
+        above,
     )

@@ -23,7 +23,7 @@ def run(capsys, *args):
 
 def test_console_script_is_installed():
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "orbits"]
-    assert script.value == "orbits.cli:main"
+    assert script.value == "orbits.cli:run"
 
 
 def test_python_dash_m_runs_the_tool():
@@ -232,3 +232,126 @@ def test_brighter_than_keeps_bright_visible_passes(capsys):
     assert code == 0
     assert "of satellites with no known standard magnitude left out by the brightness limit 0" in err
     assert {p["norad_id"] for p in json.loads(out)["passes"]} <= {25544, 48274}
+
+
+# --------------------------------------------------------------------------
+# magnitudes through the air, in every format
+# --------------------------------------------------------------------------
+
+
+def _tiangong(capsys, fmt, *extra):
+    code, out, err = run(capsys, "passes", "tiangong", *START, "--days", "4", "--format", fmt, *extra)
+    assert code == 0, err
+    return out
+
+
+@pytest.mark.parametrize("extinction", [[], ["--extinction", "0"], ["--extinction", "0.5"]])
+def test_json_csv_and_table_carry_both_magnitudes_and_agree(capsys, extinction):
+    k = float(extinction[1]) if extinction else 0.19  # Islamabad's default, at 540 m
+    data = json.loads(_tiangong(capsys, "json", *extinction))
+    assert data["extinction_per_airmass"] == k
+    passes = data["passes"]
+    assert len(passes) >= 3
+    for p in passes:
+        seen, above = p["magnitude"], p["magnitude_above_atmosphere"]
+        assert isinstance(seen, float) and isinstance(above, float)
+        # the zenith's airmass is 1: at least k fainter, and no more than a 10-degree airmass (5.6) allows
+        assert k - 0.1 <= seen - above <= 5.6 * k + 0.1
+        for w in p["windows"]:
+            assert w["magnitude"] >= seen and w["magnitude_above_atmosphere"] is not None
+    rows = list(csv.DictReader(io.StringIO(_tiangong(capsys, "csv", *extinction))))
+    assert [(float(r["magnitude"]), float(r["magnitude_above_atmosphere"])) for r in rows] == [
+        (p["magnitude"], p["magnitude_above_atmosphere"]) for p in passes
+    ]
+    table = _tiangong(capsys, "table", *extinction)
+    assert [line.split()[4] for line in table_rows(table)] == [f"{p['magnitude']:.1f}" for p in passes]
+    if k:
+        assert f"Magnitudes include atmospheric extinction, k={k:.2f} mag/airmass" in table
+    else:
+        assert "Magnitudes without atmospheric extinction" in table
+        assert all(p["magnitude"] == p["magnitude_above_atmosphere"] for p in passes)
+    ics = _tiangong(capsys, "ics", *extinction).replace("\r\n ", "")
+    assert f"Brightest magnitude {passes[0]['magnitude']:.1f} through the air" in ics
+
+
+def test_extinction_makes_low_passes_fainter_than_high_ones(capsys):
+    off = json.loads(_tiangong(capsys, "json", "--extinction", "0"))["passes"]
+    on = json.loads(_tiangong(capsys, "json", "--extinction", "0.5"))["passes"]
+    assert [p["number"] for p in off] == [p["number"] for p in on]
+    for a, b in zip(off, on, strict=True):
+        assert b["magnitude"] > a["magnitude"]  # every pass is dimmer through the air
+
+
+@pytest.mark.parametrize("value", ["5", "-0.1", "nan", "haze"])
+def test_extinction_out_of_range_is_one_line(capsys, value):
+    code, out, err = run(capsys, "passes", "tiangong", *START, "--extinction", value)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("orbits: ") and "--extinction" in err
+
+
+# --------------------------------------------------------------------------
+# --help: examples that parse, the named sites
+# --------------------------------------------------------------------------
+
+COMMANDS = (
+    ("passes",),
+    ("now",),
+    ("catalog",),
+    ("map",),
+    ("sky",),
+    ("tle",),
+    ("tle", "update"),
+    ("tle", "import"),
+    ("tle", "status"),
+)
+
+
+def _help(capsys, *command):
+    with pytest.raises(SystemExit) as done:
+        main([*command, "--help"])
+    assert done.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_help_has_examples_that_parse(capsys, command):
+    import shlex
+
+    from orbits.cli import build_parser
+
+    text = _help(capsys, *command)
+    tail = text[text.index("\nexamples:\n") :]
+    lines = [line.strip() for line in tail.splitlines()[2:]]
+    examples = [line for line in lines if line.startswith("orbits ")]
+    assert 2 <= len(examples) <= 4
+    assert all(lines[lines.index(x) - 1].startswith("# ") for x in examples)  # each says what it does
+    for line in examples:
+        words = shlex.split(line)
+        assert words[1 : 1 + len(command)] == list(command)
+        args = build_parser().parse_args(words[1:])  # a usage error would raise OrbitsError
+        if command != ("tle",):
+            assert args.func.__name__ == "cmd_" + "_".join(command)
+
+
+def test_top_level_help_has_examples(capsys):
+    text = _help(capsys)
+    assert "examples:\n" in text and "orbits passes tiangong --site lahore --start tonight" in text
+
+
+def test_site_help_lists_the_named_sites(capsys):
+    from orbits.sites import SITES
+
+    for command in ("passes", "now", "sky", "map"):
+        text = " ".join(_help(capsys, command).split())  # argparse wraps the list
+        assert "see README" not in text
+        assert all(name in text for name in SITES), command
+
+
+def test_now_at_help_names_the_time_words(capsys):
+    text = " ".join(_help(capsys, "now").split())
+    assert all(word in text for word in ("now (default)", "today", "tomorrow", "21:30", "ISO-8601"))
+
+
+def test_sky_help_asks_for_one_satellite(capsys):
+    text = " ".join(_help(capsys, "sky").split())
+    assert "the one satellite to draw" in text and "Pakistan's satellites" not in text

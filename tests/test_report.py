@@ -21,6 +21,10 @@ def _event(e, zone):
     }
 
 
+def _shown(magnitude):
+    return None if magnitude is None else round(magnitude, 1)
+
+
 def _record(number, x, zone):
     """The contract's pass record, built the slow way from a Pass object
     listed as pass ``number``."""
@@ -38,7 +42,8 @@ def _record(number, x, zone):
         "visible_end": _event(w.end, zone) if w else None,
         "visible_peak": _event(w.peak, zone) if w else None,
         "visible_end_reason": w.end_reason if w else None,
-        "magnitude": x.magnitude,
+        "magnitude": _shown(x.magnitude),
+        "magnitude_above_atmosphere": _shown(x.magnitude_above_atmosphere),
         "tle_epoch": x.tle_epoch.astimezone(UTC).isoformat(timespec="milliseconds"),
         "in_progress_at_start": x.starts_before_window,
         "continues_after_end": x.ends_after_window,
@@ -51,7 +56,8 @@ def _record(number, x, zone):
                 "end": _event(v.end, zone),
                 "start_reason": v.start_reason,
                 "end_reason": v.end_reason,
-                "magnitude": v.magnitude,
+                "magnitude": _shown(v.magnitude),
+                "magnitude_above_atmosphere": _shown(v.magnitude_above_atmosphere),
             }
             for v in x.windows
         ],
