@@ -188,7 +188,8 @@ def build_parser():
     network.add_argument(
         "--sites",
         metavar="FILE",
-        help="CSV of sites: name,latitude,longitude,elevation_m[,min_elevation][,horizon_mask] (see README)",
+        help="CSV of sites: name,latitude,longitude,elevation_m[,min_elevation][,horizon_mask] "
+        "(README: Networks)",
     )
     network.add_argument(
         "--scheduler",

@@ -118,7 +118,7 @@ class Prediction:
     ``elements``, its ``site`` column ``sites``); ``passes`` gives them as
     :class:`Pass` objects, built on first use.  ``site`` is the first of
     ``sites``; ``satellites`` has a report per site and satellite, site
-    after site.
+    after site; ``extinctions`` the extinction at each site.
     ``extinction_per_airmass`` is the atmospheric extinction the magnitudes
     include (mag per airmass at the site; 0 when switched off: see
     :class:`~orbits.visibility.VisibilityRules`).
@@ -136,10 +136,13 @@ class Prediction:
     satellites: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     sites: list = field(default_factory=list)
+    extinctions: list = field(default_factory=list)
 
     def __post_init__(self):
         if not self.sites:
             self.sites = [self.site]
+        if not self.extinctions:
+            self.extinctions = [self.extinction_per_airmass] * len(self.sites)
 
     @functools.cached_property
     def passes(self) -> list[Pass]:
@@ -159,8 +162,16 @@ class Prediction:
             reports = reports[index * n : (index + 1) * n]
         table = self.table.take(self.table.passes["site"] == index)
         table.passes["site"] = np.zeros(len(table), dtype=int)
-        site = self.sites[index]
-        return replace(self, site=site, sites=[site], table=table, satellites=reports)
+        site, k = self.sites[index], self.extinctions[index]
+        return replace(
+            self,
+            site=site,
+            sites=[site],
+            extinctions=[k],
+            extinction_per_airmass=k,
+            table=table,
+            satellites=reports,
+        )
 
     def brighter_than(self, magnitude: float) -> "Prediction":
         """A copy keeping the visible passes at least this bright (visual
@@ -795,6 +806,7 @@ class PassStream:
             list(satellites),
             list(warnings),
             list(self.sites),
+            [self.rules.extinction_at(site) for site in self.sites],
         )
 
 
