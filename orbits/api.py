@@ -42,8 +42,10 @@ __all__ = [
     "teme_states",
     "country_outline",
     "refresh_elements",
+    "predict_transits",
     "Passes",
     "Positions",
+    "Transits",
 ]
 
 Satellites = str | int | ElementSet | Iterable[str | int | ElementSet] | None
@@ -499,6 +501,132 @@ def country_outline(iso_a3: str = "PAK") -> list:
     if iso_a3 not in known.iso_a3:
         raise OrbitsError(f"no country {iso_a3!r} in the bundled outlines (ISO 3166 alpha-3 codes, as 'PAK')")
     return known.rings_of(iso_a3)
+
+
+BODY_CHOICES = {"sun": ("sun",), "moon": ("moon",), "both": ("sun", "moon")}
+
+
+@dataclass
+class Transits(Sequence):
+    """The transits a search gives, as ``orbits transits`` lists them: a
+    sequence of :class:`orbits.transits.Transit` in time order (numbered
+    from 1), each with its ``time_uncertainty_s`` and centre line.
+    ``search`` is the full :class:`orbits.transits.TransitSearch`
+    (``satellites``, ``warnings``).  In Jupyter a table; :meth:`to_records`
+    gives the rows of ``orbits transits --format json``."""
+
+    search: object
+    zone: object = PKT
+
+    @property
+    def transits(self) -> list:
+        return self.search.transits
+
+    def __getitem__(self, index):
+        return self.search.transits[index]
+
+    def __len__(self):
+        return len(self.search.transits)
+
+    @property
+    def satellites(self) -> list:
+        return self.search.satellites
+
+    @property
+    def warnings(self) -> list:
+        return self.search.warnings
+
+    def number(self, n: int):
+        """Transit number ``n`` (as listed, from 1)."""
+        if not 1 <= n <= len(self):
+            raise OrbitsError(f"transit {n}: there are {len(self)} in this search (numbered from 1)")
+        return self.search.transits[n - 1]
+
+    def to_records(self) -> list[dict]:
+        """The transits as the command line's JSON rows (``orbits transits --format json``)."""
+        from .transitrecords import transits_json
+
+        return transits_json(self.search, self.zone)["transits"]
+
+    def to_dataframe(self):
+        return _dataframe(self.to_records())
+
+    def __repr__(self):
+        s = self.search
+        return (
+            f"<Transits: {len(self)} of the {' and '.join(s.bodies)} from {s.site.label}, "
+            f"{s.start:%Y-%m-%d %H:%M} to {s.end:%Y-%m-%d %H:%M} UTC>"
+        )
+
+    def _repr_html_(self):
+        from .transittext import transits_html
+
+        return transits_html(self.search, self.zone)
+
+
+def predict_transits(
+    satellites: Satellites = None,
+    site: str | Site = "islamabad",
+    start: datetime | str | None = None,
+    days: float = 7.0,
+    *,
+    end: datetime | str | None = None,
+    body: str = "both",
+    max_separation_deg: float | None = None,
+    within_km: float | None = None,
+    tle: str | Sequence[str] | None = None,
+    group: str | None = None,
+    stale: bool = False,
+    cache: bool = True,
+    refresh: bool = False,
+    max_age_days: float | None = None,
+    zone=PKT,
+    say=None,
+) -> Transits:
+    """Transits of ``satellites`` across the Sun and the Moon (``body``:
+    ``"sun"``, ``"moon"`` or ``"both"``) seen from ``site``, from ``start``
+    for ``days`` (or to ``end``), as ``orbits transits`` gives them: every
+    closest approach within ``max_separation_deg`` (default 1) of the body's
+    centre with both above the horizon, or with ``within_km`` every one
+    whose centre line passes within that distance of the site.  For a
+    geostationary satellite each is a day's sun (or moon) outage.
+    Satellites whose elements are too old to time them are left out unless
+    ``stale``; ``refresh`` fetches stale elements first (``say(line)`` is
+    told what it did)."""
+    from .transits import DEFAULT_MAX_SEPARATION_DEG, find_transits
+
+    if body not in BODY_CHOICES:
+        raise OrbitsError(f"body {body!r}: give sun, moon or both")
+    if max_separation_deg is not None and within_km is not None:
+        raise OrbitsError("give a separation limit or a distance from the centre line, not both")
+    if within_km is not None and not 0 < within_km <= 2000:
+        raise OrbitsError(f"the distance from the centre line must be from 0 to 2000 km, not {within_km}")
+    first = _instant(start, zone, "start")
+    last = _instant(end, zone, "end") if end is not None else first + timedelta(days=float(days))
+    if not last > first:
+        raise OrbitsError("the window's end is not after its start")
+    sets = prediction_elements(
+        satellites,
+        first,
+        last,
+        tle=tle,
+        group=group,
+        cache=cache,
+        refresh=refresh,
+        max_age_days=max_age_days,
+        say=say,
+    )
+    search = find_transits(
+        sets,
+        _site(site),
+        first,
+        last,
+        bodies=BODY_CHOICES[body],
+        max_separation_deg=DEFAULT_MAX_SEPARATION_DEG if max_separation_deg is None else max_separation_deg,
+        within_km=within_km,
+        withhold=not stale,
+    )
+    return Transits(search, zone)
 
 
 def _dataframe(records):

@@ -36,7 +36,9 @@ class KnownSatellite:
     ``slot_longitude_deg`` is the longitude (east positive) at which a
     geostationary satellite is station-kept, with ``slot_source``: old
     elements drift off the slot, the slot does not (see
-    :mod:`orbits.freshness`).
+    :mod:`orbits.freshness`).  ``span_m`` is the satellite's largest
+    dimension (m, approximate), for its silhouette against the Sun or the
+    Moon, or ``None`` when not known.
     """
 
     norad_id: int
@@ -50,6 +52,7 @@ class KnownSatellite:
     extra_ids: tuple = field(default=())
     slot_longitude_deg: float | None = None
     slot_source: str = ""
+    span_m: float | None = None
 
 
 KNOWN = (
@@ -73,6 +76,7 @@ KNOWN = (
         "-0.6 to -0.05; see docs/decisions.md, Brightness)",
         note="Wentian (53239) and Mengtian (54216) are docked modules and share these elements.",
         extra_ids=(53239, 54216),
+        span_m=55.0,  # about, across the laboratory modules' solar wings
     ),
     KnownSatellite(
         25544,
@@ -82,6 +86,7 @@ KNOWN = (
         standard_magnitude=-1.8,
         magnitude_source="-1.8 at 1000 km, 90 deg phase: the value most used "
         "(McCants/Heavens-Above convention)",
+        span_m=109.0,  # the truss (NASA)
     ),
     KnownSatellite(
         37779,

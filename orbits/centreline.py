@@ -30,6 +30,11 @@ from .frames import subpoint
 from .roots import golden_minimum
 from .times import from_posix
 
+#: The sky's turn seen from the Earth, rad/s: a bound on how fast the Sun's or
+#: the Moon's direction moves (the Earth's rotation; the bodies' own motion is
+#: against it).
+SKY_TURN_RAD_S = 7.3e-5
+
 __all__ = ["CentreLine", "CentreTrack", "centre_line", "centre_track", "compass_text"]
 
 _POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
@@ -58,9 +63,18 @@ class CentreLine:
     ground_speed_km_s: float
     uncertainty_km: float | None = None
 
-    def with_uncertainty(self, time_uncertainty_s: float) -> "CentreLine":
-        """A copy whose ``uncertainty_km`` is the line's shift for ``time_uncertainty_s``."""
-        return replace(self, uncertainty_km=self.ground_speed_km_s * time_uncertainty_s)
+    def with_uncertainty(self, time_uncertainty_s: float, cross_track_km: float) -> "CentreLine":
+        """A copy with ``uncertainty_km``, the line's sideways shift (90%).
+
+        A satellite early or late by ``time_uncertainty_s`` draws the same
+        line with its times slid along it, moved sideways only by the body's
+        motion across the sky meanwhile (at most the sky's turn, 7.3e-5
+        rad/s, at the satellite's range); its position error across the
+        line of sight, ``cross_track_km``, moves it too; both as seen on
+        the ground, stretched by 1/sin(elevation)."""
+        turn_km = self.range_km * SKY_TURN_RAD_S * time_uncertainty_s
+        stretch = 1.0 / max(np.sin(np.radians(self.elevation_deg)), 0.05)
+        return replace(self, uncertainty_km=float(np.hypot(turn_km, cross_track_km) * stretch))
 
     @property
     def direction_text(self) -> str:

@@ -215,6 +215,33 @@ def build_parser():
     )
     p.set_defaults(func=cmd_now)
 
+    p = sub.add_parser(
+        "transits", help="the satellites in front of the Sun and the Moon (and GEO sun outages)"
+    )
+    _common(p, ("table", "json", "csv", "ics"))
+    p.add_argument(
+        "--start", metavar="WHEN", default="now", help="window start (default now; same forms as passes)"
+    )
+    p.add_argument(
+        "--days",
+        type=_number("--days", 0, 366, positive=True),
+        default=7.0,
+        metavar="N",
+        help="window length in days (default 7)",
+    )
+    _transit_options(p)
+    p.add_argument(
+        "--chart",
+        type=int,
+        metavar="N",
+        help="draw transit N (as listed) as the body's disc with the satellite's path to --out",
+    )
+    p.add_argument("--out", metavar="FILE", help="image file of --chart: .png, .svg or .pdf")
+    p.add_argument(
+        "--dpi", type=_number("--dpi", 20, 600), metavar="DPI", help="PNG resolution of --chart (default 150)"
+    )
+    p.set_defaults(func=cmd_transits)
+
     _picture_parsers(sub)
     _tle_parsers(sub)
 
@@ -369,6 +396,22 @@ def _picture_parsers(sub):
         metavar="DPI",
         help="PNG resolution (default 100: 1600 px wide)",
     )
+    transit = p.add_argument_group("transit map")
+    transit.add_argument(
+        "--transit",
+        type=int,
+        metavar="N",
+        help="draw the centre line of transit N of 'orbits transits' (same SAT, --start, --days, "
+        "--body and limits) over the region around the site, instead of ground tracks",
+    )
+    transit.add_argument(
+        "--days",
+        type=_number("--days", 0, 366, positive=True),
+        default=7.0,
+        metavar="N",
+        help="with --transit: the transit search's window in days (default 7)",
+    )
+    _transit_options(transit)
     p.set_defaults(func=cmd_map)
 
     p = sub.add_parser("sky", help="sky chart of a satellite's pass over a site (PNG, SVG or PDF)")
@@ -406,6 +449,104 @@ def _picture_parsers(sub):
     p.set_defaults(func=cmd_sky)
 
 
+def _transit_options(p):
+    p.add_argument(
+        "--body", choices=("sun", "moon", "both"), default="both", help="which disc (default both)"
+    )
+    limit = p.add_mutually_exclusive_group()
+    limit.add_argument(
+        "--max-separation",
+        type=_number("--max-separation", 0, 30, positive=True),
+        metavar="DEG",
+        help="closest approaches within DEG of the body's centre (default 1: a small dish's beam)",
+    )
+    limit.add_argument(
+        "--within",
+        type=_number("--within", 0, 2000, positive=True),
+        metavar="KM",
+        help="instead: every transit whose centre line passes within KM of the site",
+    )
+
+
+def _transits(args, zone, site):
+    """The transit search the options ask for (elements refreshed unless offline)."""
+    from .api import predict_transits
+
+    start = parse_instant(args.start, zone, "--start")
+    found = predict_transits(
+        args.satellites,
+        site,
+        start,
+        args.days,
+        body=args.body,
+        max_separation_deg=args.max_separation,
+        within_km=args.within,
+        tle=args.tle,
+        group=args.group,
+        stale=args.stale,
+        refresh=not args.offline,
+        max_age_days=args.max_age,
+        zone=zone,
+        say=_say,
+    )
+    _warn(found.warnings)
+    return found
+
+
+def cmd_transits(args):
+    if args.chart is not None:
+        if not args.out:
+            raise OrbitsError("--chart N needs --out FILE.png (or .svg, .pdf)")
+        _check_image(args)
+    elif args.out or args.dpi is not None:
+        raise OrbitsError("--out and --dpi go with --chart N (the transit to draw)")
+    if args.output:
+        check_output(args.output, _inputs(args))
+    zone = display_zone(args.tz, args.utc)
+    site = _site(args)
+    found = _transits(args, zone, site)
+    if args.chart is not None:
+        from .transitplot import transit_figure
+
+        fig = transit_figure(found.number(args.chart), site, zone)
+        _save(fig, args.out, args.dpi, _inputs(args))
+        return 0
+    if not found.transits and args.format != "table":
+        from .transittext import nothing_found_line
+
+        _say(nothing_found_line(found.search, zone))
+    if args.format == "json":
+        from .jsontext import json_text
+        from .transitrecords import transits_json
+
+        text = json_text(transits_json(found.search, zone))
+    elif args.format == "csv":
+        from .transitcsv import transits_csv
+
+        text = transits_csv(found.search, zone)
+    elif args.format == "ics":
+        from .transitcalendar import transits_ics
+
+        text = transits_ics(found.search, zone)
+    else:
+        from .transittext import transits_table
+
+        text = transits_table(found.search, zone)
+    _emit(args, text)
+    return 0
+
+
+def _transit_map(args):
+    from .transitplot import centre_line_figure
+
+    zone = display_zone(args.tz, args.utc)
+    site = _site(args)
+    found = _transits(args, zone, site)
+    fig = centre_line_figure(found.number(args.transit), site, zone)
+    _save(fig, args.out, args.dpi, _inputs(args))
+    return 0
+
+
 def _image_format(path):
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in ("png", "svg", "pdf"):
@@ -437,6 +578,8 @@ def cmd_map(args):
     from . import plot
 
     _check_image(args)  # bad names and regions fail before any work
+    if args.transit is not None:
+        return _transit_map(args)
     zone = display_zone(args.tz, args.utc)
     start = parse_instant(args.start, zone, "--start")
     site = _site(args)

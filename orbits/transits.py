@@ -324,6 +324,8 @@ def find_transits(
     searchable = [k for k, t in enumerate(trust) if not (withhold and t.too_old)]
     if withhold:
         line = too_old_line(trust, "transits not searched")
+        if line and not searchable:
+            raise OrbitsError(line)
         if line:
             warnings.append(line)
     search = PassSearch([elements[k] for k in searchable], site, start_s, end_s, sky=table.sky).run()
@@ -507,7 +509,7 @@ def _search_body(
                 None if waxing is None else bool(waxing[i]),
                 float(omega[i]),
                 geo,
-                None if line is None else line.with_uncertainty(unc),
+                None if line is None else line.with_uncertainty(unc, _cross_track_km(e, trust[k], geo)),
                 unc,
                 e.epoch,
                 e,
@@ -532,6 +534,17 @@ def _time_uncertainty_s(elements, trust, t_s, range_km, omega_deg_s, geostationa
         return float(time_uncertainty_s(elements, age))
     km = trust.position_uncertainty_km if trust.on_slot else float(position_uncertainty_km(elements, age))
     return math.degrees(km / range_km) / omega_deg_s
+
+
+def _cross_track_km(elements, trust, geostationary):
+    """How far fresh elements put a satellite off across its line of sight
+    (90%): the class's floor (:data:`orbits.uncertainty.FLOOR_KM`), or a
+    geostationary satellite's whole position bound (on its slot: the box)."""
+    from .uncertainty import FLOOR_KM
+
+    if geostationary:
+        return trust.position_uncertainty_km
+    return FLOOR_KM.get(elements.orbit_class, 1.5)
 
 
 def _span_m(norad_id):

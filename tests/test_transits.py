@@ -293,3 +293,164 @@ def test_bodies_below_the_horizon_and_satellites_that_never_rise(april, islamaba
     both = find_transits([april[48274], april[43530]], south, night, night + timedelta(days=1))
     assert any("never rise" in w for w in both.warnings)
     assert {s.norad_id: s.status for s in both.satellites}[48274] == "never_rises"
+
+
+# ---------------------------------------------------------------------------
+# the command and the API
+# ---------------------------------------------------------------------------
+
+
+def _run(capsys, *argv):
+    from orbits.cli import main
+
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+_WEEK = ("--start", "2026-04-08T00:00Z", "--days", "3", "--offline")
+
+
+def test_json_contract_and_the_api_agree(capsys):
+    import json
+
+    import orbits
+
+    status, out, err = _run(capsys, "transits", "tiangong", *_WEEK, "--within", "60", "--format", "json")
+    assert status == 0, err
+    doc = json.loads(out)
+    (row,) = doc["transits"]
+    for key in (
+        "norad_id",
+        "name",
+        "body",
+        "time",
+        "separation_deg",
+        "transit",
+        "duration_s",
+        "satellite",
+        "body_altitude",
+        "centre_line",
+        "time_uncertainty_s",
+    ):
+        assert key in row, key
+    assert set(row["satellite"]) >= {"azimuth", "elevation", "range_km"}
+    assert set(row["centre_line"]) >= {
+        "latitude",
+        "longitude",
+        "distance_km",
+        "bearing_deg",
+        "half_width_km",
+        "time",
+    }
+    assert row["norad_id"] == 48274 and row["body"] == "sun" and row["transit"] is False
+    assert row["solar_filter"] and row["time_uncertainty_s"] > 0
+    assert 40 < row["centre_line"]["distance_km"] < 60 and row["centre_line"]["direction"].endswith("SSE")
+    assert doc["within_km"] == 60 and doc["max_separation_deg"] is None
+    api = orbits.predict_transits(
+        "tiangong", "islamabad", "2026-04-08T00:00Z", 3, within_km=60, zone=orbits.PKT
+    ).to_records()
+    assert api == doc["transits"]
+
+
+def test_table_csv_and_calendar(capsys):
+    status, table, _ = _run(capsys, "transits", "tiangong", *_WEEK, "--within", "60", "--utc")
+    assert status == 0
+    assert "11:12:14.36" in table and "solar filter" in table and "53.6 km SSE" in table
+    status, csv_text, _ = _run(capsys, "transits", "tiangong", *_WEEK, "--within", "60", "--format", "csv")
+    header, row = csv_text.strip().splitlines()
+    assert "centre_line_distance_km" in header.split(",") and row.split(",")[2] == "Tiangong (CSS)"
+    status, ics, _ = _run(capsys, "transits", "tiangong", *_WEEK, "--within", "60", "--format", "ics")
+    assert ics.count("BEGIN:VEVENT") == 1 and "Tiangong" in ics
+
+
+def test_geostationary_outages_from_the_command(capsys):
+    status, out, err = _run(
+        capsys,
+        "transits",
+        "paksat-mm1",
+        "--body",
+        "sun",
+        "--start",
+        "2026-10-01",
+        "--days",
+        "10",
+        "--offline",
+    )
+    assert status == 0, err
+    assert "sun outages" in out and out.count("PAKSAT-MM1") >= 4
+    status, out, err = _run(
+        capsys,
+        "transits",
+        "paksat-mm1",
+        "--body",
+        "sun",
+        "--start",
+        "2026-06-01",
+        "--days",
+        "30",
+        "--offline",
+    )
+    assert status == 0
+    (line,) = [x for x in out.splitlines() if x.startswith("No ")]
+    assert "equinoxes" in line
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (("tiangong", "--body", "sun", "--start", "2026-04-10T21:00", "--days", "0.1"), "Sun never rises"),
+        (("tiangong", "--lat", "-75", "--lon", "73", "--start", "2026-04-10", "--days", "1"), "never rises"),
+        (("tiangong", "--start", "2045-01-01"), "outside what the bundled tables cover"),
+        (("tiangong", "--start", "2026-04-10", "--chart", "1"), "needs --out"),
+        (
+            (
+                "tiangong",
+                "--start",
+                "2026-04-08",
+                "--days",
+                "3",
+                "--within",
+                "60",
+                "--chart",
+                "9",
+                "--out",
+                "x.png",
+            ),
+            "transit 9",
+        ),
+        (("tiangong", "--max-separation", "-1"), "--max-separation"),
+        (("tiangong", "--max-separation", "1", "--within", "5"), "not allowed with"),
+    ],
+)
+def test_bad_input_is_one_line(capsys, tmp_path, monkeypatch, argv, words):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = _run(capsys, "transits", *argv, "--offline")
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1 and words in err, err
+    assert "Traceback" not in err and not (tmp_path / "x.png").exists()
+
+
+def test_pictures(capsys, tmp_path, april, islamabad):
+    import matplotlib.pyplot as plt
+
+    import orbits
+
+    png = tmp_path / "map.png"
+    status, _, err = _run(
+        capsys, "map", "tiangong", *_WEEK, "--within", "60", "--transit", "1", "--out", str(png)
+    )
+    assert status == 0, err
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    chart = tmp_path / "chart.png"
+    status, _, err = _run(
+        capsys, "transits", "tiangong", *_WEEK, "--within", "60", "--chart", "1", "--out", str(chart)
+    )
+    assert status == 0, err
+    assert chart.stat().st_size > 10_000
+    found = orbits.predict_transits("tiangong", islamabad, "2026-04-08T00:00Z", 3, within_km=60)
+    fig, (a, b) = plt.subplots(1, 2)
+    assert orbits.transit_chart(found[0], islamabad, ax=a) is a
+    assert orbits.centre_line_map(found[0], islamabad, ax=b) is b
+    plt.close(fig)
+    assert "Tiangong" in found._repr_html_()
