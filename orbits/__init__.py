@@ -23,6 +23,8 @@ __version__ = "0.2.0.dev0"
 _PUBLIC = {
     "load_elements": "api",
     "site": "api",
+    "load_sites": "api",
+    "HorizonMask": "horizon",
     "predict_passes": "api",
     "where": "api",
     "refresh_elements": "api",

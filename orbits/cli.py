@@ -87,7 +87,12 @@ def _common(p, formats, satellites_help=_SATELLITES_HELP):
     from .sites import SITES
 
     site = p.add_argument_group("site")
-    site.add_argument("--site", metavar="NAME", help=f"named site (default islamabad): {', '.join(SITES)}")
+    site.add_argument(
+        "--site",
+        metavar="NAME",
+        action="append",
+        help=f"named site (default islamabad; 'passes' takes several): {', '.join(SITES)}",
+    )
     site.add_argument(
         "--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive"
     )
@@ -178,6 +183,25 @@ def build_parser():
         metavar="K",
         help="atmospheric extinction in the magnitudes, mag per airmass (default: 0.2 at sea level, "
         "less higher up, 0.19 at Islamabad; 0 for none, 0.3-0.5 for a hazy or dusty sky)",
+    )
+    network = p.add_argument_group("ground-station networks")
+    network.add_argument(
+        "--sites",
+        metavar="FILE",
+        help="CSV of sites: name,latitude,longitude,elevation_m[,min_elevation][,horizon_mask] "
+        "(README: Networks)",
+    )
+    network.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster (tcp://HOST:PORT of a running dask scheduler; needs orbits[dask])",
+    )
+    network.add_argument(
+        "--scheduler-timeout",
+        type=_number("--scheduler-timeout", 0, 3600, positive=True),
+        default=10.0,
+        metavar="S",
+        help="seconds to wait for the scheduler to answer (default 10)",
     )
     p.set_defaults(func=cmd_passes)
 
@@ -885,19 +909,51 @@ def _tle_parsers(sub):
 
 
 def _site(args):
+    """The one site of a command (``now``, ``map``, ``sky``)."""
+    names = args.site or []
+    if len(names) > 1 or getattr(args, "sites", None):
+        raise OrbitsError(f"'orbits {args.command}' takes one site; several are for 'orbits passes'")
+    return _named_or_placed(args, names[0] if names else None)
+
+
+def _named_or_placed(args, name):
     from .sites import Site, site_named
 
     if args.lat is not None or args.lon is not None:
-        if args.site:
+        if name:
             raise OrbitsError("give either --site or --lat/--lon, not both")
         if args.lat is None or args.lon is None:
             raise OrbitsError("--lat and --lon go together")
         lon = args.lon - 360.0 if args.lon > 180.0 else args.lon
         return Site(args.lat, lon, args.elevation if args.elevation is not None else 0.0)
-    site = site_named(args.site or "islamabad")
+    site = site_named(name or "islamabad")
     if args.elevation is not None:  # an explicit height overrides the named site's
         site = Site(site.latitude_deg, site.longitude_deg, args.elevation, site.name)
     return site
+
+
+def _sites(args):
+    """The sites of ``orbits passes``: each ``--site``, then the ``--sites``
+    file's, or the one of ``--lat``/``--lon`` (default islamabad)."""
+    from .sitesfile import load_sites
+
+    names = args.site or []
+    if not args.sites:
+        if len(names) <= 1:
+            return [_named_or_placed(args, names[0] if names else None)]
+    elif args.lat is not None or args.lon is not None:
+        raise OrbitsError("give either --sites or --lat/--lon, not both")
+    if len(names) > 1 and args.elevation is not None:
+        raise OrbitsError("--elevation replaces one named site's height; with several sites use --sites")
+    sites = [_named_or_placed(args, name) for name in names]
+    if args.sites:
+        sites += load_sites(args.sites)
+    seen = set()
+    for site in sites:
+        if site.label in seen:
+            raise OrbitsError(f"site {site.label!r} is given twice; each site needs its own name")
+        seen.add(site.label)
+    return sites
 
 
 def _emit(args, text):
@@ -928,12 +984,13 @@ MAX_IN_MEMORY_PASSES = 500_000
 LARGE_JSON_PASSES = 2_000_000
 
 
-def _bound(args, sets):
+def _bound(args, sets, sites=1):
     """Refuse or warn about a job whose output would be huge, before it runs."""
-    passes = len(sets) * args.days * _PASSES_PER_SATELLITE_DAY
+    passes = len(sets) * sites * args.days * _PASSES_PER_SATELLITE_DAY
     if args.format != "json" and passes > MAX_IN_MEMORY_PASSES:
         raise OrbitsError(
-            f"{len(sets)} satellites over {args.days:g} days make about {passes / 1e6:.1f} "
+            f"{len(sets)} satellites{f' at {sites} sites' if sites > 1 else ''} over {args.days:g} days "
+            f"make about {passes / 1e6:.1f} "
             f"million passes, too many for a {args.format} built in memory; use "
             f"'--format json -o FILE', which is written as it is computed, or fewer --days"
         )
@@ -949,7 +1006,8 @@ def _bound(args, sets):
 
 def _inputs(args):
     """The files a command reads (an output must not be one of them)."""
-    return list(getattr(args, "tle", None) or [])
+    sites = getattr(args, "sites", None)
+    return list(getattr(args, "tle", None) or []) + ([sites] if sites else [])
 
 
 def _warn(messages):
@@ -976,18 +1034,33 @@ def _progress():
 
 
 def cmd_passes(args):
-    from .passes import PassStream, predict_passes
-
     if args.format == "ics" and args.all:
         raise OrbitsError("--all has no effect with --format ics: calendar events are the visible passes")
     if args.output:
         check_output(args.output, _inputs(args))
     zone = display_zone(args.tz, args.utc)
-    site = _site(args)
-    start = _window(args, zone, site)
+    sites = _sites(args)
+    site = sites if len(sites) > 1 else sites[0]
+    start = _window(args, zone, sites[0])
     sets = _elements(args, start, start + timedelta(days=args.days))
-    _bound(args, sets)
-    progress = _progress() if len(sets) > 200 else None
+    _bound(args, sets, len(sites))
+    progress = _progress() if len(sets) * len(sites) > 200 else None
+    executor = None
+    if args.scheduler:
+        from .cluster import connect
+
+        executor = connect(args.scheduler, args.scheduler_timeout)
+    try:
+        return _passes(args, zone, sets, site, start, progress, executor)
+    finally:
+        if executor is not None:
+            executor.close()
+
+
+def _passes(args, zone, sets, site, start, progress, executor):
+    """``orbits passes`` once its inputs are read."""
+    from .passes import PassStream, predict_passes
+
     options = dict(
         days=args.days,
         horizon_deg=args.horizon,
@@ -995,6 +1068,7 @@ def cmd_passes(args):
         sun_altitude_deg=args.sun_altitude,
         progress=progress,
         withhold=not args.stale,
+        executor=executor,
         extinction_per_airmass=args.extinction,
     )
     visible_only = not args.all
