@@ -34,6 +34,7 @@ from .times import PKT, UTC, check_covered, parse_instant
 __all__ = [
     "load_elements",
     "site",
+    "load_sites",
     "predict_passes",
     "where",
     "trust",
@@ -112,6 +113,22 @@ def site(name_or_lat: str | float | Site, lon: float | None = None, elevation_m:
 
 def _site(value):
     return value if isinstance(value, Site) else site(value)
+
+
+def _sites(value):
+    """One site, or a list of them (names or :class:`Site` objects)."""
+    if isinstance(value, (list, tuple)):
+        return [_site(v) for v in value]
+    return _site(value)
+
+
+def load_sites(path) -> list[Site]:
+    """The ground stations of a sites file (CSV: ``name,latitude,longitude,
+    elevation_m`` and optionally ``min_elevation``, ``horizon_mask``; see
+    :mod:`orbits.sitesfile`), for :func:`predict_passes`."""
+    from .sitesfile import load_sites as load
+
+    return load(path)
 
 
 def _instant(value, zone, what):
@@ -280,7 +297,7 @@ class Passes(Sequence):
 
 def predict_passes(
     satellites: Satellites = None,
-    site: str | Site = "islamabad",
+    site: str | Site | Sequence[str | Site] = "islamabad",
     start: datetime | str | None = None,
     days: float = 7.0,
     *,
@@ -299,7 +316,9 @@ def predict_passes(
     zone=PKT,
 ) -> Passes:
     """The passes of ``satellites`` over ``site`` from ``start`` for ``days``
-    (or to ``end``), as ``orbits passes`` gives them.
+    (or to ``end``), as ``orbits passes`` gives them.  ``site`` may be a
+    list of sites (a network, e.g. from :func:`load_sites`): each pass then
+    says its ``site``, and the passes come site after site.
 
     Visible passes by default (sunlit, at least ``min_elevation_deg`` up, the
     Sun at most ``sun_altitude_deg``); ``visible_only=False`` for every pass
@@ -319,7 +338,7 @@ def predict_passes(
     )
     prediction = predict(
         sets,
-        _site(site),
+        _sites(site),
         first,
         last,
         horizon_deg=horizon_deg,

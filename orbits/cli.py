@@ -87,7 +87,12 @@ def _common(p, formats, satellites_help=_SATELLITES_HELP):
     from .sites import SITES
 
     site = p.add_argument_group("site")
-    site.add_argument("--site", metavar="NAME", help=f"named site (default islamabad): {', '.join(SITES)}")
+    site.add_argument(
+        "--site",
+        metavar="NAME",
+        action="append",
+        help=f"named site (default islamabad; 'passes' takes several): {', '.join(SITES)}",
+    )
     site.add_argument(
         "--lat", type=_number("latitude", -90, 90), metavar="DEG", help="latitude, north positive"
     )
@@ -178,6 +183,25 @@ def build_parser():
         metavar="K",
         help="atmospheric extinction in the magnitudes, mag per airmass (default: 0.2 at sea level, "
         "less higher up, 0.19 at Islamabad; 0 for none, 0.3-0.5 for a hazy or dusty sky)",
+    )
+    network = p.add_argument_group("ground-station networks")
+    network.add_argument(
+        "--sites",
+        metavar="FILE",
+        help="CSV of sites: name,latitude,longitude,elevation_m[,min_elevation][,horizon_mask] "
+        "(README: Networks)",
+    )
+    network.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster (tcp://HOST:PORT of a running dask scheduler; needs orbits[dask])",
+    )
+    network.add_argument(
+        "--scheduler-timeout",
+        type=_number("--scheduler-timeout", 0, 3600, positive=True),
+        default=10.0,
+        metavar="S",
+        help="seconds to wait for the scheduler to answer (default 10)",
     )
     p.set_defaults(func=cmd_passes)
 
@@ -272,11 +296,15 @@ EXAMPLES = {
         ("The satellites of an element file, as JSON", "orbits catalog --tle stations.tle --format json"),
     ),
     "map": (
-        ("One orbit of each mission satellite on a world map, from now", "orbits map --out tracks.png"),
         (
-            "Tiangong across Pakistan for 15 minutes from 20:30, a dot each minute",
-            "orbits map tiangong --region pakistan --start 20:30 --hours 0.25 --tick-minutes 1 --out pk.png",
+            "Tiangong's next visible pass over Islamabad, across Pakistan",
+            "orbits map tiangong --region pakistan --out pass.png",
         ),
+        (
+            "Pass 2 of 'orbits passes tiangong --site karachi --start tonight', on a map",
+            "orbits map tiangong --site karachi --start tonight --pass 2 --out pass.png",
+        ),
+        ("One orbit of each mission satellite on a world map, from now", "orbits map --out tracks.png"),
         (
             "Two orbits of PRSS-1 over a box of the map",
             "orbits map prss-1 --orbits 2 --region 60,80,20,40 --out prss.svg",
@@ -284,12 +312,16 @@ EXAMPLES = {
     ),
     "sky": (
         (
-            "Tiangong's next visible pass over Islamabad, with its elevation profile",
+            "Tiangong's next visible pass over Islamabad, with stars, the Moon and an elevation profile",
             "orbits sky tiangong --profile --out sky.png",
         ),
         (
-            "A given pass over Lahore, by its number (see --pass)",
-            "orbits sky tiangong --site lahore --pass 3 --out sky.svg",
+            "Pass 3 of 'orbits passes tiangong --site lahore --start tonight'",
+            "orbits sky tiangong --site lahore --start tonight --pass 3 --out sky.svg",
+        ),
+        (
+            "Pass 5 of the --all table, visible or not",
+            "orbits sky tiangong --start 2026-04-10 --days 3 --all --pass 5 --out sky.png",
         ),
     ),
     "tle": (
@@ -328,10 +360,89 @@ def _add_examples(parser, name="orbits"):
                 _add_examples(sub, f"{name} {sub_name}")
 
 
+def _pass_options(p, start_help):
+    """The options that choose a pass, as 'orbits passes' takes them, so that
+    --pass N is row N of the same table."""
+    p.add_argument("--start", metavar="WHEN", default=None, help=start_help)
+    p.add_argument(
+        "--days",
+        type=_number("--days", 0, 366, positive=True),
+        default=None,
+        metavar="N",
+        help="look for passes this many days ahead (default 7; tonight: the night)",
+    )
+    p.add_argument("--until", metavar="WHEN", help="look for passes up to WHEN instead of --days")
+    p.add_argument(
+        "--pass",
+        dest="pass_number",
+        type=_pass_number,
+        metavar="N",
+        help="pass N of the table 'orbits passes SAT' with the same --start, --days/--until, site "
+        "and thresholds (with --all: of 'orbits passes SAT --all'); default: the first",
+    )
+    p.add_argument("--all", action="store_true", help="count every pass above the horizon, as --all does")
+    p.add_argument(
+        "--sun-altitude",
+        type=_number("--sun-altitude", -90, 90),
+        default=None,
+        metavar="DEG",
+        help="visible only while the Sun is at or below this altitude (default -6)",
+    )
+    p.add_argument(
+        "--horizon",
+        type=_number("--horizon", -5, 89),
+        default=None,
+        metavar="DEG",
+        help="rise/set elevation (default 0)",
+    )
+    p.add_argument(
+        "--brighter-than",
+        type=_number("--brighter-than", -30, 30),
+        metavar="MAG",
+        help="count only visible passes at least this bright, as 'orbits passes' does",
+    )
+    p.add_argument(
+        "--extinction",
+        type=_number("--extinction", 0, 2),
+        metavar="K",
+        help="atmospheric extinction in the magnitudes, mag per airmass, as 'orbits passes' takes it",
+    )
+
+
+def _pass_number(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a pass number (1, 2, ...)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a pass number: the table counts from 1")
+    return value
+
+
+def _image_options(p, default_dpi):
+    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
+    p.add_argument(
+        "--dpi",
+        type=_number("--dpi", 20, 600),
+        metavar="DPI",
+        help=f"PNG resolution (default {default_dpi}: 1600 px wide)",
+    )
+
+
 def _picture_parsers(sub):
-    p = sub.add_parser("map", help="ground tracks on a world or regional map (PNG, SVG or PDF)")
+    p = sub.add_parser(
+        "map",
+        help="a map of one pass, or ground tracks on a world or regional map (PNG, SVG or PDF)",
+        description="With --pass N, or one satellite, --region pakistan and no --start: a map of one "
+        "pass over the site (its track with minute dots, the visible stretch, the footprint at the peak, "
+        "nearby cities).  Otherwise: ground tracks from --start.",
+    )
     _common(p, ())
-    p.add_argument("--start", metavar="WHEN", default="now", help=f"track start: {_WHEN_HELP}")
+    _pass_options(
+        p,
+        f"tracks: their start; a pass map: look for passes from WHEN as 'orbits passes' does: {_WHEN_HELP}; "
+        "or tonight",
+    )
     span = p.add_mutually_exclusive_group()
     span.add_argument(
         "--hours",
@@ -347,66 +458,43 @@ def _picture_parsers(sub):
     )
     p.add_argument(
         "--region",
-        default="world",
+        default=None,
         metavar="REGION",
-        help="world (default), pakistan, or LON0,LON1,LAT0,LAT1 in degrees",
+        help="world, pakistan, or LON0,LON1,LAT0,LAT1 in degrees (default: world for tracks; for a "
+        "pass, Pakistan's, or a frame around a site elsewhere, grown to hold the visible stretch)",
     )
     p.add_argument(
         "--min-elevation",
         type=_number("--min-elevation", 0, 89),
-        default=0.0,
+        default=None,
         metavar="DEG",
-        help="footprint edge: ground that sees the satellite at least this high (default 0)",
+        help="footprint edge: ground that sees the satellite at least this high (default 0 for tracks; "
+        "for a pass 10, also the visibility threshold, as in 'orbits passes')",
     )
     p.add_argument(
         "--tick-minutes",
         type=_number("--tick-minutes", 0.5, 120),
-        default=10.0,
+        default=None,
         metavar="MIN",
-        help="time dots along the tracks every MIN minutes (default 10)",
+        help="time dots along the tracks every MIN minutes (default 10; a pass: 1)",
     )
-    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
-    p.add_argument(
-        "--dpi",
-        type=_number("--dpi", 20, 600),
-        metavar="DPI",
-        help="PNG resolution (default 100: 1600 px wide)",
-    )
+    _image_options(p, 100)
     transit = p.add_argument_group("transit map")
     transit.add_argument(
         "--transit",
         type=int,
         metavar="N",
-        help="draw the centre line of transit N of 'orbits transits' (same SAT, --start, --days, "
-        "--body and limits) over the region around the site, instead of ground tracks",
-    )
-    transit.add_argument(
-        "--days",
-        type=_number("--days", 0, 366, positive=True),
-        default=7.0,
-        metavar="N",
-        help="with --transit: the transit search's window in days (default 7)",
+        help="draw the centre line of transit N of 'orbits transits' (same SAT, --start, --days "
+        "(default 7), --body and limits) over the region around the site, instead of ground tracks",
     )
     _transit_options(transit)
     p.set_defaults(func=cmd_map)
 
-    p = sub.add_parser("sky", help="sky chart of a satellite's pass over a site (PNG, SVG or PDF)")
+    p = sub.add_parser(
+        "sky", help="sky chart of one satellite's pass over a site, with stars and the Moon (PNG, SVG or PDF)"
+    )
     _common(p, (), satellites_help="the one satellite to draw: name, alias or NORAD number (e.g. tiangong)")
-    p.add_argument("--start", metavar="WHEN", default="now", help=f"look for passes from here: {_WHEN_HELP}")
-    p.add_argument(
-        "--days",
-        type=_number("--days", 0, 366, positive=True),
-        default=7.0,
-        metavar="N",
-        help="how far ahead to look (default 7)",
-    )
-    p.add_argument(
-        "--pass",
-        dest="pass_number",
-        type=int,
-        metavar="N",
-        help="draw pass N of 'orbits passes SAT --all' (same --start/--days; default: the next visible pass)",
-    )
+    _pass_options(p, f"look for passes from WHEN, as 'orbits passes' does: {_WHEN_HELP}; or tonight")
     p.add_argument(
         "--min-elevation",
         type=_number("--min-elevation", 0, 90),
@@ -415,13 +503,7 @@ def _picture_parsers(sub):
         help="visible only at or above this elevation (default 10)",
     )
     p.add_argument("--profile", action="store_true", help="add an elevation-against-time panel")
-    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
-    p.add_argument(
-        "--dpi",
-        type=_number("--dpi", 20, 600),
-        metavar="DPI",
-        help="PNG resolution (default 200: 1600 px wide)",
-    )
+    _image_options(p, 200)
     p.set_defaults(func=cmd_sky)
 
 
@@ -515,6 +597,8 @@ def cmd_transits(args):
 def _transit_map(args):
     from .transitplot import centre_line_figure
 
+    args.start = _or(args.start, "now")  # map's --start and --days serve passes, tracks and transits
+    args.days = _or(args.days, 7.0)
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     found = _transits(args, zone, site)
@@ -550,6 +634,9 @@ def _save(fig, path, dpi=None, inputs=()):
     write_atomic(path, buffer.getvalue(), inputs)
 
 
+_PASS_ONLY = ("days", "until", "all", "sun_altitude", "horizon", "brighter_than", "extinction")
+
+
 def cmd_map(args):
     from . import plot
 
@@ -557,9 +644,48 @@ def cmd_map(args):
     if args.transit is not None:
         return _transit_map(args)
     zone = display_zone(args.tz, args.utc)
-    start = parse_instant(args.start, zone, "--start")
     site = _site(args)
-    plot.region_extent(args.region)
+    if args.region is not None:
+        plot.region_extent(args.region)
+    implicit = (
+        args.pass_number is None
+        and args.region == "pakistan"
+        and len(args.satellites) == 1
+        and args.start is None
+        and args.hours is None
+        and args.orbits is None
+    )
+    if args.pass_number is not None or implicit:
+        if args.hours is not None or args.orbits is not None:
+            raise OrbitsError(
+                "--hours and --orbits set a track's length; a map of one pass draws it from rise to set"
+            )
+        chosen = _chosen_pass(args, zone, site, quiet=implicit)
+        if chosen is not None:
+            from .passmap import pass_map_figure
+
+            elements, pass_, number = chosen
+            fig = pass_map_figure(
+                elements,
+                site,
+                pass_,
+                region=args.region,
+                zone=zone,
+                min_elevation_deg=_or(args.min_elevation, 10.0),
+                tick_minutes=_or(args.tick_minutes, 1.0),
+                number=number,
+            )
+            _save(fig, args.out, args.dpi, _inputs(args))
+            return 0
+        args.days = args.until = None  # no visible pass: the tracks from now, as asked before
+    else:
+        given = [f"--{k.replace('_', '-')}" for k in _PASS_ONLY if getattr(args, k) not in (None, False)]
+        if given:
+            raise OrbitsError(
+                f"{given[0]} chooses a pass: give --pass N to map one (see 'orbits map --help')"
+            )
+    args.sun_altitude = -6.0
+    start = _window(args, zone, site, default="now")
     sets = _elements(args, start, start + timedelta(hours=args.hours or 24.0))
     if len(sets) > 20:
         raise OrbitsError(f"{len(sets)} satellites would make an unreadable map; name up to 20")
@@ -567,64 +693,105 @@ def cmd_map(args):
     fig = plot.map_figure(
         sets,
         start,
-        region=args.region,
+        region=args.region or "world",
         hours=args.hours,
         orbits=args.orbits,
         site=site,
         zone=zone,
-        min_elevation_deg=args.min_elevation,
-        tick_minutes=args.tick_minutes,
+        min_elevation_deg=_or(args.min_elevation, 0.0),
+        tick_minutes=_or(args.tick_minutes, 10.0),
         trusts=trusts,
     )
     _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
 
+def _or(value, default):
+    return default if value is None else value
+
+
 def cmd_sky(args):
-    from . import plot
-    from .passes import predict_passes
+    from .skychart import sky_figure
 
     _check_image(args)
     zone = display_zone(args.tz, args.utc)
-    start = parse_instant(args.start, zone, "--start")
     site = _site(args)
-    sets = _elements(args, start, start + timedelta(days=args.days))
-    if len(sets) != 1:
-        raise OrbitsError(f"'orbits sky' draws one satellite; {len(sets)} were chosen (name one)")
-    prediction = predict_passes(
-        sets, site, start, days=args.days, min_elevation_deg=args.min_elevation, withhold=not args.stale
-    )
-    report = prediction.satellites[0]
-    if report.status == "elements_too_old":
-        raise OrbitsError(f"{report.name}: {report.message}; {prediction_advice(prediction)}")
-    _warn(prediction.warnings)
-    name = report.name
-    if args.pass_number is not None:
-        if not 1 <= args.pass_number <= len(prediction.passes):
-            asked = args.satellites[0] if args.satellites else name
-            raise OrbitsError(
-                f"--pass {args.pass_number}: {name} has {len(prediction.passes)} passes "
-                f"in this window (see 'orbits passes {asked} --all')"
-            )
-        chosen = prediction.passes[args.pass_number - 1]
-    else:
-        if not prediction.visible_passes:
-            raise OrbitsError(
-                f"{name} has no visible pass in the next {args.days:g} days from "
-                f"{site.label}; use --pass N to draw any pass"
-            )
-        chosen = prediction.visible_passes[0]
-    fig = plot.sky_figure(
-        sets[0], site, chosen, zone, profile=args.profile, min_elevation_deg=args.min_elevation
+    elements, pass_, number = _chosen_pass(args, zone, site)
+    fig = sky_figure(
+        elements,
+        site,
+        pass_,
+        zone,
+        profile=args.profile,
+        min_elevation_deg=args.min_elevation,
+        sun_altitude_deg=args.sun_altitude,
+        extinction_per_airmass=args.extinction,
+        number=number,
     )
     _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
 
-def _window(args, zone, site):
+def _chosen_pass(args, zone, site, quiet=False):
+    """``(elements, pass, number)``: pass ``--pass N`` (default 1) of the table
+    'orbits passes SAT' prints with the same window, site and thresholds
+    (the visible passes; with ``--all`` every pass).  With ``quiet``, None
+    when there is no visible pass (one line says so) instead of an error."""
+    from .passes import predict_passes
+
+    args.sun_altitude = _or(args.sun_altitude, -6.0)
+    args.horizon = _or(args.horizon, 0.0)
+    min_elevation = _or(args.min_elevation, 10.0)
+    start = _window(args, zone, site, default="now")
+    sets = _elements(args, start, start + timedelta(days=args.days))
+    if len(sets) != 1:
+        raise OrbitsError(
+            f"'orbits {args.command}' draws one satellite's pass; {len(sets)} were chosen (name one)"
+        )
+    prediction = predict_passes(
+        sets,
+        site,
+        start,
+        days=args.days,
+        horizon_deg=args.horizon,
+        min_elevation_deg=min_elevation,
+        sun_altitude_deg=args.sun_altitude,
+        extinction_per_airmass=args.extinction,
+        withhold=not args.stale,
+    )
+    report = prediction.satellites[0]
+    if report.status == "elements_too_old":
+        raise OrbitsError(f"{report.name}: {report.message}; {prediction_advice(prediction)}")
+    if args.brighter_than is not None:
+        prediction = prediction.brighter_than(args.brighter_than)
+    _warn(prediction.warnings)
+    rows = prediction.passes if args.all else prediction.visible_passes
+    name = report.name
+    asked = args.satellites[0] if args.satellites else name
+    table = f"'orbits passes {asked}{' --all' if args.all else ''}' with the same window and site"
+    if args.pass_number is None and not rows:
+        what = "pass above the horizon" if args.all else "visible pass"
+        when = f"{start.astimezone(zone):%Y-%m-%d %H:%M}"
+        message = f"{name} has no {what} from {site.label} in the {args.days:g} days from {when}"
+        if quiet:
+            _say(f"{message}; drawing its track from now instead")
+            return None
+        raise OrbitsError(f"{message}; --all --pass N draws any pass (see {table})")
+    number = args.pass_number or 1
+    if number > len(rows):
+        kind = "passes" if args.all else "visible passes"
+        raise OrbitsError(f"--pass {number}: {name} has {len(rows)} {kind} in this window (see {table})")
+    return sets[0], rows[number - 1], number
+
+
+def _window(args, zone, site, default=None):
     """The window's start from ``--start`` (``tonight``: the coming night at
-    the site), setting ``args.days`` from ``--until``, the night, or 7."""
+    the site; ``default`` when not given), setting ``args.days`` from
+    ``--until``, the night, or 7."""
     from .twilight import tonight
+
+    if args.start is None:
+        args.start = default
 
     if args.until is not None and args.days is not None:
         raise OrbitsError("give --days or --until, not both")
@@ -742,19 +909,51 @@ def _tle_parsers(sub):
 
 
 def _site(args):
+    """The one site of a command (``now``, ``map``, ``sky``)."""
+    names = args.site or []
+    if len(names) > 1 or getattr(args, "sites", None):
+        raise OrbitsError(f"'orbits {args.command}' takes one site; several are for 'orbits passes'")
+    return _named_or_placed(args, names[0] if names else None)
+
+
+def _named_or_placed(args, name):
     from .sites import Site, site_named
 
     if args.lat is not None or args.lon is not None:
-        if args.site:
+        if name:
             raise OrbitsError("give either --site or --lat/--lon, not both")
         if args.lat is None or args.lon is None:
             raise OrbitsError("--lat and --lon go together")
         lon = args.lon - 360.0 if args.lon > 180.0 else args.lon
         return Site(args.lat, lon, args.elevation if args.elevation is not None else 0.0)
-    site = site_named(args.site or "islamabad")
+    site = site_named(name or "islamabad")
     if args.elevation is not None:  # an explicit height overrides the named site's
         site = Site(site.latitude_deg, site.longitude_deg, args.elevation, site.name)
     return site
+
+
+def _sites(args):
+    """The sites of ``orbits passes``: each ``--site``, then the ``--sites``
+    file's, or the one of ``--lat``/``--lon`` (default islamabad)."""
+    from .sitesfile import load_sites
+
+    names = args.site or []
+    if not args.sites:
+        if len(names) <= 1:
+            return [_named_or_placed(args, names[0] if names else None)]
+    elif args.lat is not None or args.lon is not None:
+        raise OrbitsError("give either --sites or --lat/--lon, not both")
+    if len(names) > 1 and args.elevation is not None:
+        raise OrbitsError("--elevation replaces one named site's height; with several sites use --sites")
+    sites = [_named_or_placed(args, name) for name in names]
+    if args.sites:
+        sites += load_sites(args.sites)
+    seen = set()
+    for site in sites:
+        if site.label in seen:
+            raise OrbitsError(f"site {site.label!r} is given twice; each site needs its own name")
+        seen.add(site.label)
+    return sites
 
 
 def _emit(args, text):
@@ -785,12 +984,13 @@ MAX_IN_MEMORY_PASSES = 500_000
 LARGE_JSON_PASSES = 2_000_000
 
 
-def _bound(args, sets):
+def _bound(args, sets, sites=1):
     """Refuse or warn about a job whose output would be huge, before it runs."""
-    passes = len(sets) * args.days * _PASSES_PER_SATELLITE_DAY
+    passes = len(sets) * sites * args.days * _PASSES_PER_SATELLITE_DAY
     if args.format != "json" and passes > MAX_IN_MEMORY_PASSES:
         raise OrbitsError(
-            f"{len(sets)} satellites over {args.days:g} days make about {passes / 1e6:.1f} "
+            f"{len(sets)} satellites{f' at {sites} sites' if sites > 1 else ''} over {args.days:g} days "
+            f"make about {passes / 1e6:.1f} "
             f"million passes, too many for a {args.format} built in memory; use "
             f"'--format json -o FILE', which is written as it is computed, or fewer --days"
         )
@@ -806,7 +1006,8 @@ def _bound(args, sets):
 
 def _inputs(args):
     """The files a command reads (an output must not be one of them)."""
-    return list(getattr(args, "tle", None) or [])
+    sites = getattr(args, "sites", None)
+    return list(getattr(args, "tle", None) or []) + ([sites] if sites else [])
 
 
 def _warn(messages):
@@ -833,18 +1034,33 @@ def _progress():
 
 
 def cmd_passes(args):
-    from .passes import PassStream, predict_passes
-
     if args.format == "ics" and args.all:
         raise OrbitsError("--all has no effect with --format ics: calendar events are the visible passes")
     if args.output:
         check_output(args.output, _inputs(args))
     zone = display_zone(args.tz, args.utc)
-    site = _site(args)
-    start = _window(args, zone, site)
+    sites = _sites(args)
+    site = sites if len(sites) > 1 else sites[0]
+    start = _window(args, zone, sites[0])
     sets = _elements(args, start, start + timedelta(days=args.days))
-    _bound(args, sets)
-    progress = _progress() if len(sets) > 200 else None
+    _bound(args, sets, len(sites))
+    progress = _progress() if len(sets) * len(sites) > 200 else None
+    executor = None
+    if args.scheduler:
+        from .cluster import connect
+
+        executor = connect(args.scheduler, args.scheduler_timeout)
+    try:
+        return _passes(args, zone, sets, site, start, progress, executor)
+    finally:
+        if executor is not None:
+            executor.close()
+
+
+def _passes(args, zone, sets, site, start, progress, executor):
+    """``orbits passes`` once its inputs are read."""
+    from .passes import PassStream, predict_passes
+
     options = dict(
         days=args.days,
         horizon_deg=args.horizon,
@@ -852,6 +1068,7 @@ def cmd_passes(args):
         sun_altitude_deg=args.sun_altitude,
         progress=progress,
         withhold=not args.stale,
+        executor=executor,
         extinction_per_airmass=args.extinction,
     )
     visible_only = not args.all

@@ -9,7 +9,7 @@ import csv
 import io
 from datetime import tzinfo
 
-from .records import now_json, pass_records
+from .records import now_json, pass_records, site_names
 from .times import UTC
 
 __all__ = ["passes_csv", "now_csv"]
@@ -25,7 +25,7 @@ def passes_csv(prediction, zone: tzinfo = UTC, visible_only: bool = True) -> str
     if visible_only:
         table = table.take(table.window_count() > 0)
     buffer = io.StringIO()
-    columns = ["number", "norad_id", "name"]
+    columns = ["number", "norad_id", "name", "site"]
     for e in _CSV_EVENTS:
         columns += [f"{e}_time", f"{e}_azimuth", f"{e}_elevation"]
     columns += [
@@ -39,8 +39,9 @@ def passes_csv(prediction, zone: tzinfo = UTC, visible_only: bool = True) -> str
     ]
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for x in pass_records(table, prediction.elements, zone):
-        row = [x["number"], x["norad_id"], x["name"]]
+    names = site_names(prediction.sites)
+    for x in pass_records(table, prediction.elements, zone, site_names=names):
+        row = [x["number"], x["norad_id"], x["name"], x["site"]]
         for e in _CSV_EVENTS:
             ev = x[e]
             row += [ev["time"], ev["azimuth"], ev["elevation"]] if ev else ["", "", ""]

@@ -30,3 +30,13 @@ class ElementError(OrbitsError):
         where = f"{source}:{line}" if line else f"{source}"
         what = f"{field}: {message}" if field else message
         super().__init__(f"{where}: {what}")
+
+
+class SitesFileError(OrbitsError):
+    """A bad row of a sites file (``--sites``), located by file, line and field."""
+
+    def __init__(self, source, line, field, message):
+        self.source, self.line, self.field, self.message = source, line, field, message
+        where = f"{source}:{line}" if line else f"{source}"
+        what = f"{field}: {message}" if field else message
+        super().__init__(f"{where}: {what}")

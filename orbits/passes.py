@@ -83,7 +83,9 @@ class SatelliteReport:
     ranges seen over the window, in degrees; ``longitude_deg`` is the
     sub-satellite longitude at the window start (a GEO satellite's slot).
     ``source`` says where the elements came from (file, bundled snapshot or
-    cache query with its fetch time).
+    cache query with its fetch time).  ``site`` names the site the report
+    is for (a prediction over several sites has one report per site and
+    satellite).
     """
 
     norad_id: int
@@ -104,6 +106,7 @@ class SatelliteReport:
     position_uncertainty_km: float = 0.0
     slot_longitude_deg: float | None = None
     on_nominal_slot: bool = False
+    site: str = ""
 
 
 @dataclass
@@ -111,8 +114,11 @@ class Prediction:
     """Everything ``predict_passes`` found, with the settings used.
 
     ``table`` holds the passes as columns (a :class:`~orbits.table.PassTable`
-    in time order, its ``sat`` column indexing ``elements``); ``passes``
-    gives them as :class:`Pass` objects, built on first use.
+    site by site, each in time order, its ``sat`` column indexing
+    ``elements``, its ``site`` column ``sites``); ``passes`` gives them as
+    :class:`Pass` objects, built on first use.  ``site`` is the first of
+    ``sites``; ``satellites`` has a report per site and satellite, site
+    after site; ``extinctions`` the extinction at each site.
     ``extinction_per_airmass`` is the atmospheric extinction the magnitudes
     include (mag per airmass at the site; 0 when switched off: see
     :class:`~orbits.visibility.VisibilityRules`).
@@ -129,16 +135,43 @@ class Prediction:
     elements: list = field(default_factory=list)
     satellites: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    sites: list = field(default_factory=list)
+    extinctions: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.sites:
+            self.sites = [self.site]
+        if not self.extinctions:
+            self.extinctions = [self.extinction_per_airmass] * len(self.sites)
 
     @functools.cached_property
     def passes(self) -> list[Pass]:
-        """Every pass, in time order (a list of :class:`Pass`)."""
-        return self.table.to_passes(self.elements)
+        """Every pass, site by site in time order (a list of :class:`Pass`)."""
+        return self.table.to_passes(self.elements, self.sites)
 
     @functools.cached_property
     def visible_passes(self) -> list[Pass]:
         """The passes with at least one visible window (built without the others)."""
-        return self.table.take(self.table.window_count() > 0).to_passes(self.elements)
+        return self.table.take(self.table.window_count() > 0).to_passes(self.elements, self.sites)
+
+    def for_site(self, index: int) -> "Prediction":
+        """The part of this prediction seen from ``sites[index]`` alone."""
+        n = len(self.elements)
+        reports = self.satellites
+        if len(reports) > n:
+            reports = reports[index * n : (index + 1) * n]
+        table = self.table.take(self.table.passes["site"] == index)
+        table.passes["site"] = np.zeros(len(table), dtype=int)
+        site, k = self.sites[index], self.extinctions[index]
+        return replace(
+            self,
+            site=site,
+            sites=[site],
+            extinctions=[k],
+            extinction_per_airmass=k,
+            table=table,
+            satellites=reports,
+        )
 
     def brighter_than(self, magnitude: float) -> "Prediction":
         """A copy keeping the visible passes at least this bright (visual
@@ -192,12 +225,22 @@ WHOLE_WINDOW = -1
 class PlannedJob:
     """One job of a :class:`Plan`: satellites ``rows`` (indices into the
     element sets; chunk number ``chunk``) over slice ``slice_index``
-    (:data:`WHOLE_WINDOW` for the whole window)."""
+    (:data:`WHOLE_WINDOW` for the whole window), seen from site number
+    ``site``; ``unit`` numbers the (site, slice) it is delivered with."""
 
     slice_index: int
     chunk: int
     rows: np.ndarray
     job: Job
+    site: int = 0
+    unit: int = 0
+
+    @property
+    def keys(self) -> np.ndarray:
+        """The (site, satellite) rows of the job in a :class:`Tally`: ``site * n + rows``."""
+        return self._n * self.site + self.rows
+
+    _n: int = 0
 
 
 class Plan:
@@ -209,12 +252,17 @@ class Plan:
     that the workers finish together; those whose passes may outlast
     :data:`LONGEST_SLICED_PASS_S` are surveyed over the whole window at once.
     Satellites marked in ``skip`` (elements too old) are not searched at all.
+
+    Over several ``sites`` (a list), each site's jobs come one site after
+    another: results are delivered by *unit*, a (site, slice) pair, the
+    units in :attr:`units` order, so memory stays bounded by one site's
+    slice however many sites there are.
     """
 
     def __init__(
         self,
         elements: list,
-        site,
+        sites,
         start_s: float,
         end_s: float,
         horizon_deg: float,
@@ -223,9 +271,12 @@ class Plan:
         workers: int,
         slice_s: float | None = None,
     ):
-        self.site, self.start_s, self.end_s = site, start_s, end_s
+        self.sites = list(sites) if isinstance(sites, (list, tuple)) else [sites]
+        self.site = self.sites[0]
+        self.start_s, self.end_s = start_s, end_s
         self.horizon_deg, self.rules = horizon_deg, rules
-        n = len(elements)
+        self.n = n = len(elements)
+        lowest = min(site.horizon(horizon_deg).lowest_deg for site in self.sites)
         if slice_s is None:
             slice_s = 86400.0 * max(1.0, SLICE_SATELLITE_DAYS / max(n, 1))
         edges = list(np.arange(start_s, end_s, float(slice_s))) + [end_s]
@@ -233,7 +284,7 @@ class Plan:
         # One slice: every satellite is "sliced" (its slice is the window).
         sliced = np.array(
             [
-                len(self.slices) == 1 or pass_duration_bound_s(e, horizon_deg) <= LONGEST_SLICED_PASS_S
+                len(self.slices) == 1 or pass_duration_bound_s(e, lowest) <= LONGEST_SLICED_PASS_S
                 for e in elements
             ],
             dtype=bool,
@@ -247,23 +298,35 @@ class Plan:
         """The slices in the order results are delivered: the whole window first."""
         return [WHOLE_WINDOW, *range(len(self.slices))]
 
+    @property
+    def units(self) -> list[tuple[int, int]]:
+        """``(site, slice_index)`` in the order results are delivered: site
+        after site, each as :attr:`slice_indices`; their positions in this
+        list are the jobs' ``unit``."""
+        return [(s, k) for s in range(len(self.sites)) for k in self.slice_indices]
+
     def jobs(self) -> list[PlannedJob]:
-        """Every job, in the order needed: the whole-window ones, then slice by slice."""
+        """Every job, in the order needed: site after site, the whole-window
+        ones, then slice by slice."""
         sky = SkyTable(self.start_s - 7 * 3600.0, self.end_s + 7 * 3600.0)
+        per_site = len(self.slices) + 1
+        out = []
+        for s, site in enumerate(self.sites):
 
-        def job(lo, hi):
-            return Job(self.site, self.start_s, self.end_s, lo, hi, self.horizon_deg, self.rules, sky)
+            def job(lo, hi, site=site, s=s):
+                return Job((site,), self.start_s, self.end_s, lo, hi, self.horizon_deg, self.rules, sky, (s,))
 
-        whole = [
-            PlannedJob(WHOLE_WINDOW, c, rows, job(self.start_s, self.end_s))
-            for c, rows in enumerate(self.whole_chunks)
-        ]
-        first = len(self.whole_chunks)
-        return whole + [
-            PlannedJob(k, first + c, rows, job(lo, hi))
-            for k, (lo, hi) in enumerate(self.slices)
-            for c, rows in enumerate(self.sliced_chunks)
-        ]
+            out += [
+                PlannedJob(WHOLE_WINDOW, c, rows, job(self.start_s, self.end_s), s, s * per_site, self.n)
+                for c, rows in enumerate(self.whole_chunks)
+            ]
+            first = len(self.whole_chunks)
+            out += [
+                PlannedJob(k, first + c, rows, job(lo, hi), s, s * per_site + k + 1, self.n)
+                for k, (lo, hi) in enumerate(self.slices)
+                for c, rows in enumerate(self.sliced_chunks)
+            ]
+        return out
 
 
 @dataclass(frozen=True)
@@ -334,15 +397,16 @@ class Executor:
         if manager is not None:
             manager.join(5)
 
-    def deliver(self, slice_indices: list[int]):
-        """For each slice index in turn, ``(index, results)``: ``results``
-        yields ``(PlannedJob, Outcome)`` for that slice's jobs, in plan order."""
+    def deliver(self, units: int):
+        """For each unit (a (site, slice), see :attr:`Plan.units`) in turn,
+        ``(unit, results)``: ``results`` yields ``(PlannedJob, Outcome)``
+        for that unit's jobs, in plan order."""
         queue, pending = deque(self.jobs), {}
-        for k in slice_indices:
-            while queue and queue[0].slice_index <= k + self.AHEAD:
+        for u in range(units):
+            while queue and queue[0].unit <= u + self.AHEAD:
                 planned = queue.popleft()
-                pending.setdefault(planned.slice_index, []).append((planned, self._start(planned)))
-            yield k, self._results(pending.pop(k, []))
+                pending.setdefault(planned.unit, []).append((planned, self._start(planned)))
+            yield u, self._results(pending.pop(u, []))
 
     def _start(self, planned):
         # Whole-window passes are encoded after they are held (see PassStream.parts), not here.
@@ -354,7 +418,7 @@ class Executor:
     def _results(self, started):
         for planned, handle in started:
             if self.pool is None:
-                yield planned, _compute(self.elements, planned.rows, planned.job, self.keep, handle[1])
+                yield planned, compute_job(self.elements, planned.rows, planned.job, self.keep, handle[1])
             else:
                 yield planned, handle.result()
 
@@ -374,11 +438,11 @@ def _start_worker(elements):
 
 
 def _run_job(rows, job, keep, encoder):
-    """A job in a worker process (see :func:`_compute`)."""
-    return _compute(_worker_elements, rows, job, keep, encoder)
+    """A job in a worker process (see :func:`compute_job`)."""
+    return compute_job(_worker_elements, rows, job, keep, encoder)
 
 
-def _compute(elements, rows, job, keep, encoder):
+def compute_job(elements, rows, job, keep, encoder):
     """Survey ``elements[rows]`` over ``job``: an :class:`Outcome` whose
     table's ``sat`` column indexes ``elements``, with ``encoder``'s
     encoding of the passes ``keep`` keeps."""
@@ -420,7 +484,8 @@ class PassFilter:
 class Tally:
     """What the results add up to, as they arrive.
 
-    Per satellite (arrays indexed like the element sets): ``counts`` and
+    Per site and satellite (arrays indexed ``site * n + satellite``, ``n``
+    the element sets; over one site, like the element sets): ``counts`` and
     ``visible_counts`` of the passes that can be timed, ``peak_el_deg`` the
     highest culmination, ``withheld`` the passes left out by their
     uncertainty; ``unjudged`` counts the visible passes the brightness limit
@@ -437,10 +502,17 @@ class Tally:
         start_s: float,
         horizon_deg: float,
         progress=None,
+        sites=None,
     ):
-        n = len(elements)
+        self.sites = list(sites) if sites is not None else [None]
+        self.n = len(elements)
+        n = self.n * len(self.sites)
         self.elements, self.trusts, self.too_old = elements, trusts, too_old
         self.start_s, self.horizon_deg, self.progress = start_s, horizon_deg, progress
+        # the lowest limit of each site's horizon, for "always above"
+        self.lowest_deg = [
+            site.horizon(horizon_deg).lowest_deg if site is not None else horizon_deg for site in self.sites
+        ]
         self.counts = np.zeros(n, dtype=int)
         self.visible_counts = np.zeros(n, dtype=int)
         self.peak_el_deg = np.full(n, -np.inf)
@@ -456,7 +528,7 @@ class Tally:
         """Count the jobs each satellite waits for."""
         self._total = len(jobs)
         for planned in jobs:
-            self._jobs_left[planned.rows] += 1
+            self._jobs_left[planned.keys] += 1
 
     def add(self, planned: PlannedJob, table: PassTable, summary: Summary, withheld: np.ndarray) -> None:
         """A job's result: ``table`` the passes that can be timed, ``withheld``
@@ -464,34 +536,39 @@ class Tally:
         self._done += 1
         if self.progress:
             self.progress(self._done, self._total)
-        earlier = self._summaries.get(planned.chunk)
+        key = (planned.site, planned.chunk)
+        earlier = self._summaries.get(key)
         summary = Summary.merge(earlier, summary) if earlier is not None else summary
-        self._summaries[planned.chunk] = summary
-        np.add.at(self.withheld, withheld, 1)
-        sat = table.passes["sat"].astype(int)
+        self._summaries[key] = summary
+        offset = self.n * planned.site
+        np.add.at(self.withheld, offset + withheld, 1)
+        sat = offset + table.passes["sat"].astype(int)
         np.add.at(self.counts, sat, 1)
         np.add.at(self.visible_counts, sat, table.window_count() > 0)
         np.maximum.at(self.peak_el_deg, sat, table.passes["culmination_el"])
-        self._jobs_left[planned.rows] -= 1  # a chunk's satellites share all their jobs
-        if not self._jobs_left[planned.rows].any():
-            self._report(planned.rows, summary)
+        keys = planned.keys
+        self._jobs_left[keys] -= 1  # a chunk's satellites share all their jobs
+        if not self._jobs_left[keys].any():
+            self._report(keys, summary)
 
-    def _report(self, rows, summary):
-        """Reports of satellites ``rows`` whose jobs are all done (``summary``: theirs, merged)."""
-        too_old = self.too_old | ((self.counts == 0) & (self.withheld > 0))
+    def _report(self, keys, summary):
+        """Reports of (site, satellite) ``keys`` whose jobs are all done
+        (``summary``: theirs, merged)."""
+        too_old = np.tile(self.too_old, len(self.sites)) | ((self.counts == 0) & (self.withheld > 0))
         reports = _reports(
             self.elements,
-            rows,
+            keys,
             summary,
             self.counts,
             self.visible_counts,
             self.peak_el_deg,
             self.start_s,
-            self.horizon_deg,
+            self.lowest_deg,
             self.trusts,
             too_old,
+            self.sites,
         )
-        for i, r in zip(rows.tolist(), reports, strict=True):
+        for i, r in zip(keys.tolist(), reports, strict=True):
             self._reports[i] = r
             self._fresh.append((i, r))
 
@@ -516,7 +593,8 @@ class Tally:
         line = too_old_line([t for t, old in zip(self.trusts, self.too_old.tolist(), strict=True) if old])
         if line:
             out.append(line)
-        late = [(n, e) for n, e in zip(self.withheld.tolist(), self.elements, strict=True) if n]
+        withheld = self.withheld.reshape(len(self.sites), self.n).sum(axis=0)
+        late = [(n, e) for n, e in zip(withheld.tolist(), self.elements, strict=True) if n]
         if late:
             names = ", ".join(f"{display_name(e)} ({n})" for n, e in late[:6])
             names += " ..." if len(late) > 6 else ""
@@ -525,9 +603,13 @@ class Tally:
                 f"time them: {names}; 'orbits tle update' fetches fresh ones, '--stale' lists them "
                 f"anyway"
             )
+        told = set()
         for r in reports:
             if r.status == "failed" or r.usable_until is not None:
-                out.append(f"{r.name} ({r.norad_id}): {r.message}")
+                line = f"{r.name} ({r.norad_id}): {r.message}"
+                if line not in told:  # once, not once per site
+                    told.add(line)
+                    out.append(line)
         return out
 
 
@@ -550,6 +632,13 @@ class PassStream:
     :func:`~orbits.freshness.meaningful_limit_s`, and does not search at all
     for satellites whose elements are already too old at the window (their
     report says ``"elements_too_old"``).
+
+    ``site`` is one site or a list of them (a network: each pass carries its
+    site, the passes come site after site).  ``executor``, if given, runs
+    the jobs instead of the local :class:`Executor`: called as
+    ``executor(elements, jobs, keep, encoder)``, it returns a context
+    manager with :meth:`Executor.deliver` (e.g.
+    :class:`orbits.cluster.DaskExecutor`).
     """
 
     def __init__(
@@ -568,10 +657,13 @@ class PassStream:
         slice_s: float | None = None,
         brighter_than: float | None = None,
         withhold: bool = True,
+        executor=None,
         extinction_per_airmass: float | None = None,
     ):
+        self.executor = executor
         self.elements = list(elements)
-        self.site = site
+        self.sites = _site_list(site)
+        self.site = self.sites[0]
         self.start_s = to_posix(start)
         self.end_s = to_posix(end) if end is not None else self.start_s + float(days) * 86400.0
         if not self.end_s > self.start_s:
@@ -588,10 +680,13 @@ class PassStream:
         self.too_old = np.array([withhold and t.too_old for t in self.trusts], dtype=bool)
         limit_s = np.array([t.limit_s if withhold else np.inf for t in self.trusts])
         self.filter = PassFilter(limit_s, brighter_than)
-        self.workers = workers if workers is not None else (min(2, os.cpu_count() or 1) if n >= 200 else 1)
+        work = n * len(self.sites)
+        self.workers = workers if workers is not None else (min(2, os.cpu_count() or 1) if work >= 200 else 1)
+        if executor is not None and workers is None:
+            self.workers = getattr(executor, "cores", self.workers)  # chunks for the cluster's cores
         self.plan = Plan(
             self.elements,
-            site,
+            self.sites,
             self.start_s,
             self.end_s,
             self.horizon_deg,
@@ -600,7 +695,9 @@ class PassStream:
             max(1, self.workers),
             slice_s,
         )
-        self.tally = Tally(self.elements, self.trusts, self.too_old, self.start_s, self.horizon_deg, progress)
+        self.tally = Tally(
+            self.elements, self.trusts, self.too_old, self.start_s, self.horizon_deg, progress, self.sites
+        )
         self._finished = None
 
     @property
@@ -632,9 +729,11 @@ class PassStream:
         self.tally.expect(jobs)
         if not jobs:
             return
-        with Executor(self.elements, jobs, self.workers, self.filter, encoder) as executor:
+        with self._executor(jobs, encoder) as executor:
             held = PassTable.empty()
-            for k, results in executor.deliver(self.plan.slice_indices):
+            units = self.plan.units
+            for u, results in executor.deliver(len(units)):
+                k = units[u][1]
                 if k == WHOLE_WINDOW:
                     # Satellites surveyed over the whole window at once: their passes
                     # are held and handed out with the slice they rise in.
@@ -647,6 +746,12 @@ class PassStream:
                     yield self._shown(self._timed(planned, outcome), outcome.encoded, encoder)
                 held = held.take(~due)
                 yield None
+
+    def _executor(self, jobs, encoder):
+        """The :class:`Executor` that runs ``jobs`` (see :attr:`executor`)."""
+        if self.executor is not None:
+            return self.executor(self.elements, jobs, self.filter, encoder)
+        return Executor(self.elements, jobs, self.workers, self.filter, encoder)
 
     def _timed(self, planned, outcome):
         """A job's passes that can be timed, added to the tally."""
@@ -700,6 +805,8 @@ class PassStream:
             self.elements,
             list(satellites),
             list(warnings),
+            list(self.sites),
+            [self.rules.extinction_at(site) for site in self.sites],
         )
 
 
@@ -716,9 +823,11 @@ def predict_passes(
     workers: int | None = None,
     progress=None,
     withhold: bool = True,
+    executor=None,
     extinction_per_airmass: float | None = None,
 ) -> Prediction:
-    """Predict every pass of ``elements`` over ``site`` between ``start`` and ``end``.
+    """Predict every pass of ``elements`` over ``site`` (one, or a list of
+    sites) between ``start`` and ``end``.
 
     ``start``/``end`` are aware datetimes (``end`` defaults to ``start +
     days``).  ``workers`` processes share the satellites (default: up to 2
@@ -742,9 +851,18 @@ def predict_passes(
         workers=workers,
         progress=progress,
         withhold=withhold,
+        executor=executor,
         extinction_per_airmass=extinction_per_airmass,
     )
     return stream.finish(PassTable.join(stream))
+
+
+def _site_list(site) -> list:
+    """A list of sites from one site or a sequence of them (not empty)."""
+    sites = list(site) if isinstance(site, (list, tuple)) else [site]
+    if not sites:
+        raise OrbitsError("no sites to predict for")
+    return sites
 
 
 def _split(elements, index, parts):
@@ -756,13 +874,21 @@ def _split(elements, index, parts):
     return [index[c] for c in (order[k::parts] for k in range(parts)) if len(c)]
 
 
-def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, horizon_deg, trusts, too_old):
-    """A :class:`SatelliteReport` for each satellite ``elements[rows]`` from
-    their merged slice ``summary``, their entries in the pass counts and
-    highest culminations (elevation ranges from the search grid, topped by
-    the refined culminations), their :class:`~orbits.freshness.Trust` and
-    whether they are too old to search."""
-    counts, visible_counts, peak_el = counts[rows], visible_counts[rows], peak_el[rows]
+def _reports(
+    elements, keys, summary, counts, visible_counts, peak_el, start_s, lowest_deg, trusts, too_old, sites
+):
+    """A :class:`SatelliteReport` for each (site, satellite) of ``keys``
+    (``site * len(elements) + satellite``) from their merged slice
+    ``summary``, their entries in the pass counts and highest culminations
+    (elevation ranges from the search grid, topped by the refined
+    culminations), their :class:`~orbits.freshness.Trust` and whether they
+    are too old to search; ``lowest_deg[site]`` is the lowest of the site's
+    horizon."""
+    n = len(elements)
+    site_of = keys // max(n, 1)
+    rows = keys % max(n, 1)
+    horizon_deg = np.asarray(lowest_deg, dtype=float)[site_of]
+    counts, visible_counts, peak_el = counts[keys], visible_counts[keys], peak_el[keys]
     # ranges only where the grid sampled the window (the plane screen may have
     # left only its model's lowest elevation, with no azimuth)
     has_range = (
@@ -780,7 +906,7 @@ def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, 
     lon = rounded(summary.longitude_deg)
     failed = np.isfinite(summary.fail_s)
     status = np.where(
-        too_old[rows],
+        too_old[keys],
         "elements_too_old",
         np.where(
             failed & (summary.fail_s <= start_s),
@@ -833,6 +959,7 @@ def _reports(elements, rows, summary, counts, visible_counts, peak_el, start_s, 
                 round(t.position_uncertainty_km, 1),
                 nominal_slot(e),
                 t.on_slot,
+                sites[site_of[k]].label if sites[site_of[k]] is not None else "",
             )
         )
     return reports

@@ -111,6 +111,14 @@ class Tracker:
         self._array = SatrecArray(self.satrecs) if self.satrecs else None
         self.sky = sky
 
+    def at(self, site):
+        """A tracker of the same satellites seen from ``site``, sharing the
+        SGP4 models and the sky table."""
+        other = Tracker.__new__(Tracker)
+        other.elements, other.site, other.satrecs = self.elements, site, self.satrecs
+        other._array, other.sky = self._array, self.sky
+        return other
+
     def subset(self, index):
         """A tracker of satellites ``index`` only (sharing the sky table)."""
         index = np.asarray(index, dtype=int).tolist()

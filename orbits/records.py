@@ -79,6 +79,18 @@ def site_json(site) -> dict:
     }
 
 
+def network_site_json(site) -> dict:
+    """A site of the prediction's ``sites`` list: :func:`site_json` with its
+    own horizon (``min_elevation``, null for the prediction's) and
+    ``horizon_mask`` (the azimuth:elevation text, null without)."""
+    return {
+        **site_json(site),
+        "name": site.label,
+        "min_elevation": site.horizon_deg,
+        "horizon_mask": str(site.mask) if site.mask is not None else None,
+    }
+
+
 # --------------------------------------------------------------------------
 # the two forms of a record
 # --------------------------------------------------------------------------
@@ -244,6 +256,7 @@ _PASS_KEYS = (
     "number",
     "norad_id",
     "name",
+    "site",
     "rise",
     "culmination",
     "set",
@@ -275,10 +288,12 @@ def _events(form, cols, name, zone):
     )
 
 
-def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES, first_number=1) -> list:
+def pass_records(
+    table: PassTable, elements: list, zone: tzinfo, form=VALUES, first_number=1, site_names=("",)
+) -> list:
     """The contract's pass records of ``table`` (its ``sat`` column indexing
-    ``elements``), in table order, times in ``zone``: dicts, or with
-    ``form=TEXTS`` their JSON texts.
+    ``elements``, its ``site`` column ``site_names``), in table order, times
+    in ``zone``: dicts, or with ``form=TEXTS`` their JSON texts.
 
     ``number`` counts the passes listed from ``first_number`` in table
     order: the pass table's numbers, which ``orbits sky --pass N`` and
@@ -338,6 +353,7 @@ def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES, fi
             *numbers,
             form.ints(cols["norad_id"].tolist()),
             [names[i] for i in which],
+            _site_names(form, cols["site"], site_names),
             ev["rise"],
             ev["culmination"],
             ev["set"],
@@ -358,9 +374,21 @@ def pass_records(table: PassTable, elements: list, zone: tzinfo, form=VALUES, fi
     )
 
 
+def _site_names(form, column, site_names):
+    """Each pass's site name (each site's text made once)."""
+    texts = form.strings(list(site_names))
+    return [texts[i] for i in column.astype(int).tolist()]
+
+
+def site_names(sites) -> tuple:
+    """The names passes and reports carry for ``sites`` (their labels)."""
+    return tuple(site.label for site in sites)
+
+
 _SATELLITE_KEYS = (
     "norad_id",
     "name",
+    "site",
     "orbit_class",
     "tle_epoch",
     "elements_source",
@@ -394,6 +422,7 @@ def satellite_records(reports: list, form=VALUES) -> list:
         (
             form.ints(each("norad_id")),
             form.strings(each("name")),
+            form.strings(each("site")),
             form.strings(each("orbit_class")),
             form.words(iso_times([r.tle_epoch.timestamp() for r in reports], UTC)),
             form.strings(each("source")),
@@ -419,6 +448,7 @@ def _passes_document(head, zone, visible_only, passes, satellites, warnings):
     :class:`~orbits.passes.Prediction` giving the settings)."""
     return {
         "site": site_json(head.site),
+        "sites": [network_site_json(site) for site in head.sites],
         "start": iso_time(head.start, zone),
         "end": iso_time(head.end, zone),
         "horizon": head.horizon_deg,
@@ -447,7 +477,7 @@ def passes_json(prediction, zone: tzinfo = UTC, visible_only: bool = True, encod
     """
     table = _shown(prediction.table, visible_only)
     form = TEXTS if encoded else VALUES
-    passes = pass_records(table, prediction.elements, zone, form)
+    passes = pass_records(table, prediction.elements, zone, form, site_names=site_names(prediction.sites))
     satellites = satellite_records(prediction.satellites, form)
     if encoded:
         texts = passes
@@ -466,10 +496,11 @@ class PassEncoder:
 
     zone: tzinfo
     visible_only: bool
+    site_names: tuple = ("",)
 
     def encode(self, table: PassTable, elements: list) -> tuple[list[str], np.ndarray, np.ndarray]:
         table = _shown(table, self.visible_only)
-        texts = pass_records(table, elements, self.zone, TEXTS, first_number=None)
+        texts = pass_records(table, elements, self.zone, TEXTS, first_number=None, site_names=self.site_names)
         return texts, table.passes["rise_s"], table.passes["norad_id"]
 
 
@@ -510,7 +541,7 @@ def streamed_passes_json(stream, zone: tzinfo = UTC, visible_only: bool = True) 
     the satellites' records as their reports complete, and the lists are
     :class:`RecordStream` objects for :func:`~orbits.jsontext.json_chunks`.
     The satellites and warnings, known only at the end, are read last."""
-    texts = [None] * len(stream.elements)
+    texts = [None] * (len(stream.elements) * len(stream.sites))
 
     def take_reports():  # encode the reports completed so far
         fresh = stream.finished_reports()
@@ -520,7 +551,7 @@ def streamed_passes_json(stream, zone: tzinfo = UTC, visible_only: bool = True) 
                 texts[i] = text
 
     def parts():
-        for part in stream.parts(PassEncoder(zone, visible_only)):
+        for part in stream.parts(PassEncoder(zone, visible_only, site_names(stream.sites))):
             yield part
             take_reports()
 

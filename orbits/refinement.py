@@ -123,7 +123,11 @@ def refine_events(tracker: Tracker, brackets: Brackets) -> PassEvents:
     c = brackets.crossings
     sat = c.sat.astype(int)
     start = hermite_root(c.a_s, c.b_s, c.cone_a_km, c.cone_b_km, c.cone_rate_a_km_s, c.cone_rate_b_km_s)
-    if len(sat):
+    if len(sat) and brackets.mask is not None:
+        roots, t_last, angles = _mask_roots(
+            ev, brackets.mask, sat, c.a_s, c.b_s, c.above_a_deg, c.above_b_deg
+        )
+    elif len(sat):
         site_radius_km = float(np.linalg.norm(tracker.site.itrs_km()))
         curvature = cone_curvature_bound_km_s2(
             tracker.elements, site_radius_km, brackets.horizon_deg, brackets.curvature_km_s2
@@ -157,6 +161,49 @@ def refine_events(tracker: Tracker, brackets: Brackets) -> PassEvents:
         paired.set_angles,
         ev.samples,
     )
+
+
+def _mask_roots(ev, horizon, sat, a, b, f_a, f_b, tol_s=1e-3):
+    """Where elevation minus a masked horizon's limit crosses zero in each
+    bracket ``[a, b]`` (values ``f_a``, ``f_b`` of opposite signs, deg):
+    regula falsi with the Illinois rule, vectorised over the brackets, until
+    the bracket is under ``tol_s`` or a step moves less than a tenth of it.
+    The limit is piecewise linear in azimuth, so the function has kinks
+    where Newton's rate would lie; bracketing methods do not mind.  Returns
+    ``(roots, t_last, angles)`` as :func:`~orbits.roots.newton_bracketed`
+    does with ``last=True`` (the last evaluation is the root)."""
+    a, b = a.astype(float).copy(), b.astype(float).copy()
+    f_a, f_b = f_a.astype(float).copy(), f_b.astype(float).copy()
+    n = len(sat)
+    root = 0.5 * (a + b)
+    angles = np.full((4, n), np.nan)
+    side = np.zeros(n, dtype=int)  # -1: a kept last step, +1: b kept
+    active = np.arange(n)
+    for _ in range(80):
+        if not len(active):
+            break
+        fa, fb, lo, hi = f_a[active], f_b[active], a[active], b[active]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.where(fa != fb, (lo * fb - hi * fa) / (fb - fa), 0.5 * (lo + hi))
+        # keep strictly inside, and bisect when the secant sits at an end
+        x = np.where((x <= lo) | (x >= hi) | ~np.isfinite(x), 0.5 * (lo + hi), x)
+        look = ev.look(sat[active], x)
+        fx = horizon.above_deg(look)
+        angles[:, active] = _angles(look)
+        step = np.abs(x - root[active])
+        root[active] = x
+        left = np.sign(fx) == np.sign(fa)  # the root is in [x, hi]
+        # Illinois: halve the value at the end kept twice running
+        keep_b = left & (side[active] == 1)
+        keep_a = ~left & (side[active] == -1)
+        f_b[active] = np.where(keep_b, fb / 2, np.where(left, fb, fx))
+        f_a[active] = np.where(keep_a, fa / 2, np.where(left, fx, fa))
+        a[active] = np.where(left, x, lo)
+        b[active] = np.where(left, hi, x)
+        side[active] = np.where(left, 1, -1)
+        done = (fx == 0) | (b[active] - a[active] < tol_s) | (step < 0.1 * tol_s)
+        active = active[~done]
+    return root, root.copy(), angles
 
 
 def _pair(brackets, sat, roots, rising, root_angles):

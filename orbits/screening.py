@@ -131,7 +131,9 @@ class Brackets:
     ``el_min_deg`` ... ``az_max_deg`` the ranges over the valid grid samples
     in the window (inf/-inf when none; where samples were left out,
     ``el_min_deg`` comes from the plane screen's model).  ``samples``: how
-    many (satellite, time) points were evaluated.
+    many (satellite, time) points were evaluated.  ``mask``: the site's
+    :class:`~orbits.horizon.Horizon` when it is not flat (``horizon_deg``
+    is then its lowest; crossings are of elevation minus its limit).
     """
 
     start_s: float
@@ -151,6 +153,7 @@ class Brackets:
     az_min_deg: np.ndarray
     az_max_deg: np.ndarray
     samples: int
+    mask: object = None
 
 
 def search_limits_s(
@@ -174,16 +177,25 @@ def find_brackets(
     lo_s: np.ndarray,
     hi_s: np.ndarray,
     horizon_deg: float = 0.0,
+    horizon=None,
 ) -> Brackets:
     """Screen the satellites of ``tracker`` for passes above ``horizon_deg``
     touching ``[start_s, end_s]`` (POSIX s), satellite ``k`` searched over
     ``[lo_s[k], hi_s[k]]`` (see :func:`search_limits_s`).
 
+    ``horizon`` (a :class:`~orbits.horizon.Horizon`) replaces ``horizon_deg``
+    when given: a masked one is screened against its lowest elevation (so
+    the proof holds) and its crossings are those of elevation minus the mask.
+
     Complete: every rise, set and culmination in the search lies in one of
     the returned brackets (see the module docstring).  ``tracker`` adopts
     the sky table it builds if it had none.
     """
-    s = _Screening(tracker, start_s, end_s, lo_s, hi_s, horizon_deg)
+    mask = None
+    if horizon is not None:
+        horizon_deg = horizon.lowest_deg
+        mask = None if horizon.flat else horizon
+    s = _Screening(tracker, start_s, end_s, lo_s, hi_s, horizon_deg, mask)
     s.grid()
     s.subdivide()
     return Brackets(
@@ -204,6 +216,7 @@ def find_brackets(
         s.az_min,
         s.az_max,
         s.samples,
+        mask,
     )
 
 
@@ -211,15 +224,16 @@ class _Screening:
     """The screening's working state: the per-satellite facts, filled as rows
     of samples are screened, and the brackets found so far."""
 
-    def __init__(self, tracker, start_s, end_s, lo_s, hi_s, horizon_deg):
+    def __init__(self, tracker, start_s, end_s, lo_s, hi_s, horizon_deg, mask=None):
         self.tracker = tracker
         elements = tracker.elements
         self.start_s, self.end_s = float(start_s), float(end_s)
         self.horizon_deg = float(horizon_deg)
+        self.mask = mask
         n = len(elements)
         # Horizon 0: intervals are proved free of dips too (see _scan), so a
-        # coarse grid is safe; other horizons keep a fine grid.
-        per_orbit = 8 if self.horizon_deg == 0 else 45
+        # coarse grid is safe; other horizons (and masks) keep a fine grid.
+        per_orbit = 8 if self.horizon_deg == 0 and mask is None else 45
         self.step = np.array([grid_step_s(e, per_orbit) for e in elements])
         self.bound = np.array([curvature_bound_km_s2(e) for e in elements])
         self.lo, self.hi = np.asarray(lo_s), np.asarray(hi_s)
@@ -236,6 +250,12 @@ class _Screening:
         self.peaks: list[PeakBrackets] = []
         self.hidden = []  # (sat, a, b) arrays: intervals still undecided
 
+    def _above(self, look):
+        """Elevation minus the horizon (or the mask's limit at the azimuth), deg."""
+        if self.mask is None:
+            return look["elevation_deg"] - self.horizon_deg
+        return self.mask.above_deg(look)
+
     def _look(self, sat, t):
         look = self.tracker.look(t, sat)
         self.samples += len(t)
@@ -247,7 +267,7 @@ class _Screening:
         ``sat`` (rows,), ``t`` (rows, m) sample times, ``look`` arrays
         (rows, m), ``valid`` (rows, m) bool, ``h`` (rows,) sample spacing.
         """
-        g = np.where(valid, look["elevation_deg"] - self.horizon_deg, -90.0)
+        g = np.where(valid, self._above(look), -90.0)
         rate = look["elevation_rate_deg_s"]
         u = look["up_km"]
         both = valid[:, 1:] & valid[:, :-1]
@@ -298,7 +318,7 @@ class _Screening:
             h[:, None],
         )
         hidden = both & ~above[:, 1:] & ~above[:, :-1] & (ceiling >= threshold)
-        if self.horizon_deg == 0:
+        if self.horizon_deg == 0 and self.mask is None:
             # up at both ends: could it set and rise again in between?
             hidden |= both & above[:, 1:] & above[:, :-1] & (floor < 0)
         rows, cols = np.nonzero(hidden & (h[:, None] > _FINEST_S))
@@ -367,11 +387,10 @@ class _Screening:
         first_in = inside.argmax(axis=1)
         last_in = n_t - 1 - inside[:, ::-1].argmax(axis=1)
         rows = np.arange(len(sats))
-        self.up_at_lo[sats] = valid[rows, first_in] & (el[rows, first_in] >= self.horizon_deg)
+        up = self._above(look) >= 0
+        self.up_at_lo[sats] = valid[rows, first_in] & up[rows, first_in]
         # "up at the end" only when the search reached its end (not cut by an SGP4 failure).
-        self.up_at_hi[sats] = (
-            valid[rows, last_in] & (el[rows, last_in] >= self.horizon_deg) & (first_bad == n_t)
-        )
+        self.up_at_hi[sats] = valid[rows, last_in] & up[rows, last_in] & (first_bad == n_t)
         window = valid & (t[None, :] >= self.start_s) & (t[None, :] <= self.end_s)
         self.el_min[sats] = np.where(window, el, np.inf).min(axis=1)
         self.el_max[sats] = np.where(window, el, -np.inf).max(axis=1)

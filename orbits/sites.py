@@ -12,6 +12,7 @@ import numpy as np
 
 from .constants import EARTH_MU_KM3_S2, EARTH_ROTATION_RAD_S, WGS84_A_KM, WGS84_F
 from .errors import OrbitsError
+from .horizon import HIGHEST_DEG, LOWEST_DEG, Horizon, HorizonMask
 
 # The constants are defined in orbits.constants; this module has always
 # offered them, and still does.
@@ -21,12 +22,19 @@ __all__ = ["Site", "SITES", "site_named", "WGS84_A_KM", "WGS84_F", "EARTH_MU_KM3
 @dataclass(frozen=True)
 class Site:
     """A place on the WGS84 ellipsoid: geodetic latitude/longitude in degrees
-    (north and east positive) and height above the ellipsoid in metres."""
+    (north and east positive) and height above the ellipsoid in metres.
+
+    A ground station may carry its own horizon: ``horizon_deg`` (a flat
+    limit replacing the prediction's) and a ``mask``
+    (:class:`~orbits.horizon.HorizonMask`); see :meth:`horizon`.
+    """
 
     latitude_deg: float
     longitude_deg: float
     elevation_m: float = 0.0
     name: str = ""
+    horizon_deg: float | None = None
+    mask: HorizonMask | None = None
 
     def __post_init__(self):
         for value, what in (
@@ -44,6 +52,18 @@ class Site:
             raise OrbitsError(
                 f"elevation {self.elevation_m} m is not on the Earth's surface (-500 to 9000 m)"
             )
+        if self.horizon_deg is not None and not (
+            isinstance(self.horizon_deg, (int, float)) and LOWEST_DEG <= self.horizon_deg <= HIGHEST_DEG
+        ):
+            raise OrbitsError(
+                f"horizon {self.horizon_deg!r} is out of range ({LOWEST_DEG:g} to {HIGHEST_DEG:g} deg)"
+            )
+
+    def horizon(self, default_deg: float = 0.0) -> Horizon:
+        """What a satellite must clear here: the site's own flat horizon (else
+        ``default_deg``) and its mask."""
+        flat = self.horizon_deg if self.horizon_deg is not None else default_deg
+        return Horizon(float(flat), self.mask)
 
     @property
     def label(self):

@@ -37,13 +37,16 @@ __all__ = ["Job", "survey", "Summary", "pass_duration_bound_s", "event_uncertain
 class Job:
     """What :func:`survey` needs besides the satellites (times in POSIX s).
 
+    ``sites``: the sites surveyed (each with its own horizon, see
+    :meth:`~orbits.sites.Site.horizon`; ``horizon_deg`` is the default),
+    ``site_index`` their numbers in the prediction's list of sites.
     Passes rising in ``[slice_start_s, slice_end_s)`` are kept (in the first
     slice also those in progress at its start; in the last, those rising at
     its end).  ``start_s``/``end_s`` is the whole prediction window, which
     decides the "in progress" flags and where unknown ends are cut.
     """
 
-    site: object
+    sites: tuple
     start_s: float
     end_s: float
     slice_start_s: float
@@ -51,6 +54,7 @@ class Job:
     horizon_deg: float
     rules: object
     sky: object
+    site_index: tuple = (0,)
 
     @property
     def first(self):
@@ -97,6 +101,11 @@ class Summary:
         )
 
     @classmethod
+    def concatenate(cls, parts):
+        """One summary of the satellites of ``parts``, one after the other."""
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in cls.__dataclass_fields__))
+
+    @classmethod
     def join(cls, parts, sat_maps, n):
         """One summary of ``n`` satellites from parts covering ``sat_maps``."""
         out = cls(
@@ -132,9 +141,13 @@ def _standard_magnitude(elements):
 
 
 def survey(elements: list, job: Job) -> tuple[PassTable, Summary]:
-    """Passes of ``elements`` rising in ``job``'s slice, and their :class:`Summary`.
+    """Passes of ``elements`` rising in ``job``'s slice over each of its
+    sites, and their :class:`Summary`.
 
-    The table's ``sat`` column indexes ``elements``.  The search covers the
+    The table's ``sat`` column indexes ``elements``, its ``site`` column
+    holds ``job.site_index``'s entries; the summary has one entry per site
+    and satellite, site after site (``len(job.sites) * len(elements)``).
+    The satellites are propagated by one set of SGP4 models for all sites.  The search covers the
     slice widened by :func:`~orbits.bounds.margin_s`, except that it starts
     at the slice's start after the first slice (passes in progress there
     belong to the slice before), and before the last slice it reaches
@@ -144,23 +157,37 @@ def survey(elements: list, job: Job) -> tuple[PassTable, Summary]:
     """
     if not elements:
         return PassTable.empty(), Summary.join([], [], 0)
-    tracker = Tracker(elements, job.site, job.sky)
+    shared = Tracker(elements, None, job.sky)
+    lon = np.full(len(elements), np.nan)
+    if job.first:  # the slot longitude is reported at the window start only
+        first = shared.teme(np.array([job.slice_start_s]))
+        r_ef, _ = shared.earth_fixed(np.array([job.slice_start_s]), first[1])
+        lon = np.where(first[0][:, 0] == 0, subpoint(r_ef)[1][:, 0], np.nan)
+    tables, summaries = [], []
+    for index, site in zip(job.site_index, job.sites, strict=True):
+        table, summary = _survey_site(elements, job, shared.at(site), site.horizon(job.horizon_deg), lon)
+        table.passes["site"] = np.full(len(table), index, dtype=int)
+        tables.append(table)
+        summaries.append(summary)
+    if len(tables) == 1:
+        return tables[0], summaries[0]
+    return PassTable.join(tables), Summary.concatenate(summaries)
+
+
+def _survey_site(elements, job, tracker, horizon, lon):
+    """:func:`survey` at one site (``tracker``'s), with its ``horizon``."""
     lo_s, hi_s = search_limits_s(elements, job.slice_start_s, job.slice_end_s)
     if not job.first:
         lo_s = np.full(len(elements), job.slice_start_s)
     if not job.last:
-        reach = [max(margin_s(e), pass_duration_bound_s(e, job.horizon_deg)) for e in elements]
+        reach = [max(margin_s(e), pass_duration_bound_s(e, horizon.lowest_deg)) for e in elements]
         hi_s = job.slice_end_s + np.array(reach)
-    brackets = find_brackets(tracker, job.slice_start_s, job.slice_end_s, lo_s, hi_s, job.horizon_deg)
+    brackets = find_brackets(tracker, job.slice_start_s, job.slice_end_s, lo_s, hi_s, horizon=horizon)
     events = refine_events(tracker, brackets)
     keep = events.rise_s < job.slice_end_s if not job.last else np.ones(len(events.sat), bool)
     if not job.first:
         keep &= events.rise_known & (events.rise_s >= job.slice_start_s)
     table = _table(elements, job, tracker, events, np.flatnonzero(keep))
-    lon = np.full(len(elements), np.nan)
-    if job.first:  # the slot longitude is reported at the window start only
-        first = tracker.look(np.array([job.slice_start_s]))
-        lon = np.where(first["error"][:, 0] == 0, subpoint(first["r_ef"])[1][:, 0], np.nan)
     summary = Summary(
         brackets.fail_s,
         brackets.fail_code,

@@ -79,7 +79,8 @@ class Pass:
     start (``rise`` is its true rise if found within the search margin, else
     the window start).  ``ends_after_window``: likewise for the end.
     ``time_uncertainty_s`` bounds (90%) how far every time of the pass can
-    be off for its elements' age (see :mod:`orbits.uncertainty`).
+    be off for its elements' age (see :mod:`orbits.uncertainty`).  ``site``
+    names the site it is seen from.
     """
 
     norad_id: int
@@ -92,6 +93,7 @@ class Pass:
     starts_before_window: bool = False
     ends_after_window: bool = False
     time_uncertainty_s: float = 0.0
+    site: str = ""
 
     @property
     def visible(self):
@@ -132,7 +134,15 @@ def _event_columns(names):
     return [f"{e}_{k}" for e in names for k in ("s", "az", "el")]
 
 
-PASS_COLUMNS = ("sat", "norad_id", *_event_columns(PASS_EVENTS), "starts_before", "ends_after", "time_unc_s")
+PASS_COLUMNS = (
+    "sat",
+    "norad_id",
+    *_event_columns(PASS_EVENTS),
+    "starts_before",
+    "ends_after",
+    "time_unc_s",
+    "site",
+)
 WINDOW_COLUMNS = (
     "pass",
     *_event_columns(WINDOW_EVENTS),
@@ -152,7 +162,9 @@ class PassTable:
     ``<event>_az`` and elevation ``<event>_el`` (degrees), and the flags
     ``starts_before`` / ``ends_after`` (in progress at the window start,
     continuing after its end), and ``time_unc_s``, the pass's time
-    uncertainty for its elements' age (s; see :mod:`orbits.uncertainty`).
+    uncertainty for its elements' age (s; see :mod:`orbits.uncertainty`),
+    and ``site``, the index of the pass's site in the prediction's sites
+    (0 when omitted).
     ``windows`` (:data:`WINDOW_COLUMNS`): ``pass``
     (row in ``passes``), start, peak and end events likewise, the reason
     codes (into :data:`orbits.visibility.START_REASONS` / ``END_REASONS``),
@@ -162,13 +174,15 @@ class PassTable:
     """
 
     def __init__(self, passes, windows):
+        if "site" not in passes:
+            passes = {**passes, "site": np.zeros(len(passes["sat"]), dtype=int)}
         self.passes = {k: np.asarray(passes[k]) for k in PASS_COLUMNS}
         self.windows = {k: np.asarray(windows[k]) for k in WINDOW_COLUMNS}
 
     @classmethod
     def empty(cls):
         """A table with no passes."""
-        ints = ("sat", "norad_id", "pass", "start_reason", "end_reason")
+        ints = ("sat", "norad_id", "pass", "start_reason", "end_reason", "site")
         flags = ("starts_before", "ends_after")
 
         def column(k):
@@ -209,8 +223,8 @@ class PassTable:
         return PassTable({k: v[rows] for k, v in self.passes.items()}, windows)
 
     def in_time_order(self):
-        """Sorted by rise time, then NORAD number."""
-        return self.take(np.lexsort((self.passes["norad_id"], self.passes["rise_s"])))
+        """Sorted by rise time, then NORAD number, then site."""
+        return self.take(np.lexsort((self.passes["site"], self.passes["norad_id"], self.passes["rise_s"])))
 
     def window_count(self):
         """Visible windows per pass (array)."""
@@ -262,8 +276,9 @@ class PassTable:
             out[owner[first]] = order[first]
         return out
 
-    def to_passes(self, elements):
-        """:class:`Pass` objects; ``elements`` is indexed by the ``sat`` column."""
+    def to_passes(self, elements, sites=None):
+        """:class:`Pass` objects; ``elements`` is indexed by the ``sat`` column,
+        ``sites`` (if given) by the ``site`` column."""
         p, w = self.passes, self.windows
 
         def events(cols, names):
@@ -299,12 +314,14 @@ class PassTable:
                 )
             )
         out = []
-        for k, (s, before, after, unc) in enumerate(
+        names = [getattr(site, "label", "") for site in sites] if sites is not None else None
+        for k, (s, before, after, unc, where) in enumerate(
             zip(
                 p["sat"].tolist(),
                 p["starts_before"].tolist(),
                 p["ends_after"].tolist(),
                 p["time_unc_s"].tolist(),
+                p["site"].tolist(),
             )
         ):
             e = elements[s]
@@ -320,6 +337,7 @@ class PassTable:
                     bool(before),
                     bool(after),
                     unc,
+                    names[where] if names is not None else "",
                 )
             )
         return out

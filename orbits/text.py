@@ -79,14 +79,33 @@ def _cell(event, zone):
     return f"{event.time.astimezone(zone):%H:%M:%S} {el:3.0f}° {compass(event.azimuth_deg):>3}"
 
 
-def passes_table(prediction, zone: tzinfo, visible_only: bool = True) -> str:
-    """Heavens-Above-like table; visible windows by default, whole passes with ``visible_only=False``."""
+def _horizon_text(horizon) -> str:
+    """A site's horizon as a table header gives it."""
+    if horizon.mask is None:
+        return f"horizon {horizon.flat_deg:g}°"
+    floor = f", at least {horizon.flat_deg:g}°" if horizon.flat_deg > min(horizon.mask.elevation_deg) else ""
+    return f"horizon mask {horizon.mask} (azimuth:elevation °{floor})"
+
+
+def passes_table(prediction, zone: tzinfo, visible_only: bool = True, first_number: int = 1) -> str:
+    """Heavens-Above-like table; visible windows by default, whole passes with ``visible_only=False``.
+
+    Over several sites, one table per site, one after the other, the pass
+    numbers running on (as in JSON and CSV)."""
     p = prediction
+    if len(p.sites) > 1:
+        parts = []
+        for k in range(len(p.sites)):
+            part = p.for_site(k)
+            parts.append(passes_table(part, zone, visible_only, first_number))
+            first_number += len(part.visible_passes if visible_only else part.passes)
+        return "\n".join(parts)
     label = zone_label(zone, p.start)
     lines = [
         f"{'Visible passes' if visible_only else 'Passes'} over {site_text(p.site)}",
         f"{format_time(p.start, zone, False)} to {format_time(p.end, zone, False)} {label}; "
-        f"horizon {p.horizon_deg:g}°, visible = sunlit, at or above {p.min_elevation_deg:g}°, "
+        f"{_horizon_text(p.site.horizon(p.horizon_deg))}, "
+        f"visible = sunlit, at or above {p.min_elevation_deg:g}°, "
         f"Sun at or below {p.sun_altitude_deg:g}°; geometric elevations",
     ]
     rows = p.visible_passes if visible_only else p.passes
@@ -98,7 +117,7 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True) -> str:
     else:
         head = ("#", "Date", "Satellite", "Vis", "±", "Rise (time el az)", "Culmination", "Set", "Note")
     body = []
-    for number, x in enumerate(rows, 1):
+    for number, x in enumerate(rows, first_number):
         notes = []
         if x.starts_before_window:
             notes.append("in progress at start")

@@ -33,6 +33,7 @@ def _record(number, x, zone):
         "number": number,
         "norad_id": x.norad_id,
         "name": x.name,
+        "site": x.site,
         "rise": _event(x.rise, zone),
         "culmination": _event(x.culmination, zone),
         "set": _event(x.set, zone),
@@ -178,6 +179,7 @@ def test_satellite_records_say_what_the_reports_say(mission, islamabad, epoch_da
             assert record == {
                 "norad_id": r.norad_id,
                 "name": r.name,
+                "site": r.site,
                 "orbit_class": r.orbit_class,
                 "tle_epoch": r.tle_epoch.isoformat(timespec="milliseconds"),
                 "elements_source": r.source,
