@@ -54,6 +54,10 @@ def _sky_offsets_arcmin(tracker, table, site, body, times):
 _STEPS_S = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 
 
+#: Ticks between time labels, for round labelled times (0.5 s, 1 s, 1 min...).
+_LABEL_EVERY = {0.1: 5, 0.2: 5, 0.5: 2, 1.0: 5, 2.0: 5, 5.0: 6, 10.0: 6, 30.0: 2, 60.0: 5, 120.0: 5}
+
+
 def _tick_step_s(crossing_s):
     """0.1 s, or the least round step giving at most 60 ticks over ``crossing_s``."""
     for step in _STEPS_S:
@@ -83,23 +87,22 @@ def transit_chart(transit, site, ax=None, zone=PKT, tick_s=None):
     times = t0 + np.linspace(-half_s, half_s, 801)
     x, y = _sky_offsets_arcmin(tracker, table, site, transit.body, times)
     fill, edge = _DISC[transit.body]
-    ax.set_facecolor("#0d1b2a" if transit.body == "moon" else "#9fc5e8")
+    ax.set_facecolor("#a9c8e6")
     ax.add_patch(Circle((0, 0), r_arcmin, facecolor=fill, edgecolor=edge, linewidth=1.5, zorder=1))
     ax.plot(x, y, color=_PATH, linewidth=1.2, zorder=2)
     # ticks every `tick` seconds, labelled every 5 (low orbits) or 10 ticks
-    n_ticks = int(half_s / tick)
-    k = np.arange(-n_ticks, n_ticks + 1)
-    tt = t0 + k * tick
+    k = np.arange(math.ceil((t0 - half_s) / tick), math.floor((t0 + half_s) / tick) + 1)
+    tt = k * tick  # round times
     tx, ty = _sky_offsets_arcmin(tracker, table, site, transit.body, tt)
     inside = (np.abs(tx) < view) & (np.abs(ty) < view)
     path_deg = math.degrees(math.atan2(y[-1] - y[0], x[-1] - x[0]))
     ax.plot(
         tx[inside], ty[inside], linestyle="none", marker=(2, 0, path_deg), color=_PATH, markersize=7, zorder=3
     )
-    every = 5 if int(inside.sum()) > 12 else 1
+    every = _LABEL_EVERY.get(tick, 5) if int(inside.sum()) > 12 else 1
     for kk, a, b in zip(k[inside], tx[inside], ty[inside], strict=True):
         if kk % every == 0:
-            when = transit.time.fromtimestamp(t0 + kk * tick, zone)
+            when = transit.time.fromtimestamp(kk * tick, zone)
             text = clock(when, zone) if tick * every < 1 else clock(when, zone, False)
             ax.annotate(text, (a, b), xytext=(4, 6), textcoords="offset points", fontsize=7.5, color=_PATH)
     # the silhouette at the closest approach, to scale
@@ -133,6 +136,9 @@ def transit_chart(transit, site, ax=None, zone=PKT, tick_s=None):
     ax.set_xlabel("arcmin from the centre (right: increasing azimuth)")
     ax.set_ylabel("arcmin from the centre (up: towards the zenith)")
     kind = "transit" if transit.transit else "close approach"
+    if transit.moon_illuminated is not None:
+        phase = "waxing" if transit.moon_waxing else "waning"
+        kind += f" ({phase} Moon, {transit.moon_illuminated * 100:.0f}% lit)"
     if transit.geostationary:
         kind = f"{body.label} behind a geostationary satellite"
     lasting = format_duration(transit.duration_s) if transit.geostationary else f"{transit.duration_s:.2f} s"
