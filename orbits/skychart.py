@@ -134,8 +134,6 @@ def sky_chart(
         ax.set_title(_title(elements, site, pass_, zone, number), fontsize=11, pad=26)
     ax.figure.canvas.draw()  # tick labels and title have their places now
     if legend:
-        from matplotlib.transforms import IdentityTransform
-
         what = ""
         if sky is not None:
             bright = sky.sun_elevation_deg > sun_altitude_deg
@@ -145,8 +143,7 @@ def sky_chart(
         centre_x = ax.transData.transform((0.0, 0.0))[0]
         ax.legend(
             loc="upper center",
-            bbox_to_anchor=(centre_x, south - 2.0),  # just below the compass letter S
-            bbox_transform=IdentityTransform(),
+            bbox_to_anchor=ax.transAxes.inverted().transform((centre_x, south - 2.0)),  # just below the S
             ncol=3,
             fontsize=8.5,
             frameon=False,
