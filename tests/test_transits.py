@@ -177,6 +177,10 @@ def test_a_site_on_the_centre_line_sees_a_transit(april, islamabad, norad_id, bo
     upper = hit.range_km * r / math.sin(math.radians(hit.satellite_elevation_deg))
     assert hit.range_km * r * 0.99 < hit.centre_line.half_width_km < upper * 1.01
     assert _on_centre_line(hit, e, site.elevation_m) < 1.0
+    if body == "moon":  # the phase, against PyEphem's illuminated fraction
+        assert abs(hit.moon_illuminated - ref.at(when).body.moon_phase) < 0.01
+    else:
+        assert hit.moon_illuminated is None and hit.solar
 
 
 def test_centre_line_distance_and_bearing(april, islamabad):
