@@ -211,7 +211,8 @@ def build_parser():
         "--at",
         metavar="WHEN",
         default="now",
-        help=f"the instant: {_WHEN_HELP} (no offset = display zone)",
+        help=f"the instant: {_WHEN_HELP}; tonight: the coming dusk (the Sun 6° down), "
+        "or now when it is dark (no offset = display zone)",
     )
     p.set_defaults(func=cmd_now)
 
@@ -1112,7 +1113,13 @@ def cmd_now(args):
         check_output(args.output, _inputs(args))
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
-    when = parse_instant(args.at, zone, "--at")
+    if str(args.at).strip().lower() == "tonight":
+        from .twilight import tonight
+
+        present = datetime.now(UTC)
+        when = max(present, tonight(site, present, -6.0).dusk)  # the coming dusk, or now when dark
+    else:
+        when = parse_instant(args.at, zone, "--at")
     here = where(
         args.satellites,
         site,
