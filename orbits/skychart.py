@@ -403,10 +403,13 @@ def _label_stars(ax, sky, placer):
     """Names of the brightest stars beside them, and constellation names
     (full IAU names) faint at the middle of their stars above 10 deg."""
     theta, r = _polar(sky.star_azimuth_deg, sky.star_elevation_deg)
-    order = np.argsort(sky.star_vmag)
-    for k in order:
+    named = set()  # a name once: the table names both stars of a close pair (Rigil Kentaurus)
+    for k in np.argsort(sky.star_vmag, kind="stable"):
         if sky.star_vmag[k] > 1.6 or not sky.star_name[k] or sky.star_elevation_deg[k] < 8:
             continue
+        if sky.star_name[k] in named:
+            continue
+        named.add(sky.star_name[k])
         text = ax.annotate(
             str(sky.star_name[k]),
             (theta[k], r[k]),
