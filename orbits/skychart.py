@@ -134,11 +134,7 @@ def sky_chart(
         ax.set_title(_title(elements, site, pass_, zone, number), fontsize=11, pad=26)
     ax.figure.canvas.draw()  # tick labels and title have their places now
     if legend:
-        what = ""
-        if sky is not None:
-            bright = sky.sun_elevation_deg > sun_altitude_deg
-            what = f"; {'Moon and Sun' if bright else 'stars and Moon'} at {when.astimezone(zone):%H:%M}"
-            what += "; no stars: the sky is bright" if bright else ""
+        what = f"; {_sky_note(sky, sun_altitude_deg, when.astimezone(zone))}" if sky is not None else ""
         south = min(t.get_window_extent().y0 for t in ax.get_xticklabels() if t.get_text())
         centre_x = ax.transData.transform((0.0, 0.0))[0]
         ax.legend(
@@ -163,6 +159,19 @@ def sky_chart(
         if sky.sun_elevation_deg <= sun_altitude_deg:
             _label_stars(ax, sky, placer)
     return ax
+
+
+def _sky_note(sky, sun_altitude_deg, when):
+    """What the legend says of the sky drawn: what is shown, at what time."""
+    shown = [] if sky.sun_elevation_deg > sun_altitude_deg else ["stars"]
+    shown += ["Moon"] if sky.moon_elevation_deg > 0 else []
+    shown += ["Sun"] if sky.sun_elevation_deg > 0 else []
+    note = f"{' and '.join(shown)} at {when:%H:%M}" if shown else ""
+    if sky.sun_elevation_deg > sun_altitude_deg:
+        note += ("; " if note else "") + "no stars: the sky is bright"
+    if sky.moon_elevation_deg <= 0:
+        note += ("; " if note else "") + "the Moon is below the horizon"
+    return note
 
 
 def _seen(path, pass_):
@@ -394,10 +403,13 @@ def _label_stars(ax, sky, placer):
     """Names of the brightest stars beside them, and constellation names
     (full IAU names) faint at the middle of their stars above 10 deg."""
     theta, r = _polar(sky.star_azimuth_deg, sky.star_elevation_deg)
-    order = np.argsort(sky.star_vmag)
-    for k in order:
+    named = set()  # a name once: the table names both stars of a close pair (Rigil Kentaurus)
+    for k in np.argsort(sky.star_vmag, kind="stable"):
         if sky.star_vmag[k] > 1.6 or not sky.star_name[k] or sky.star_elevation_deg[k] < 8:
             continue
+        if sky.star_name[k] in named:
+            continue
+        named.add(sky.star_name[k])
         text = ax.annotate(
             str(sky.star_name[k]),
             (theta[k], r[k]),

@@ -8,7 +8,7 @@ against the pass table the CLI prints.
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from math import degrees
 
 import ephem
@@ -389,3 +389,27 @@ def test_elements_age_shows_in_every_title():
         assert "times ±" in skychart.sky_chart(e, site, p).get_title()
         assert "times ±" in passmap.pass_map(e, site, p).get_title()
     assert rows[-1].time_uncertainty_s > rows[0].time_uncertainty_s  # older by then: a wider ±
+
+
+def test_a_southern_sky_names_each_star_once_and_shows_the_moon():
+    site = Site(-33.9, 18.4, 10.0, "Cape Town")
+    e, rows = passes_over(site)
+    ax = skychart.sky_chart(e, site, rows[0])
+    shown = texts_of(ax)
+    assert shown.count("Rigil Kentaurus") == 1  # alpha Centauri A and B share the name
+    assert any(t.startswith("Moon") for t in shown) and overlaps(ax.figure) == []
+
+
+def test_three_charts_side_by_side_as_the_notebook_draws_them():
+    """The notebook's Islamabad, Lahore and Karachi charts: small, with titles of their own."""
+    e, rows = passes_over(site_named("islamabad"))
+    best = max(rows, key=lambda r: r.culmination.elevation_deg)
+    fig, axes = plt.subplots(1, 3, figsize=(19, 7.6), dpi=70, subplot_kw={"projection": "polar"})
+    for name, ax in zip(("islamabad", "lahore", "karachi"), axes):
+        site = site_named(name)
+        found = predict_passes([e], site, best.rise.time - timedelta(minutes=15), days=1 / 24).passes
+        skychart.sky_chart(e, site, found[0], ax=ax, title=False, legend=name == "lahore", label_minutes=2)
+        ax.set_title(f"{site.label}: peak {found[0].culmination.elevation_deg:.0f}°", pad=22)
+    assert overlaps(fig) == []
+    karachi = [t for t in axes[2].texts if t.get_visible() and t.get_bbox_patch() is not None]
+    assert len(karachi) >= 3  # rise, peak and set boxes all placed
