@@ -221,15 +221,21 @@ def build_parser():
     )
     _common(p, ("table", "json", "csv", "ics"))
     p.add_argument(
-        "--start", metavar="WHEN", default="now", help="window start (default now; same forms as passes)"
+        "--start",
+        metavar="WHEN",
+        default="now",
+        help="window start: now (default), today, tonight (dusk to dawn), tomorrow, a time of day "
+        "or ISO-8601, as for passes",
     )
     p.add_argument(
         "--days",
         type=_number("--days", 0, 366, positive=True),
-        default=7.0,
+        default=None,
         metavar="N",
-        help="window length in days (default 7)",
+        help="window length in days (default 7; tonight: the night)",
     )
+    p.add_argument("--until", metavar="WHEN", help="window end instead of --days (same forms as --start)")
+    p.set_defaults(sun_altitude=-6.0)
     _transit_options(p)
     p.add_argument(
         "--chart",
@@ -489,7 +495,7 @@ def _picture_parsers(sub):
         "(default 7), --body and limits) over the region around the site, instead of ground tracks",
     )
     _transit_options(transit)
-    p.set_defaults(func=cmd_map)
+    p.set_defaults(func=cmd_map, until=None, sun_altitude=-6.0)
 
     p = sub.add_parser(
         "sky", help="sky chart of one satellite's pass over a site, with stars and the Moon (PNG, SVG or PDF)"
@@ -531,7 +537,7 @@ def _transits(args, zone, site):
     """The transit search the options ask for (elements refreshed unless offline)."""
     from .api import predict_transits
 
-    start = parse_instant(args.start, zone, "--start")
+    start = _window(args, zone, site)
     found = predict_transits(
         args.satellites,
         site,

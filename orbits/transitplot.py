@@ -110,22 +110,30 @@ def transit_chart(transit, site, ax=None, zone=PKT, tick_s=None):
     heading = math.degrees(math.atan2(cy[1] - cy[0], cx[1] - cx[0]))
     if transit.satellite_size_arcsec is not None:
         span = transit.satellite_size_arcsec / 60.0
-        turn = Affine2D().rotate_deg_around(cx[0], cy[0], heading + 90.0) + ax.transData
-        for w, h in ((span, span * 0.12), (span * 0.12, span * 0.55)):
-            ax.add_patch(
-                Rectangle((cx[0] - w / 2, cy[0] - h / 2), w, h, color="black", zorder=4, transform=turn)
-            )
+
+        def silhouette(axes):
+            turn = Affine2D().rotate_deg_around(cx[0], cy[0], heading + 90.0) + axes.transData
+            for w, h in ((span, span * 0.12), (span * 0.12, span * 0.55)):
+                axes.add_patch(
+                    Rectangle((cx[0] - w / 2, cy[0] - h / 2), w, h, color="black", zorder=4, transform=turn)
+                )
+
+        silhouette(ax)
         size = f"{transit.name} {transit.satellite_size_arcsec:.0f}″ across (to scale)"
-        ax.annotate(
-            f"{transit.name}, {transit.satellite_size_arcsec:.0f}″ (to scale)",
-            (cx[0], cy[0]),
-            xytext=(-60, -40),
-            textcoords="offset points",
-            fontsize=8,
-            ha="right",
-            arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 0.8},
-            zorder=5,
-        )
+        # a magnified view of the silhouette at the closest approach
+        zoom = max(3.0 * span, 0.2)
+        inset = ax.inset_axes([0.66, 0.07, 0.31, 0.31])
+        inset.set_facecolor(ax.get_facecolor())
+        inset.add_patch(Circle((0, 0), r_arcmin, facecolor=fill, edgecolor=edge, linewidth=1.5, zorder=1))
+        inset.plot(x, y, color=_PATH, linewidth=0.8, zorder=2)
+        silhouette(inset)
+        inset.set_xlim(cx[0] - zoom, cx[0] + zoom)
+        inset.set_ylim(cy[0] - zoom, cy[0] + zoom)
+        inset.set_aspect("equal")
+        inset.set_xticks([])
+        inset.set_yticks([])
+        inset.set_title(f"×{view / zoom:.0f}: {transit.satellite_size_arcsec:.0f}″ across", fontsize=8)
+        ax.indicate_inset_zoom(inset, edgecolor="black", alpha=0.6)
     else:
         ax.plot(cx[0], cy[0], "o", color="black", markersize=3, zorder=4)
         size = "satellite's size not known: a dot"

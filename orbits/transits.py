@@ -42,7 +42,7 @@ from .positions import Tracker
 from .roots import bisect_crossing, golden_minimum
 from .search import PassSearch
 from .text import site_text
-from .times import format_time, from_posix, to_posix
+from .times import UTC, format_time, from_posix, to_posix
 
 __all__ = [
     "DEFAULT_MAX_SEPARATION_DEG",
@@ -309,7 +309,7 @@ def find_transits(
     tracker = Tracker(elements, site, table.sky)
     geometry = _Geometry(tracker, table, site)
     warnings = []
-    span = f"between {format_time(start, start.tzinfo)} and {format_time(end, end.tzinfo)} UTC"
+    span = f"between {format_time(start, UTC, False)} and {format_time(end, UTC, False)} UTC"
     up_bodies = _bodies_up(geometry, bodies, start_s, end_s)
     for name in bodies:
         if name not in up_bodies:
