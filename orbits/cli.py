@@ -495,7 +495,7 @@ def _picture_parsers(sub):
         "(default 7), --body and limits) over the region around the site, instead of ground tracks",
     )
     _transit_options(transit)
-    p.set_defaults(func=cmd_map, until=None, sun_altitude=-6.0)
+    p.set_defaults(func=cmd_map)
 
     p = sub.add_parser(
         "sky", help="sky chart of one satellite's pass over a site, with stars and the Moon (PNG, SVG or PDF)"
@@ -604,8 +604,8 @@ def cmd_transits(args):
 def _transit_map(args):
     from .transitplot import centre_line_figure
 
-    args.start = _or(args.start, "now")  # map's --start and --days serve passes, tracks and transits
-    args.days = _or(args.days, 7.0)
+    args.start = _or(args.start, "now")  # map's window options serve passes, tracks and transits
+    args.sun_altitude = _or(args.sun_altitude, -6.0)  # (tonight's dusk)
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     found = _transits(args, zone, site)
