@@ -5,13 +5,14 @@ The public API (see :mod:`orbits.api`), importable from here::
     import orbits
     orbits.predict_passes("tiangong", "islamabad", days=3)   # a table in Jupyter
     orbits.where(["paksat-1r", "paksat-mm1"], "karachi")     # dish pointing
-    orbits.sky_chart(...), orbits.ground_track(...)          # matplotlib, optional ``ax``
+    orbits.sky_chart(...), orbits.pass_map(...)              # matplotlib, optional ``ax``
 
 The library flows one way: element sets (:mod:`orbits.reading`,
 :mod:`orbits.elements`) -> positions (:mod:`orbits.positions`) -> events
 (:mod:`orbits.passes`) -> presentation (:mod:`orbits.report`,
-:mod:`orbits.plot`).  Importing ``orbits`` loads nothing else: each name
-below is imported on first use.
+:mod:`orbits.plot`, :mod:`orbits.skychart`, :mod:`orbits.passmap`).
+Importing ``orbits`` loads nothing else: each name below is imported on
+first use.
 """
 
 import importlib as _importlib
@@ -44,11 +45,13 @@ _PUBLIC = {
     "centre_line_map": "transitplot",
     "Passes": "api",
     "Positions": "api",
-    "sky_chart": "plot",
-    "sky_figure": "plot",
+    "sky_chart": "skychart",
+    "sky_figure": "skychart",
+    "elevation_profile": "skychart",
+    "pass_map": "passmap",
+    "pass_map_figure": "passmap",
     "ground_track": "plot",
     "map_figure": "plot",
-    "elevation_profile": "plot",
     "base_map": "plot",
     "ElementSet": "elementset",
     "Site": "sites",

@@ -538,6 +538,10 @@ class Transits(Sequence):
 
     def number(self, n: int):
         """Transit number ``n`` (as listed, from 1)."""
+        if not len(self):
+            raise OrbitsError(
+                f"transit {n}: this search found none (widen --max-separation, --within or --days)"
+            )
         if not 1 <= n <= len(self):
             raise OrbitsError(f"transit {n}: there are {len(self)} in this search (numbered from 1)")
         return self.search.transits[n - 1]

@@ -35,7 +35,7 @@ from .times import from_posix
 #: against it).
 SKY_TURN_RAD_S = 7.3e-5
 
-__all__ = ["CentreLine", "CentreTrack", "centre_line", "centre_track", "compass_text"]
+__all__ = ["CentreLine", "CentreTrack", "centre_line", "centre_lines", "centre_track", "compass_text"]
 
 _POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
 
@@ -104,7 +104,7 @@ def _ground(tracker, table, sat, body, times, height_km):
     """Ground points of the ray from the satellite away from the body (Earth-fixed
     km, NaN where it misses) and the satellite positions, at ``times``."""
     times = np.asarray(times, dtype=float)
-    look = tracker.look(times, index=np.full(times.shape, sat))
+    look = tracker.look(times, index=np.broadcast_to(sat, times.shape))
     s = look["r_ef"]
     b = table.earth_fixed_km(body, times)
     u = s - b
@@ -174,41 +174,62 @@ def centre_line(tracker, table, sat, body, t0_s, site, span_s=None) -> CentreLin
     ``body`` near POSIX ``t0_s`` (its closest approach seen from the site),
     searched over ``t0_s +- span_s`` (default 120 s; 2 h for high orbits).
     None when the ray misses the Earth throughout."""
-    high = tracker.elements[sat].period_min >= 225.0
-    span = span_s if span_s is not None else (7200.0 if high else 120.0)
+    return centre_lines(tracker, table, [sat], body, [t0_s], site, span_s)[0]
+
+
+def centre_lines(tracker, table, sats, body, t0_s, site, span_s=None) -> list:
+    """:func:`centre_line` of many (satellite index, closest approach) pairs
+    at once: one grouped SGP4 call a step for all of them."""
+    sats = np.asarray(sats, dtype=int)
+    t0 = np.asarray(t0_s, dtype=float)
+    if not sats.size:
+        return []
+    high = np.array([tracker.elements[k].period_min >= 225.0 for k in sats.tolist()])
+    span = np.where(high, 7200.0, 120.0) if span_s is None else np.full(sats.shape, float(span_s))
     h = site.elevation_m / 1000.0
     here = site.itrs_km()
+    order = np.argsort(sats, kind="stable")  # grouped by satellite, as Tracker.look likes
+    sats, t0, span = sats[order], t0[order], span[order]
 
-    def distance(t):
-        g, _ = _ground(tracker, table, sat, body, t, h)
+    def distance(t, which=sats):
+        g, _ = _ground(tracker, table, which, body, t, h)
         d = np.linalg.norm(g - here, axis=-1)
         return np.where(np.isfinite(d), d, 1e9)
 
-    grid = t0_s + np.linspace(-span, span, 481)
-    d = distance(grid)
-    k = int(np.argmin(d))
-    if d[k] >= 1e9:
-        return None
-    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
-    t = float(golden_minimum(distance, np.array([lo]), np.array([hi]), steps=40)[0])
-    times = np.array([t, t + 0.05])
-    g, s = _ground(tracker, table, sat, body, times, h)
+    n = 481
+    grid = t0[:, None] + span[:, None] * np.linspace(-1.0, 1.0, n)[None, :]
+    d = distance(grid, np.broadcast_to(sats[:, None], grid.shape))
+    k = np.argmin(d, axis=1)
+    rows = np.arange(sats.size)
+    missed = d[rows, k] >= 1e9
+    lo, hi = grid[rows, np.maximum(k - 1, 0)], grid[rows, np.minimum(k + 1, n - 1)]
+    t = golden_minimum(distance, lo, hi, steps=40)
+    times = np.stack([t, t + 0.05], axis=1)
+    g, s = _ground(tracker, table, np.broadcast_to(sats[:, None], times.shape), body, times, h)
     radius = np.arcsin(
-        BODIES[body].radius_km / np.linalg.norm(s[0] - table.earth_fixed_km(body, times[:1])[0])
+        BODIES[body].radius_km / np.linalg.norm(s[:, 0] - table.earth_fixed_km(body, times[:, 0]), axis=-1)
     )
-    heading = g[1] - g[0]
-    half, el, rng = _half_width_km(g[:1], s[:1], heading[None, :], radius)
-    lat, lon, _ = subpoint(g[0])
-    e_, n_, _ = site.enu_matrix() @ (g[0] - here)
-    return CentreLine(
-        float(lat),
-        float(lon),
-        float(np.linalg.norm(g[0] - here)),
-        float(np.degrees(np.arctan2(e_, n_)) % 360.0),
-        from_posix(t),
-        t,
-        float(half[0]),
-        float(el[0]),
-        float(rng[0]),
-        float(np.linalg.norm(heading) / 0.05),
-    )
+    heading = g[:, 1] - g[:, 0]
+    with np.errstate(invalid="ignore"):
+        half, el, rng = _half_width_km(g[:, 0], s[:, 0], heading, radius)
+        lat, lon, _ = subpoint(g[:, 0])
+    enu = site.enu_matrix()
+    offset = g[:, 0] - here
+    east, north = offset @ enu[0], offset @ enu[1]
+    out = [None] * sats.size
+    for i, j in enumerate(order.tolist()):
+        if missed[i] or not np.isfinite(lat[i]):
+            continue
+        out[j] = CentreLine(
+            float(lat[i]),
+            float(lon[i]),
+            float(np.linalg.norm(offset[i])),
+            float(np.degrees(np.arctan2(east[i], north[i])) % 360.0),
+            from_posix(float(t[i])),
+            float(t[i]),
+            float(half[i]),
+            float(el[i]),
+            float(rng[i]),
+            float(np.linalg.norm(heading[i]) / 0.05),
+        )
+    return out

@@ -211,7 +211,8 @@ def build_parser():
         "--at",
         metavar="WHEN",
         default="now",
-        help=f"the instant: {_WHEN_HELP} (no offset = display zone)",
+        help=f"the instant: {_WHEN_HELP}; tonight: the coming dusk (the Sun 6° down), "
+        "or now when it is dark (no offset = display zone)",
     )
     p.set_defaults(func=cmd_now)
 
@@ -220,15 +221,21 @@ def build_parser():
     )
     _common(p, ("table", "json", "csv", "ics"))
     p.add_argument(
-        "--start", metavar="WHEN", default="now", help="window start (default now; same forms as passes)"
+        "--start",
+        metavar="WHEN",
+        default="now",
+        help="window start: now (default), today, tonight (dusk to dawn), tomorrow, a time of day "
+        "or ISO-8601, as for passes",
     )
     p.add_argument(
         "--days",
         type=_number("--days", 0, 366, positive=True),
-        default=7.0,
+        default=None,
         metavar="N",
-        help="window length in days (default 7)",
+        help="window length in days (default 7; tonight: the night)",
     )
+    p.add_argument("--until", metavar="WHEN", help="window end instead of --days (same forms as --start)")
+    p.set_defaults(sun_altitude=-6.0)
     _transit_options(p)
     p.add_argument(
         "--chart",
@@ -296,11 +303,15 @@ EXAMPLES = {
         ("The satellites of an element file, as JSON", "orbits catalog --tle stations.tle --format json"),
     ),
     "map": (
-        ("One orbit of each mission satellite on a world map, from now", "orbits map --out tracks.png"),
         (
-            "Tiangong across Pakistan for 15 minutes from 20:30, a dot each minute",
-            "orbits map tiangong --region pakistan --start 20:30 --hours 0.25 --tick-minutes 1 --out pk.png",
+            "Tiangong's next visible pass over Islamabad, across Pakistan",
+            "orbits map tiangong --region pakistan --out pass.png",
         ),
+        (
+            "Pass 2 of 'orbits passes tiangong --site karachi --start tonight', on a map",
+            "orbits map tiangong --site karachi --start tonight --pass 2 --out pass.png",
+        ),
+        ("One orbit of each mission satellite on a world map, from now", "orbits map --out tracks.png"),
         (
             "Two orbits of PRSS-1 over a box of the map",
             "orbits map prss-1 --orbits 2 --region 60,80,20,40 --out prss.svg",
@@ -308,12 +319,16 @@ EXAMPLES = {
     ),
     "sky": (
         (
-            "Tiangong's next visible pass over Islamabad, with its elevation profile",
+            "Tiangong's next visible pass over Islamabad, with stars, the Moon and an elevation profile",
             "orbits sky tiangong --profile --out sky.png",
         ),
         (
-            "A given pass over Lahore, by its number (see --pass)",
-            "orbits sky tiangong --site lahore --pass 3 --out sky.svg",
+            "Pass 3 of 'orbits passes tiangong --site lahore --start tonight'",
+            "orbits sky tiangong --site lahore --start tonight --pass 3 --out sky.svg",
+        ),
+        (
+            "Pass 5 of the --all table, visible or not",
+            "orbits sky tiangong --start 2026-04-10 --days 3 --all --pass 5 --out sky.png",
         ),
     ),
     "tle": (
@@ -352,10 +367,89 @@ def _add_examples(parser, name="orbits"):
                 _add_examples(sub, f"{name} {sub_name}")
 
 
+def _pass_options(p, start_help):
+    """The options that choose a pass, as 'orbits passes' takes them, so that
+    --pass N is row N of the same table."""
+    p.add_argument("--start", metavar="WHEN", default=None, help=start_help)
+    p.add_argument(
+        "--days",
+        type=_number("--days", 0, 366, positive=True),
+        default=None,
+        metavar="N",
+        help="look for passes this many days ahead (default 7; tonight: the night)",
+    )
+    p.add_argument("--until", metavar="WHEN", help="look for passes up to WHEN instead of --days")
+    p.add_argument(
+        "--pass",
+        dest="pass_number",
+        type=_pass_number,
+        metavar="N",
+        help="pass N of the table 'orbits passes SAT' with the same --start, --days/--until, site "
+        "and thresholds (with --all: of 'orbits passes SAT --all'); default: the first",
+    )
+    p.add_argument("--all", action="store_true", help="count every pass above the horizon, as --all does")
+    p.add_argument(
+        "--sun-altitude",
+        type=_number("--sun-altitude", -90, 90),
+        default=None,
+        metavar="DEG",
+        help="visible only while the Sun is at or below this altitude (default -6)",
+    )
+    p.add_argument(
+        "--horizon",
+        type=_number("--horizon", -5, 89),
+        default=None,
+        metavar="DEG",
+        help="rise/set elevation (default 0)",
+    )
+    p.add_argument(
+        "--brighter-than",
+        type=_number("--brighter-than", -30, 30),
+        metavar="MAG",
+        help="count only visible passes at least this bright, as 'orbits passes' does",
+    )
+    p.add_argument(
+        "--extinction",
+        type=_number("--extinction", 0, 2),
+        metavar="K",
+        help="atmospheric extinction in the magnitudes, mag per airmass, as 'orbits passes' takes it",
+    )
+
+
+def _pass_number(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a pass number (1, 2, ...)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a pass number: the table counts from 1")
+    return value
+
+
+def _image_options(p, default_dpi):
+    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
+    p.add_argument(
+        "--dpi",
+        type=_number("--dpi", 20, 600),
+        metavar="DPI",
+        help=f"PNG resolution (default {default_dpi}: 1600 px wide)",
+    )
+
+
 def _picture_parsers(sub):
-    p = sub.add_parser("map", help="ground tracks on a world or regional map (PNG, SVG or PDF)")
+    p = sub.add_parser(
+        "map",
+        help="a map of one pass, or ground tracks on a world or regional map (PNG, SVG or PDF)",
+        description="With --pass N, or one satellite, --region pakistan and no --start: a map of one "
+        "pass over the site (its track with minute dots, the visible stretch, the footprint at the peak, "
+        "nearby cities).  Otherwise: ground tracks from --start.",
+    )
     _common(p, ())
-    p.add_argument("--start", metavar="WHEN", default="now", help=f"track start: {_WHEN_HELP}")
+    _pass_options(
+        p,
+        f"tracks: their start; a pass map: look for passes from WHEN as 'orbits passes' does: {_WHEN_HELP}; "
+        "or tonight",
+    )
     span = p.add_mutually_exclusive_group()
     span.add_argument(
         "--hours",
@@ -371,66 +465,43 @@ def _picture_parsers(sub):
     )
     p.add_argument(
         "--region",
-        default="world",
+        default=None,
         metavar="REGION",
-        help="world (default), pakistan, or LON0,LON1,LAT0,LAT1 in degrees",
+        help="world, pakistan, or LON0,LON1,LAT0,LAT1 in degrees (default: world for tracks; for a "
+        "pass, Pakistan's, or a frame around a site elsewhere, grown to hold the visible stretch)",
     )
     p.add_argument(
         "--min-elevation",
         type=_number("--min-elevation", 0, 89),
-        default=0.0,
+        default=None,
         metavar="DEG",
-        help="footprint edge: ground that sees the satellite at least this high (default 0)",
+        help="footprint edge: ground that sees the satellite at least this high (default 0 for tracks; "
+        "for a pass 10, also the visibility threshold, as in 'orbits passes')",
     )
     p.add_argument(
         "--tick-minutes",
         type=_number("--tick-minutes", 0.5, 120),
-        default=10.0,
+        default=None,
         metavar="MIN",
-        help="time dots along the tracks every MIN minutes (default 10)",
+        help="time dots along the tracks every MIN minutes (default 10; a pass: 1)",
     )
-    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
-    p.add_argument(
-        "--dpi",
-        type=_number("--dpi", 20, 600),
-        metavar="DPI",
-        help="PNG resolution (default 100: 1600 px wide)",
-    )
+    _image_options(p, 100)
     transit = p.add_argument_group("transit map")
     transit.add_argument(
         "--transit",
         type=int,
         metavar="N",
-        help="draw the centre line of transit N of 'orbits transits' (same SAT, --start, --days, "
-        "--body and limits) over the region around the site, instead of ground tracks",
-    )
-    transit.add_argument(
-        "--days",
-        type=_number("--days", 0, 366, positive=True),
-        default=7.0,
-        metavar="N",
-        help="with --transit: the transit search's window in days (default 7)",
+        help="draw the centre line of transit N of 'orbits transits' (same SAT, --start, --days "
+        "(default 7), --body and limits) over the region around the site, instead of ground tracks",
     )
     _transit_options(transit)
-    p.set_defaults(func=cmd_map)
+    p.set_defaults(func=cmd_map, until=None, sun_altitude=-6.0)
 
-    p = sub.add_parser("sky", help="sky chart of a satellite's pass over a site (PNG, SVG or PDF)")
+    p = sub.add_parser(
+        "sky", help="sky chart of one satellite's pass over a site, with stars and the Moon (PNG, SVG or PDF)"
+    )
     _common(p, (), satellites_help="the one satellite to draw: name, alias or NORAD number (e.g. tiangong)")
-    p.add_argument("--start", metavar="WHEN", default="now", help=f"look for passes from here: {_WHEN_HELP}")
-    p.add_argument(
-        "--days",
-        type=_number("--days", 0, 366, positive=True),
-        default=7.0,
-        metavar="N",
-        help="how far ahead to look (default 7)",
-    )
-    p.add_argument(
-        "--pass",
-        dest="pass_number",
-        type=int,
-        metavar="N",
-        help="draw pass N of 'orbits passes SAT --all' (same --start/--days; default: the next visible pass)",
-    )
+    _pass_options(p, f"look for passes from WHEN, as 'orbits passes' does: {_WHEN_HELP}; or tonight")
     p.add_argument(
         "--min-elevation",
         type=_number("--min-elevation", 0, 90),
@@ -439,13 +510,7 @@ def _picture_parsers(sub):
         help="visible only at or above this elevation (default 10)",
     )
     p.add_argument("--profile", action="store_true", help="add an elevation-against-time panel")
-    p.add_argument("--out", required=True, metavar="FILE", help="image file: .png, .svg or .pdf")
-    p.add_argument(
-        "--dpi",
-        type=_number("--dpi", 20, 600),
-        metavar="DPI",
-        help="PNG resolution (default 200: 1600 px wide)",
-    )
+    _image_options(p, 200)
     p.set_defaults(func=cmd_sky)
 
 
@@ -472,7 +537,7 @@ def _transits(args, zone, site):
     """The transit search the options ask for (elements refreshed unless offline)."""
     from .api import predict_transits
 
-    start = parse_instant(args.start, zone, "--start")
+    start = _window(args, zone, site)
     found = predict_transits(
         args.satellites,
         site,
@@ -539,6 +604,8 @@ def cmd_transits(args):
 def _transit_map(args):
     from .transitplot import centre_line_figure
 
+    args.start = _or(args.start, "now")  # map's --start and --days serve passes, tracks and transits
+    args.days = _or(args.days, 7.0)
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     found = _transits(args, zone, site)
@@ -574,6 +641,9 @@ def _save(fig, path, dpi=None, inputs=()):
     write_atomic(path, buffer.getvalue(), inputs)
 
 
+_PASS_ONLY = ("days", "until", "all", "sun_altitude", "horizon", "brighter_than", "extinction")
+
+
 def cmd_map(args):
     from . import plot
 
@@ -581,9 +651,48 @@ def cmd_map(args):
     if args.transit is not None:
         return _transit_map(args)
     zone = display_zone(args.tz, args.utc)
-    start = parse_instant(args.start, zone, "--start")
     site = _site(args)
-    plot.region_extent(args.region)
+    if args.region is not None:
+        plot.region_extent(args.region)
+    implicit = (
+        args.pass_number is None
+        and args.region == "pakistan"
+        and len(args.satellites) == 1
+        and args.start is None
+        and args.hours is None
+        and args.orbits is None
+    )
+    if args.pass_number is not None or implicit:
+        if args.hours is not None or args.orbits is not None:
+            raise OrbitsError(
+                "--hours and --orbits set a track's length; a map of one pass draws it from rise to set"
+            )
+        chosen = _chosen_pass(args, zone, site, quiet=implicit)
+        if chosen is not None:
+            from .passmap import pass_map_figure
+
+            elements, pass_, number = chosen
+            fig = pass_map_figure(
+                elements,
+                site,
+                pass_,
+                region=args.region,
+                zone=zone,
+                min_elevation_deg=_or(args.min_elevation, 10.0),
+                tick_minutes=_or(args.tick_minutes, 1.0),
+                number=number,
+            )
+            _save(fig, args.out, args.dpi, _inputs(args))
+            return 0
+        args.days = args.until = None  # no visible pass: the tracks from now, as asked before
+    else:
+        given = [f"--{k.replace('_', '-')}" for k in _PASS_ONLY if getattr(args, k) not in (None, False)]
+        if given:
+            raise OrbitsError(
+                f"{given[0]} chooses a pass: give --pass N to map one (see 'orbits map --help')"
+            )
+    args.sun_altitude = -6.0
+    start = _window(args, zone, site, default="now")
     sets = _elements(args, start, start + timedelta(hours=args.hours or 24.0))
     if len(sets) > 20:
         raise OrbitsError(f"{len(sets)} satellites would make an unreadable map; name up to 20")
@@ -591,64 +700,105 @@ def cmd_map(args):
     fig = plot.map_figure(
         sets,
         start,
-        region=args.region,
+        region=args.region or "world",
         hours=args.hours,
         orbits=args.orbits,
         site=site,
         zone=zone,
-        min_elevation_deg=args.min_elevation,
-        tick_minutes=args.tick_minutes,
+        min_elevation_deg=_or(args.min_elevation, 0.0),
+        tick_minutes=_or(args.tick_minutes, 10.0),
         trusts=trusts,
     )
     _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
 
+def _or(value, default):
+    return default if value is None else value
+
+
 def cmd_sky(args):
-    from . import plot
-    from .passes import predict_passes
+    from .skychart import sky_figure
 
     _check_image(args)
     zone = display_zone(args.tz, args.utc)
-    start = parse_instant(args.start, zone, "--start")
     site = _site(args)
-    sets = _elements(args, start, start + timedelta(days=args.days))
-    if len(sets) != 1:
-        raise OrbitsError(f"'orbits sky' draws one satellite; {len(sets)} were chosen (name one)")
-    prediction = predict_passes(
-        sets, site, start, days=args.days, min_elevation_deg=args.min_elevation, withhold=not args.stale
-    )
-    report = prediction.satellites[0]
-    if report.status == "elements_too_old":
-        raise OrbitsError(f"{report.name}: {report.message}; {prediction_advice(prediction)}")
-    _warn(prediction.warnings)
-    name = report.name
-    if args.pass_number is not None:
-        if not 1 <= args.pass_number <= len(prediction.passes):
-            asked = args.satellites[0] if args.satellites else name
-            raise OrbitsError(
-                f"--pass {args.pass_number}: {name} has {len(prediction.passes)} passes "
-                f"in this window (see 'orbits passes {asked} --all')"
-            )
-        chosen = prediction.passes[args.pass_number - 1]
-    else:
-        if not prediction.visible_passes:
-            raise OrbitsError(
-                f"{name} has no visible pass in the next {args.days:g} days from "
-                f"{site.label}; use --pass N to draw any pass"
-            )
-        chosen = prediction.visible_passes[0]
-    fig = plot.sky_figure(
-        sets[0], site, chosen, zone, profile=args.profile, min_elevation_deg=args.min_elevation
+    elements, pass_, number = _chosen_pass(args, zone, site)
+    fig = sky_figure(
+        elements,
+        site,
+        pass_,
+        zone,
+        profile=args.profile,
+        min_elevation_deg=args.min_elevation,
+        sun_altitude_deg=args.sun_altitude,
+        extinction_per_airmass=args.extinction,
+        number=number,
     )
     _save(fig, args.out, args.dpi, _inputs(args))
     return 0
 
 
-def _window(args, zone, site):
+def _chosen_pass(args, zone, site, quiet=False):
+    """``(elements, pass, number)``: pass ``--pass N`` (default 1) of the table
+    'orbits passes SAT' prints with the same window, site and thresholds
+    (the visible passes; with ``--all`` every pass).  With ``quiet``, None
+    when there is no visible pass (one line says so) instead of an error."""
+    from .passes import predict_passes
+
+    args.sun_altitude = _or(args.sun_altitude, -6.0)
+    args.horizon = _or(args.horizon, 0.0)
+    min_elevation = _or(args.min_elevation, 10.0)
+    start = _window(args, zone, site, default="now")
+    sets = _elements(args, start, start + timedelta(days=args.days))
+    if len(sets) != 1:
+        raise OrbitsError(
+            f"'orbits {args.command}' draws one satellite's pass; {len(sets)} were chosen (name one)"
+        )
+    prediction = predict_passes(
+        sets,
+        site,
+        start,
+        days=args.days,
+        horizon_deg=args.horizon,
+        min_elevation_deg=min_elevation,
+        sun_altitude_deg=args.sun_altitude,
+        extinction_per_airmass=args.extinction,
+        withhold=not args.stale,
+    )
+    report = prediction.satellites[0]
+    if report.status == "elements_too_old":
+        raise OrbitsError(f"{report.name}: {report.message}; {prediction_advice(prediction)}")
+    if args.brighter_than is not None:
+        prediction = prediction.brighter_than(args.brighter_than)
+    _warn(prediction.warnings)
+    rows = prediction.passes if args.all else prediction.visible_passes
+    name = report.name
+    asked = args.satellites[0] if args.satellites else name
+    table = f"'orbits passes {asked}{' --all' if args.all else ''}' with the same window and site"
+    if args.pass_number is None and not rows:
+        what = "pass above the horizon" if args.all else "visible pass"
+        when = f"{start.astimezone(zone):%Y-%m-%d %H:%M}"
+        message = f"{name} has no {what} from {site.label} in the {args.days:g} days from {when}"
+        if quiet:
+            _say(f"{message}; drawing its track from now instead")
+            return None
+        raise OrbitsError(f"{message}; --all --pass N draws any pass (see {table})")
+    number = args.pass_number or 1
+    if number > len(rows):
+        kind = "passes" if args.all else "visible passes"
+        raise OrbitsError(f"--pass {number}: {name} has {len(rows)} {kind} in this window (see {table})")
+    return sets[0], rows[number - 1], number
+
+
+def _window(args, zone, site, default=None):
     """The window's start from ``--start`` (``tonight``: the coming night at
-    the site), setting ``args.days`` from ``--until``, the night, or 7."""
+    the site; ``default`` when not given), setting ``args.days`` from
+    ``--until``, the night, or 7."""
     from .twilight import tonight
+
+    if args.start is None:
+        args.start = default
 
     if args.until is not None and args.days is not None:
         raise OrbitsError("give --days or --until, not both")
@@ -969,7 +1119,13 @@ def cmd_now(args):
         check_output(args.output, _inputs(args))
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
-    when = parse_instant(args.at, zone, "--at")
+    if str(args.at).strip().lower() == "tonight":
+        from .twilight import tonight
+
+        present = datetime.now(UTC)
+        when = max(present, tonight(site, present, -6.0).dusk)  # the coming dusk, or now when dark
+    else:
+        when = parse_instant(args.at, zone, "--at")
     here = where(
         args.satellites,
         site,

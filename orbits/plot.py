@@ -1,10 +1,12 @@
-"""Pictures: ground-track maps and sky charts, with matplotlib.
+"""Maps with matplotlib: the base map, night shading and ground tracks.
 
 Every function takes an optional matplotlib ``Axes`` (``ax``) and returns
 the Axes it drew on, so notebooks can compose figures.  Maps draw in
 longitude/latitude degrees (plate carrée); pass a cartopy ``GeoAxes`` and
 the same calls add ``transform=PlateCarree()`` (cartopy is optional and
-never imported otherwise).  Sky charts need a polar Axes (``projection="polar"``).
+never imported otherwise).  Sky charts are in :mod:`orbits.skychart` and
+maps of one pass in :mod:`orbits.passmap`; ``sky_chart``, ``sky_figure``
+and ``elevation_profile`` are importable from here too.
 
 >>> ax = ground_track(elements, start, hours=3)
 >>> ax.figure.savefig("tracks.png")
@@ -14,12 +16,12 @@ from datetime import timedelta
 
 import numpy as np
 
-from .catalog import display_name
 from .earth import countries, sun_elevation_grid_deg
 from .errors import OrbitsError
 from .palette import satellite_colour
+from .skychart import elevation_profile, sky_chart, sky_figure
 from .times import PKT, format_duration, from_posix, to_posix, zone_label
-from .tracks import footprint_deg, ground_tracks, sky_path, unwrap_segments
+from .tracks import footprint_deg, ground_tracks, unwrap_segments
 
 __all__ = [
     "REGIONS",
@@ -334,170 +336,6 @@ def _window_end(elements, start, end, hours, orbits):
     return start + timedelta(minutes=min(minutes, 24 * 60.0))
 
 
-# --------------------------------------------------------------------------
-# sky charts
-# --------------------------------------------------------------------------
-
-
-def _polar_setup(ax):
-    ax.set_theta_zero_location("N")
-    ax.set_theta_direction(1)  # east on the left: the sky seen looking up
-    ax.set_rlim(0, 90)
-    ax.set_rticks([30, 60, 90])
-    ax.set_yticklabels(["60°", "30°", "0°"], fontsize=9, color="#aab4c8")
-    ax.set_rlabel_position(202.5)
-    ax.set_xticks(np.radians(np.arange(0, 360, 45)))
-    ax.set_xticklabels(["N", "NE", "E", "SE", "S", "SW", "W", "NW"], fontsize=12, weight="bold")
-    ax.grid(color="#bbbbbb", linewidth=0.7)
-    ax.set_facecolor("#0b1a33")
-
-
-def sky_chart(
-    elements,
-    site,
-    pass_,
-    ax=None,
-    zone=PKT,
-    step_s=5.0,
-    label_minutes=1,
-    title=True,
-    min_elevation_deg=10.0,
-    sun_altitude_deg=-6.0,
-    legend=True,
-    path=None,
-):
-    """Polar chart of one pass across ``site``'s sky (``pass_``: a
-    :class:`~orbits.passes.Pass`), drawn like a star chart held overhead
-    (as Heavens-Above does): north up, east on the left, the zenith in the
-    centre, rings every 30° of elevation.
-
-    The path is bold where the pass is visible (sunlit, at or above
-    ``min_elevation_deg``, Sun at or below ``sun_altitude_deg``: the rules of
-    :func:`~orbits.passes.predict_passes`), thin where sunlit but not
-    visible, dashed grey in the Earth's shadow; rise, culmination and set are marked with times (and the
-    magnitude at the peak when known); a tick every ``label_minutes``.
-    ``path``: the pass's :class:`~orbits.tracks.SkyPath` if already computed.
-    Returns the Axes.
-    """
-    ax = ax if ax is not None else _new_axes("sky", (9, 9.6))
-    _polar_setup(ax)
-    if path is None:
-        path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
-    theta, r = np.radians(path.azimuth_deg), 90.0 - np.clip(path.elevation_deg, 0, 90)
-    seen = (path.sun_elevation_deg <= sun_altitude_deg) & (path.elevation_deg >= min_elevation_deg)
-    styles = [
-        (~path.sunlit, dict(color="#8899aa", linewidth=1.6, linestyle=(0, (3, 3))), "in Earth's shadow"),
-        (
-            path.sunlit & ~seen,
-            dict(color="#e0c060", linewidth=1.6),
-            "sunlit, not visible (low or bright sky)",
-        ),
-        (path.sunlit & seen, dict(color="#ffe14d", linewidth=4.0), "visible"),
-    ]
-    for mask, style, label in styles:
-        if mask.any():
-            ax.plot(np.where(mask, theta, np.nan), np.where(mask, r, np.nan), label=label, zorder=3, **style)
-    step = label_minutes * 60.0
-    first = np.ceil(path.times_s[0] / step) * step
-    for t in np.arange(first, path.times_s[-1], step):
-        az = np.interp(t, path.times_s, np.unwrap(np.radians(path.azimuth_deg)))
-        el = np.interp(t, path.times_s, path.elevation_deg)
-        ax.plot(az, 90 - el, "o", color="white", markersize=3, zorder=4)
-        ax.annotate(
-            f"{from_posix(t).astimezone(zone):%H:%M}",
-            (az, 90 - el),
-            xytext=(5, 4),
-            textcoords="offset points",
-            color="#dddddd",
-            fontsize=8,
-            zorder=4,
-        )
-    events = [("Rise", pass_.rise, "^"), ("Peak", pass_.culmination, "o"), ("Set", pass_.set, "v")]
-    k_peak = int(np.argmax(path.elevation_deg))
-    for name, ev, marker in events:
-        a, e = np.radians(ev.azimuth_deg), 90 - max(ev.elevation_deg, 0)
-        text = (
-            f"{name} {ev.time.astimezone(zone):%H:%M:%S}\n"
-            f"{ev.elevation_deg:.0f}° el, {ev.azimuth_deg:.0f}° az"
-        )
-        if name == "Peak" and np.isfinite(path.magnitude[k_peak]):
-            text += f"\nmag {path.magnitude[k_peak]:.1f}"
-        ax.plot(a, e, marker=marker, markersize=11, color="#ff5050", markeredgecolor="white", zorder=5)
-        dx, dy = _toward_centre(ax, a, e)
-        ax.annotate(
-            text,
-            (a, e),
-            xytext=(34 * dx, 34 * dy),
-            textcoords="offset points",
-            ha="left" if dx >= 0 else "right",
-            va="bottom" if dy >= 0 else "top",
-            fontsize=9,
-            color="white",
-            zorder=6,
-            bbox=dict(boxstyle="round,pad=0.3", facecolor="#0b1a33", edgecolor="#ff5050", alpha=0.85),
-        )
-    if legend:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=3, fontsize=9, frameon=False)
-    if title:
-        ax.set_title(
-            f"{display_name(elements)} over {site.label}\n"
-            f"{pass_.rise.time.astimezone(zone):%Y-%m-%d} ({zone_label(zone, pass_.rise.time)}); "
-            f"peak {pass_.culmination.elevation_deg:.0f}°; "
-            f"times ±{format_duration(pass_.time_uncertainty_s)}; "
-            f"chart held overhead: east on the left",
-            fontsize=12,
-            pad=28,
-        )
-    return ax
-
-
-def _toward_centre(ax, theta, r):
-    """Unit vector (display x, y) from a point of a polar Axes toward its centre:
-    event labels go inside the arc of the pass, where the path is not."""
-    x0, y0 = ax.transData.transform((0.0, 0.0))
-    x, y = ax.transData.transform((theta, r))
-    d = np.hypot(x0 - x, y0 - y)
-    if d < 1.0:  # at the zenith
-        return 0.3, 0.95
-    return (x0 - x) / d, (y0 - y) / d
-
-
-def elevation_profile(
-    elements, site, pass_, ax=None, zone=PKT, step_s=5.0, min_elevation_deg=10.0, path=None
-):
-    """Elevation (deg) against time for one pass, sunlit part bold, with the
-    minimum elevation for visibility as a dashed line (``path`` as in
-    :func:`sky_chart`).  Returns the Axes."""
-    import matplotlib.dates as mdates
-
-    ax = ax if ax is not None else _new_axes("map", (9, 3.5))
-    if path is None:
-        path = sky_path(elements, site, pass_.rise.time, pass_.set.time, step_s)
-    when = [from_posix(t) for t in path.times_s]
-    ax.plot(
-        when,
-        np.where(path.sunlit, np.nan, path.elevation_deg),
-        color="#8899aa",
-        linestyle="--",
-        label="in Earth's shadow",
-    )
-    ax.plot(
-        when,
-        np.where(path.sunlit, path.elevation_deg, np.nan),
-        color="#d4a017",
-        linewidth=2.5,
-        label="sunlit",
-    )
-    ax.axhline(min_elevation_deg, color="#555555", linewidth=0.8, linestyle=":")
-    ax.set_ylim(0, 90)
-    ax.set_ylabel("elevation (°)")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=zone))
-    ax.set_xlabel(f"time ({zone_label(zone, pass_.rise.time)})")
-    ax.grid(alpha=0.4)
-    ax.legend(fontsize=8, loc="upper right")
-    return ax
-
-
 def map_figure(elements, start, region="world", **kwargs):
     """A figure 1600 px wide (16 in at 100 dpi), as tall as ``region`` needs,
     with :func:`ground_track`."""
@@ -509,29 +347,4 @@ def map_figure(elements, start, region="world", **kwargs):
     fig = plt.figure(figsize=(16, height), dpi=100)
     ax = fig.add_axes([0.05, 0.6 / height, map_w / 16, 1 - 1.1 / height])
     ground_track(elements, start, ax=ax, region=region, **kwargs)
-    return fig
-
-
-def sky_figure(elements, site, pass_, zone=PKT, profile=False, min_elevation_deg=10.0):
-    """A figure with :func:`sky_chart`, and :func:`elevation_profile` below it
-    when ``profile``: 1600 px wide at the default 200 dpi."""
-    import matplotlib.pyplot as plt
-
-    if profile:
-        fig = plt.figure(figsize=(8, 11), dpi=200)
-        polar = fig.add_axes([0.1, 0.35, 0.8, 0.53], projection="polar")
-        flat = fig.add_axes([0.1, 0.06, 0.8, 0.17])
-        path = sky_path(elements, site, pass_.rise.time, pass_.set.time)
-        sky_chart(elements, site, pass_, polar, zone, min_elevation_deg=min_elevation_deg, path=path)
-        elevation_profile(elements, site, pass_, flat, zone, min_elevation_deg=min_elevation_deg, path=path)
-    else:
-        fig = plt.figure(figsize=(8, 8.6), dpi=200)
-        sky_chart(
-            elements,
-            site,
-            pass_,
-            fig.add_axes([0.1, 0.08, 0.8, 0.78], projection="polar"),
-            zone,
-            min_elevation_deg=min_elevation_deg,
-        )
     return fig

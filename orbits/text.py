@@ -131,7 +131,7 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True, first_numb
                 notes.append("fades into shadow")
             if len(x.windows) > 1:
                 notes.append(f"{len(x.windows)} visible spells")
-            mag = f"{w.magnitude:.1f}" if w.magnitude is not None else "-"
+            mag = f"{x.magnitude:.1f}" if x.magnitude is not None else "-"  # the pass's brightest, as in JSON
             cells = (
                 str(number),
                 f"{w.start.time.astimezone(zone):%Y-%m-%d}",
@@ -222,7 +222,7 @@ def passes_html(prediction, zone: tzinfo, visible_only: bool = True) -> str:
         w = x.visible_window
         if visible_only:
             events = (w.start, w.peak, w.end)
-            mag = f"{w.magnitude:.1f}" if w.magnitude is not None else "-"
+            mag = f"{x.magnitude:.1f}" if x.magnitude is not None else "-"  # the pass's brightest, as in JSON
         else:
             events = (x.rise, x.culmination, x.set)
             mag = "yes" if x.visible else "-"

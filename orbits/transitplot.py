@@ -54,6 +54,10 @@ def _sky_offsets_arcmin(tracker, table, site, body, times):
 _STEPS_S = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 
 
+#: Ticks between time labels, for round labelled times (0.5 s, 1 s, 1 min...).
+_LABEL_EVERY = {0.1: 5, 0.2: 5, 0.5: 2, 1.0: 5, 2.0: 5, 5.0: 6, 10.0: 6, 30.0: 2, 60.0: 5, 120.0: 5}
+
+
 def _tick_step_s(crossing_s):
     """0.1 s, or the least round step giving at most 60 ticks over ``crossing_s``."""
     for step in _STEPS_S:
@@ -83,23 +87,22 @@ def transit_chart(transit, site, ax=None, zone=PKT, tick_s=None):
     times = t0 + np.linspace(-half_s, half_s, 801)
     x, y = _sky_offsets_arcmin(tracker, table, site, transit.body, times)
     fill, edge = _DISC[transit.body]
-    ax.set_facecolor("#0d1b2a" if transit.body == "moon" else "#9fc5e8")
+    ax.set_facecolor("#a9c8e6")
     ax.add_patch(Circle((0, 0), r_arcmin, facecolor=fill, edgecolor=edge, linewidth=1.5, zorder=1))
     ax.plot(x, y, color=_PATH, linewidth=1.2, zorder=2)
     # ticks every `tick` seconds, labelled every 5 (low orbits) or 10 ticks
-    n_ticks = int(half_s / tick)
-    k = np.arange(-n_ticks, n_ticks + 1)
-    tt = t0 + k * tick
+    k = np.arange(math.ceil((t0 - half_s) / tick), math.floor((t0 + half_s) / tick) + 1)
+    tt = k * tick  # round times
     tx, ty = _sky_offsets_arcmin(tracker, table, site, transit.body, tt)
     inside = (np.abs(tx) < view) & (np.abs(ty) < view)
     path_deg = math.degrees(math.atan2(y[-1] - y[0], x[-1] - x[0]))
     ax.plot(
         tx[inside], ty[inside], linestyle="none", marker=(2, 0, path_deg), color=_PATH, markersize=7, zorder=3
     )
-    every = 5 if int(inside.sum()) > 12 else 1
+    every = _LABEL_EVERY.get(tick, 5) if int(inside.sum()) > 12 else 1
     for kk, a, b in zip(k[inside], tx[inside], ty[inside], strict=True):
         if kk % every == 0:
-            when = transit.time.fromtimestamp(t0 + kk * tick, zone)
+            when = transit.time.fromtimestamp(kk * tick, zone)
             text = clock(when, zone) if tick * every < 1 else clock(when, zone, False)
             ax.annotate(text, (a, b), xytext=(4, 6), textcoords="offset points", fontsize=7.5, color=_PATH)
     # the silhouette at the closest approach, to scale
@@ -107,22 +110,30 @@ def transit_chart(transit, site, ax=None, zone=PKT, tick_s=None):
     heading = math.degrees(math.atan2(cy[1] - cy[0], cx[1] - cx[0]))
     if transit.satellite_size_arcsec is not None:
         span = transit.satellite_size_arcsec / 60.0
-        turn = Affine2D().rotate_deg_around(cx[0], cy[0], heading + 90.0) + ax.transData
-        for w, h in ((span, span * 0.12), (span * 0.12, span * 0.55)):
-            ax.add_patch(
-                Rectangle((cx[0] - w / 2, cy[0] - h / 2), w, h, color="black", zorder=4, transform=turn)
-            )
+
+        def silhouette(axes):
+            turn = Affine2D().rotate_deg_around(cx[0], cy[0], heading + 90.0) + axes.transData
+            for w, h in ((span, span * 0.12), (span * 0.12, span * 0.55)):
+                axes.add_patch(
+                    Rectangle((cx[0] - w / 2, cy[0] - h / 2), w, h, color="black", zorder=4, transform=turn)
+                )
+
+        silhouette(ax)
         size = f"{transit.name} {transit.satellite_size_arcsec:.0f}″ across (to scale)"
-        ax.annotate(
-            f"{transit.name}, {transit.satellite_size_arcsec:.0f}″ (to scale)",
-            (cx[0], cy[0]),
-            xytext=(-60, -40),
-            textcoords="offset points",
-            fontsize=8,
-            ha="right",
-            arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 0.8},
-            zorder=5,
-        )
+        # a magnified view of the silhouette at the closest approach
+        zoom = max(3.0 * span, 0.2)
+        inset = ax.inset_axes([0.66, 0.07, 0.31, 0.31])
+        inset.set_facecolor(ax.get_facecolor())
+        inset.add_patch(Circle((0, 0), r_arcmin, facecolor=fill, edgecolor=edge, linewidth=1.5, zorder=1))
+        inset.plot(x, y, color=_PATH, linewidth=0.8, zorder=2)
+        silhouette(inset)
+        inset.set_xlim(cx[0] - zoom, cx[0] + zoom)
+        inset.set_ylim(cy[0] - zoom, cy[0] + zoom)
+        inset.set_aspect("equal")
+        inset.set_xticks([])
+        inset.set_yticks([])
+        inset.set_title(f"×{view / zoom:.0f}: {transit.satellite_size_arcsec:.0f}″ across", fontsize=8)
+        ax.indicate_inset_zoom(inset, edgecolor="black", alpha=0.6)
     else:
         ax.plot(cx[0], cy[0], "o", color="black", markersize=3, zorder=4)
         size = "satellite's size not known: a dot"
@@ -133,6 +144,9 @@ def transit_chart(transit, site, ax=None, zone=PKT, tick_s=None):
     ax.set_xlabel("arcmin from the centre (right: increasing azimuth)")
     ax.set_ylabel("arcmin from the centre (up: towards the zenith)")
     kind = "transit" if transit.transit else "close approach"
+    if transit.moon_illuminated is not None:
+        phase = "waxing" if transit.moon_waxing else "waning"
+        kind += f" ({phase} Moon, {transit.moon_illuminated * 100:.0f}% lit)"
     if transit.geostationary:
         kind = f"{body.label} behind a geostationary satellite"
     lasting = format_duration(transit.duration_s) if transit.geostationary else f"{transit.duration_s:.2f} s"

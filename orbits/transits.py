@@ -35,14 +35,14 @@ import numpy as np
 
 from .bodies import BODIES, BodyTable
 from .catalog import display_name, known_by_id
-from .centreline import CentreLine, centre_line
+from .centreline import CentreLine, centre_lines
 from .errors import OrbitsError
 from .freshness import LOW_ORBIT_PERIOD_MIN, too_old_line, trusts
 from .positions import Tracker
 from .roots import bisect_crossing, golden_minimum
 from .search import PassSearch
 from .text import site_text
-from .times import format_time, from_posix, to_posix
+from .times import UTC, format_time, from_posix, to_posix
 
 __all__ = [
     "DEFAULT_MAX_SEPARATION_DEG",
@@ -309,7 +309,7 @@ def find_transits(
     tracker = Tracker(elements, site, table.sky)
     geometry = _Geometry(tracker, table, site)
     warnings = []
-    span = f"between {format_time(start, start.tzinfo)} and {format_time(end, end.tzinfo)} UTC"
+    span = f"between {format_time(start, UTC, False)} and {format_time(end, UTC, False)} UTC"
     up_bodies = _bodies_up(geometry, bodies, start_s, end_s)
     for name in bodies:
         if name not in up_bodies:
@@ -465,8 +465,8 @@ def _search_body(
     def edges(level):
         half = np.sqrt(np.maximum(level * level - g["sep"] ** 2, 0.0)) / omega
         reach = 2.0 * half + 1.0
-        lo_edge = bisect_crossing(sep_minus(level), t, np.maximum(t - reach, start_s))
-        hi_edge = bisect_crossing(sep_minus(level), t, np.minimum(t + reach, end_s))
+        lo_edge = bisect_crossing(sep_minus(level), t, np.maximum(t - reach, start_s), steps=34)
+        hi_edge = bisect_crossing(sep_minus(level), t, np.minimum(t + reach, end_s), steps=34)
         inside = g["sep"] < level
         return np.where(inside, lo_edge, t), np.where(inside, hi_edge, t)
 
@@ -477,11 +477,12 @@ def _search_body(
         illuminated, waxing = table.moon_phase(t)
     else:
         illuminated = waxing = None
+    lines = centre_lines(geometry.tracker, table, sat, body, t, site)
     out = []
     for i, k in enumerate(sat.tolist()):
         e = elements[k]
         geo = e.period_min >= LOW_ORBIT_PERIOD_MIN
-        line = centre_line(geometry.tracker, table, k, body, float(t[i]), site)
+        line = lines[i]
         if within_km is not None and (line is None or line.distance_km > within_km):
             continue
         unc = _time_uncertainty_s(e, trust[k], float(t[i]), float(g["range"][i]), float(omega[i]), geo)

@@ -154,7 +154,7 @@ def transits_table(search, zone: tzinfo) -> str:
     if geo:
         lines.append(
             f"Geostationary satellites: the {_bodies_text(search)} behind them seen from the site "
-            f"(sun outages; times {label}):"
+            f"({'sun outages of ' if 'sun' in search.bodies else ''}a dish pointed at them; times {label}):"
         )
         lines += _columns(_GEO_HEAD, _geo_rows(geo, zone))
         lines.append("")

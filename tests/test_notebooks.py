@@ -50,3 +50,26 @@ def test_notebook_runs_offline_with_pictures(name, private_cache):
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "Traceback" not in text and "warning" not in text.lower()
     assert not private_cache.exists()  # offline: nothing fetched, nothing cached
+
+
+def test_the_advice_to_start_from_now_runs(private_cache):
+    """The Tiangong notebook tells its reader how to start from the present
+    (``datetime.now(PKT)``): with the notebook's own imports, that advice runs."""
+    import re
+
+    nb = nbformat.read(FOLDER / "tiangong_over_islamabad.ipynb", as_version=4)
+    advice = [
+        snippet
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for snippet in re.findall(r"`([^`]+)`", cell.source)
+        if "datetime.now(PKT)" in snippet
+    ]
+    assert advice, "the notebook no longer says how to start from now"
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    setup = "\n".join(line for line in first.source.splitlines() if not line.startswith("%"))
+    namespace = {}
+    exec(compile(setup, "first cell", "exec"), namespace)
+    for snippet in advice:
+        passes = eval(compile(snippet, "advice", "eval"), namespace)
+        assert passes.satellites[0].name == "Tiangong (CSS)"  # it ran, on the notebook's satellite

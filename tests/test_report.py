@@ -197,3 +197,28 @@ def test_satellite_records_say_what_the_reports_say(mission, islamabad, epoch_da
                 "on_nominal_slot": r.on_nominal_slot,
                 "message": r.message or None,
             }
+
+
+@pytest.mark.parametrize("site", ["islamabad", "karachi", "gilgit"])
+def test_the_table_shows_the_magnitude_json_gives(capsys, site):
+    """Each visible pass's Mag in the table is its JSON ``magnitude`` (the
+    brightest over all its visible windows, through the air), to 0.1."""
+    import json
+    import re
+
+    from conftest import table_rows
+
+    from orbits.cli import main
+
+    args = ["passes", "tiangong", "iss", "--site", site, "--start", "2026-04-10T00:00:00Z", "--days", "7"]
+    assert main(args) == 0
+    shown = [
+        re.match(r"^\d+\s+\S+\s+.+?\s{2,}(-?\d+\.\d|-)\s+±", row).group(1)
+        for row in table_rows(capsys.readouterr().out)
+    ]
+    assert main([*args, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["passes"]
+    assert len(shown) == len(rows) > 3
+    assert shown == [f"{r['magnitude']:.1f}" for r in rows]
+    brightest = [min(w["magnitude"] for w in r["windows"]) for r in rows]
+    assert [r["magnitude"] for r in rows] == brightest

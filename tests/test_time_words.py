@@ -38,3 +38,31 @@ def test_other_words_are_refused_saying_what_works(text):
     assert message.startswith("--start ") and (
         "time of day" in message or "give now, today, tonight" in message
     )
+
+
+def test_now_at_tonight_is_the_coming_dusk_or_now_when_dark(capsys):
+    """``orbits now --at tonight`` is an instant in the dark: the coming dusk
+    (the Sun 6 deg down at the site, by Skyfield), or the present when the
+    Sun is already that low."""
+    import json
+
+    from skyfield.api import load, wgs84
+
+    from orbits.cli import main
+    from orbits.ephemeris import ephemeris
+
+    before = datetime.now(timezone.utc)
+    assert (
+        main(["now", "tiangong", "--site", "karachi", "--at", "tonight", "--stale", "--format", "json"]) == 0
+    )
+    when = datetime.fromisoformat(json.loads(capsys.readouterr().out)["now"][0]["time"])
+    assert when >= before - timedelta(seconds=1) and when - before < timedelta(hours=24)
+    ts, eph = load.timescale(builtin=True), ephemeris()
+    sun_from_karachi = eph["sun"] - (eph["earth"] + wgs84.latlon(24.8607, 67.0011, 10))
+
+    def altitude(at):  # geometric, as orbits uses it
+        return sun_from_karachi.at(ts.from_datetime(at)).altaz()[0].degrees
+
+    assert altitude(when) <= -6.0 + 0.02
+    if when - before > timedelta(seconds=5):  # a dusk to come: lighter just before it
+        assert altitude(when - timedelta(minutes=2)) > -6.0

@@ -177,6 +177,10 @@ def test_a_site_on_the_centre_line_sees_a_transit(april, islamabad, norad_id, bo
     upper = hit.range_km * r / math.sin(math.radians(hit.satellite_elevation_deg))
     assert hit.range_km * r * 0.99 < hit.centre_line.half_width_km < upper * 1.01
     assert _on_centre_line(hit, e, site.elevation_m) < 1.0
+    if body == "moon":  # the phase, against PyEphem's illuminated fraction
+        assert abs(hit.moon_illuminated - ref.at(when).body.moon_phase) < 0.01
+    else:
+        assert hit.moon_illuminated is None and hit.solar
 
 
 def test_centre_line_distance_and_bearing(april, islamabad):
@@ -454,3 +458,41 @@ def test_pictures(capsys, tmp_path, april, islamabad):
     assert orbits.centre_line_map(found[0], islamabad, ax=b) is b
     plt.close(fig)
     assert "Tiangong" in found._repr_html_()
+
+
+def test_stale_elements_are_refreshed_first(capsys, monkeypatch, april):
+    """Without --offline, as for passes: the bundled elements are months old
+    for a window from now, so Tiangong's are fetched (from a CelesTrak
+    stand-in on 127.0.0.1) and the search uses them, with a small ±."""
+    import json
+
+    from test_celestrak import FakeCelesTrak
+
+    fake = FakeCelesTrak()
+    fake.thread.start()
+    try:
+        monkeypatch.setenv("ORBITS_GP_URL", fake.url)
+        monkeypatch.delenv("ORBITS_OFFLINE")
+        epoch = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
+        fake.replies[("CATNR", "48274")] = fake.good([april[48274]], epoch=epoch)
+        status, out, err = _run(capsys, "transits", "tiangong", "--days", "2", "--format", "json")
+        assert status == 0, err
+        assert [q["CATNR"] for q, _ in fake.requests] == ["48274"]
+        assert "refreshed the elements of Tiangong" in err
+        (sat,) = json.loads(out)["satellites"]
+        assert sat["status"] == "searched" and sat["time_uncertainty_s"] < 5
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()
+
+
+def test_start_tonight_and_until(capsys):
+    status, out, err = _run(
+        capsys, "transits", "tiangong", "--body", "moon", "--start", "2026-04-08", "--until", "2026-04-10",
+        "--offline", "--format", "json",
+    )  # fmt: skip
+    assert status == 0, err
+    import json
+
+    doc = json.loads(out)
+    assert doc["start"].startswith("2026-04-08T00:00") and doc["end"].startswith("2026-04-10T00:00")
