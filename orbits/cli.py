@@ -604,9 +604,8 @@ def cmd_transits(args):
 def _transit_map(args):
     from .transitplot import centre_line_figure
 
-    args.start = _or(args.start, "now")  # map's --start and --days serve passes, tracks and transits
-    args.days = _or(args.days, 7.0)
-    args.sun_altitude = _or(args.sun_altitude, -6.0)  # tonight: dusk to dawn, as for passes
+    args.start = _or(args.start, "now")  # map's window options serve passes, tracks and transits
+    args.sun_altitude = _or(args.sun_altitude, -6.0)  # (tonight's dusk)
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     found = _transits(args, zone, site)

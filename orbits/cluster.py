@@ -102,7 +102,9 @@ class DaskExecutor:
         # (a worker lost while they are sent: sent again, to those left).
         for attempt in range(3):
             try:
-                self._elements = self.client.scatter(self.elements, broadcast=True, hash=False)
+                # one object (a list given as such would be scattered item by item:
+                # a dependency per element set in every job)
+                (self._elements,) = self.client.scatter([self.elements], broadcast=True, hash=False)
                 break
             except OSError:  # distributed's CommClosedError is an OSError
                 if attempt == 2:

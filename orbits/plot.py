@@ -1,10 +1,12 @@
-"""Pictures: ground-track maps and sky charts, with matplotlib.
+"""Maps with matplotlib: the base map, night shading and ground tracks.
 
 Every function takes an optional matplotlib ``Axes`` (``ax``) and returns
 the Axes it drew on, so notebooks can compose figures.  Maps draw in
 longitude/latitude degrees (plate carrée); pass a cartopy ``GeoAxes`` and
 the same calls add ``transform=PlateCarree()`` (cartopy is optional and
-never imported otherwise).  Sky charts need a polar Axes (``projection="polar"``).
+never imported otherwise).  Sky charts are in :mod:`orbits.skychart` and
+maps of one pass in :mod:`orbits.passmap`; ``sky_chart``, ``sky_figure``
+and ``elevation_profile`` are importable from here too.
 
 >>> ax = ground_track(elements, start, hours=3)
 >>> ax.figure.savefig("tracks.png")
