@@ -316,6 +316,28 @@ EXAMPLES = {
             "Two orbits of PRSS-1 over a box of the map",
             "orbits map prss-1 --orbits 2 --region 60,80,20,40 --out prss.svg",
         ),
+        (
+            "The centre line of transit 1 of 'orbits transits tiangong --within 60', over the region",
+            "orbits map tiangong --within 60 --transit 1 --out line.png",
+        ),
+    ),
+    "transits": (
+        (
+            "Tiangong's centre lines across the Sun or the Moon within 60 km of Islamabad",
+            "orbits transits tiangong --within 60",
+        ),
+        (
+            "Every approach within 2 degrees, 30 days, from Lahore",
+            "orbits transits --site lahore --days 30 --max-separation 2",
+        ),
+        (
+            "The days a dish on PakSat-MM1 sees the Sun behind it",
+            "orbits transits paksat-mm1 --body sun --start 2026-10-01 --days 14",
+        ),
+        (
+            "Transit 1 as the body's disc with the path",
+            "orbits transits tiangong --within 60 --chart 1 --out chart.png",
+        ),
     ),
     "sky": (
         (
