@@ -61,6 +61,8 @@ DEFAULT_MAX_SEPARATION_DEG = 1.0
 COARSE_STEP_S = 10.0
 HIGH_COARSE_STEP_S = 60.0
 FINE_STEP_S = 0.25
+#: Grid samples screened at once (about 100 MB of temporaries).
+CHUNK_SAMPLES = 200_000
 #: A bound on how fast the Sun's or the Moon's topocentric direction turns
 #: (deg/s): the sky's rotation, 0.0042, plus the Moon's own motion and
 #: parallax changes, with room.
@@ -234,6 +236,22 @@ def _undecided(g, run, t, limit_of):
     return same & ok & body_up & (low <= limit)
 
 
+def _chunks(intervals, step):
+    """Runs of interval indices of at most :data:`CHUNK_SAMPLES` grid samples
+    each (memory stays bounded for whole catalogues)."""
+    out, current, count = [], [], 0
+    for i, (lo, hi) in enumerate(intervals):
+        n = (hi - lo) / step + 2
+        if current and count + n > CHUNK_SAMPLES:
+            out.append(current)
+            current, count = [], 0
+        current.append(i)
+        count += n
+    if current:
+        out.append(current)
+    return out
+
+
 def _candidates(geometry, intervals, sats, body, step, limit_of):
     """Local separation minima that may lie within the limit: (sat, lo, hi) brackets."""
     sat, t, run = _grid(intervals, sats, step)
@@ -345,7 +363,9 @@ def find_transits(
             f"at {site.label} {span}"
         )
     if never:
-        warnings.append(f"{', '.join(never[:6])} never rise above the horizon at {site.label} {span}")
+        more = f" and {len(never) - 6} more" if len(never) > 6 else ""
+        verb = "never rise" if len(never) > 1 else "never rises"
+        warnings.append(f"{', '.join(never[:6])}{more} {verb} above the horizon at {site.label} {span}")
     found = []
     for body in up_bodies:
         found += _search_body(
@@ -430,9 +450,12 @@ def _search_body(
                 intervals += up[j]
                 sats += [k] * len(up[j])
         step = HIGH_COARSE_STEP_S if high else COARSE_STEP_S
-        sat, lo, hi = _candidates(geometry, intervals, sats, body, step, limit_of)
-        for store, values in zip(brackets, (sat, lo, hi), strict=True):
-            store.append(values)
+        for part in _chunks(intervals, step):
+            sat, lo, hi = _candidates(
+                geometry, [intervals[i] for i in part], [sats[i] for i in part], body, step, limit_of
+            )
+            for store, values in zip(brackets, (sat, lo, hi), strict=True):
+                store.append(values)
     sat, lo, hi = (np.concatenate(v) for v in brackets)
     if not sat.size:
         return []
