@@ -28,7 +28,7 @@ and *apparent* for the body (:mod:`orbits.bodies`), no refraction.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -41,7 +41,6 @@ from .freshness import LOW_ORBIT_PERIOD_MIN, too_old_line, trusts
 from .positions import Tracker
 from .roots import bisect_crossing, golden_minimum
 from .search import PassSearch
-from .text import site_text
 from .times import UTC, format_time, from_posix, to_posix
 
 __all__ = [
@@ -317,7 +316,7 @@ def find_transits(
     if not up_bodies:
         raise OrbitsError(
             f"the {' and the '.join(BODIES[b].label for b in bodies)} never "
-            f"{'rise' if len(bodies) > 1 else 'rises'} above the horizon at {site_text(site)} {span}: "
+            f"{'rise' if len(bodies) > 1 else 'rises'} above the horizon at {site.label} {span}: "
             f"no transit is possible"
         )
     trust = trusts(elements, start, end)
@@ -343,7 +342,7 @@ def find_transits(
     if never and len(never) == len(elements):
         raise OrbitsError(
             f"{', '.join(never[:6])} never {'rise' if len(never) > 1 else 'rises'} above the horizon "
-            f"at {site_text(site)} {span}"
+            f"at {site.label} {span}"
         )
     if never:
         warnings.append(f"{', '.join(never[:6])} never rise above the horizon at {site.label} {span}")
@@ -391,8 +390,6 @@ def find_transits(
 
 
 def _renumber(tr, n):
-    from dataclasses import replace
-
     return replace(tr, number=n)
 
 
