@@ -798,6 +798,10 @@ def _chosen_pass(args, zone, site, quiet=False):
     name = report.name
     asked = args.satellites[0] if args.satellites else name
     table = f"'orbits passes {asked}{' --all' if args.all else ''}' with the same window and site"
+    if report.status in ("always_above", "never_rises") and not (quiet and args.pass_number is None):
+        where = "always above the horizon" if report.status == "always_above" else "never above the horizon"
+        hint = f"; 'orbits now {asked}' gives its direction" if report.status == "always_above" else ""
+        raise OrbitsError(f"{name} is {where} from {site.label} in this window: it has no pass to draw{hint}")
     if args.pass_number is None and not rows:
         what = "pass above the horizon" if args.all else "visible pass"
         when = f"{start.astimezone(zone):%Y-%m-%d %H:%M}"
