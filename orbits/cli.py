@@ -316,10 +316,6 @@ EXAMPLES = {
             "Two orbits of PRSS-1 over a box of the map",
             "orbits map prss-1 --orbits 2 --region 60,80,20,40 --out prss.svg",
         ),
-        (
-            "The centre line of transit 1 of 'orbits transits tiangong --within 60', over the region",
-            "orbits map tiangong --within 60 --transit 1 --out line.png",
-        ),
     ),
     "transits": (
         (
