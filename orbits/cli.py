@@ -317,6 +317,24 @@ EXAMPLES = {
             "orbits map prss-1 --orbits 2 --region 60,80,20,40 --out prss.svg",
         ),
     ),
+    "transits": (
+        (
+            "Tiangong's centre lines across the Sun or the Moon within 60 km of Islamabad",
+            "orbits transits tiangong --within 60",
+        ),
+        (
+            "Every approach within 2 degrees, 30 days, from Lahore",
+            "orbits transits --site lahore --days 30 --max-separation 2",
+        ),
+        (
+            "The days a dish on PakSat-MM1 sees the Sun behind it",
+            "orbits transits paksat-mm1 --body sun --start 2026-10-01 --days 14",
+        ),
+        (
+            "Transit 1 as the body's disc with the path",
+            "orbits transits tiangong --within 60 --chart 1 --out chart.png",
+        ),
+    ),
     "sky": (
         (
             "Tiangong's next visible pass over Islamabad, with stars, the Moon and an elevation profile",
@@ -495,7 +513,7 @@ def _picture_parsers(sub):
         "(default 7), --body and limits) over the region around the site, instead of ground tracks",
     )
     _transit_options(transit)
-    p.set_defaults(func=cmd_map, until=None, sun_altitude=-6.0)
+    p.set_defaults(func=cmd_map)
 
     p = sub.add_parser(
         "sky", help="sky chart of one satellite's pass over a site, with stars and the Moon (PNG, SVG or PDF)"
@@ -604,8 +622,8 @@ def cmd_transits(args):
 def _transit_map(args):
     from .transitplot import centre_line_figure
 
-    args.start = _or(args.start, "now")  # map's --start and --days serve passes, tracks and transits
-    args.days = _or(args.days, 7.0)
+    args.start = _or(args.start, "now")  # map's window options serve passes, tracks and transits
+    args.sun_altitude = _or(args.sun_altitude, -6.0)  # (tonight's dusk)
     zone = display_zone(args.tz, args.utc)
     site = _site(args)
     found = _transits(args, zone, site)
@@ -776,6 +794,10 @@ def _chosen_pass(args, zone, site, quiet=False):
     name = report.name
     asked = args.satellites[0] if args.satellites else name
     table = f"'orbits passes {asked}{' --all' if args.all else ''}' with the same window and site"
+    if report.status in ("always_above", "never_rises") and not (quiet and args.pass_number is None):
+        where = "always above the horizon" if report.status == "always_above" else "never above the horizon"
+        hint = f"; 'orbits now {asked}' gives its direction" if report.status == "always_above" else ""
+        raise OrbitsError(f"{name} is {where} from {site.label} in this window: it has no pass to draw{hint}")
     if args.pass_number is None and not rows:
         what = "pass above the horizon" if args.all else "visible pass"
         when = f"{start.astimezone(zone):%Y-%m-%d %H:%M}"

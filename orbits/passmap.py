@@ -159,7 +159,7 @@ def pass_map(
             s.label, (s.longitude_deg, s.latitude_deg), xytext=(0, 0), textcoords="offset points",
             fontsize=8.5, color="#333333", zorder=5.5,
         )  # fmt: skip
-        placer.place(label, beside_offsets(4.0)[:8])  # beside its dot or not at all
+        placer.place(label, beside_offsets(3.0)[:8] + beside_offsets(6.0)[:8])  # beside its dot or not at all
     return ax
 
 

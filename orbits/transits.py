@@ -28,7 +28,7 @@ and *apparent* for the body (:mod:`orbits.bodies`), no refraction.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -41,7 +41,6 @@ from .freshness import LOW_ORBIT_PERIOD_MIN, too_old_line, trusts
 from .positions import Tracker
 from .roots import bisect_crossing, golden_minimum
 from .search import PassSearch
-from .text import site_text
 from .times import UTC, format_time, from_posix, to_posix
 
 __all__ = [
@@ -62,6 +61,8 @@ DEFAULT_MAX_SEPARATION_DEG = 1.0
 COARSE_STEP_S = 10.0
 HIGH_COARSE_STEP_S = 60.0
 FINE_STEP_S = 0.25
+#: Grid samples screened at once (about 100 MB of temporaries).
+CHUNK_SAMPLES = 200_000
 #: A bound on how fast the Sun's or the Moon's topocentric direction turns
 #: (deg/s): the sky's rotation, 0.0042, plus the Moon's own motion and
 #: parallax changes, with room.
@@ -235,6 +236,22 @@ def _undecided(g, run, t, limit_of):
     return same & ok & body_up & (low <= limit)
 
 
+def _chunks(intervals, step):
+    """Runs of interval indices of at most :data:`CHUNK_SAMPLES` grid samples
+    each (memory stays bounded for whole catalogues)."""
+    out, current, count = [], [], 0
+    for i, (lo, hi) in enumerate(intervals):
+        n = (hi - lo) / step + 2
+        if current and count + n > CHUNK_SAMPLES:
+            out.append(current)
+            current, count = [], 0
+        current.append(i)
+        count += n
+    if current:
+        out.append(current)
+    return out
+
+
 def _candidates(geometry, intervals, sats, body, step, limit_of):
     """Local separation minima that may lie within the limit: (sat, lo, hi) brackets."""
     sat, t, run = _grid(intervals, sats, step)
@@ -317,7 +334,7 @@ def find_transits(
     if not up_bodies:
         raise OrbitsError(
             f"the {' and the '.join(BODIES[b].label for b in bodies)} never "
-            f"{'rise' if len(bodies) > 1 else 'rises'} above the horizon at {site_text(site)} {span}: "
+            f"{'rise' if len(bodies) > 1 else 'rises'} above the horizon at {site.label} {span}: "
             f"no transit is possible"
         )
     trust = trusts(elements, start, end)
@@ -343,10 +360,12 @@ def find_transits(
     if never and len(never) == len(elements):
         raise OrbitsError(
             f"{', '.join(never[:6])} never {'rise' if len(never) > 1 else 'rises'} above the horizon "
-            f"at {site_text(site)} {span}"
+            f"at {site.label} {span}"
         )
     if never:
-        warnings.append(f"{', '.join(never[:6])} never rise above the horizon at {site.label} {span}")
+        more = f" and {len(never) - 6} more" if len(never) > 6 else ""
+        verb = "never rise" if len(never) > 1 else "never rises"
+        warnings.append(f"{', '.join(never[:6])}{more} {verb} above the horizon at {site.label} {span}")
     found = []
     for body in up_bodies:
         found += _search_body(
@@ -391,8 +410,6 @@ def find_transits(
 
 
 def _renumber(tr, n):
-    from dataclasses import replace
-
     return replace(tr, number=n)
 
 
@@ -433,9 +450,12 @@ def _search_body(
                 intervals += up[j]
                 sats += [k] * len(up[j])
         step = HIGH_COARSE_STEP_S if high else COARSE_STEP_S
-        sat, lo, hi = _candidates(geometry, intervals, sats, body, step, limit_of)
-        for store, values in zip(brackets, (sat, lo, hi), strict=True):
-            store.append(values)
+        for part in _chunks(intervals, step):
+            sat, lo, hi = _candidates(
+                geometry, [intervals[i] for i in part], [sats[i] for i in part], body, step, limit_of
+            )
+            for store, values in zip(brackets, (sat, lo, hi), strict=True):
+                store.append(values)
     sat, lo, hi = (np.concatenate(v) for v in brackets)
     if not sat.size:
         return []

@@ -293,7 +293,7 @@ def test_cli_sky_chart_sizes_and_errors(tmp_path, capsys):
     )
     assert "--pass 99: Tiangong (CSS) has" in capsys.readouterr().err
     assert main(["sky", "paksat-1r", "--start", "2026-04-10", "--out", str(out)]) == 2
-    assert "no visible pass" in capsys.readouterr().err
+    assert "always above the horizon" in capsys.readouterr().err  # geostationary: no pass to draw
     assert main(["sky", "--start", "2026-04-10", "--out", str(out)]) == 2
     assert "draws one satellite" in capsys.readouterr().err
 
