@@ -217,6 +217,9 @@ SLICE_SATELLITE_DAYS = 15_000.0
 #: Orbits whose passes may last longer than this (s) are not sliced: they
 #: are surveyed over the whole window at once (MEO, GEO, HEO).
 LONGEST_SLICED_PASS_S = 6 * 3600.0
+#: Over several sites, a job holds at least this many satellites when there
+#: are that many (about 0.05 s of work a site): see :class:`Plan`.
+NETWORK_CHUNK = 500
 #: The slice index of jobs over the whole window (orbits not sliced).
 WHOLE_WINDOW = -1
 
@@ -290,8 +293,14 @@ class Plan:
             dtype=bool,
         )
         parts = workers * 4 if workers > 1 else 1
-        self.whole_chunks = _split(elements, np.flatnonzero(~sliced & ~skip), parts)
-        self.sliced_chunks = _split(elements, np.flatnonzero(sliced & ~skip), parts)
+        whole, cut = np.flatnonzero(~sliced & ~skip), np.flatnonzero(sliced & ~skip)
+        if len(self.sites) > 1:
+            # Over many sites the workers share out the (site, slice) units, so
+            # a unit need not be cut finer than NETWORK_CHUNK satellites a job:
+            # fewer, larger jobs cost a cluster's scheduler less.
+            parts = min(parts, max(1, -(-max(len(whole), len(cut)) // NETWORK_CHUNK)))
+        self.whole_chunks = _split(elements, whole, parts)
+        self.sliced_chunks = _split(elements, cut, parts)
 
     @property
     def slice_indices(self) -> list[int]:

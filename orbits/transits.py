@@ -168,8 +168,11 @@ class _Geometry:
         self.site_km = site.itrs_km()
         self.up = site.enu_matrix()[2]
 
-    def at(self, sat, t, body):
-        look = self.tracker.look(t, index=sat)
+    def look(self, sat, t):
+        return self.tracker.look(t, index=sat)
+
+    def at(self, sat, t, body, look=None):
+        look = self.tracker.look(t, index=sat) if look is None else look
         b = self.bodies.earth_fixed_km(body, t) - self.site_km
         s = look["r_ef"] - self.site_km
         body_range = np.linalg.norm(b, axis=-1)
@@ -207,18 +210,18 @@ def _intervals(search, count, start_s, end_s):
 
 
 def _grid(intervals, sats, step):
-    """Sample times every ``step`` through each interval (its ends included):
-    arrays ``sat``, ``t``, ``run`` (which interval)."""
-    sat, t, run = [], [], []
-    for r, ((lo, hi), k) in enumerate(zip(intervals, sats, strict=True)):
-        n = max(int(math.ceil((hi - lo) / step)), 1)
-        times = np.linspace(lo, hi, n + 1)
-        sat.append(np.full(n + 1, k))
-        t.append(times)
-        run.append(np.full(n + 1, r))
-    if not t:
+    """Sample times every ``step`` (or a little less) through each interval,
+    its ends included: arrays ``sat``, ``t``, ``run`` (which interval)."""
+    if not intervals:
         return np.array([], dtype=int), np.array([]), np.array([], dtype=int)
-    return np.concatenate(sat), np.concatenate(t), np.concatenate(run)
+    bounds = np.asarray(intervals, dtype=float).reshape(-1, 2)
+    lo, width = bounds[:, 0], bounds[:, 1] - bounds[:, 0]
+    n = np.maximum(np.ceil(width / step).astype(int), 1)
+    run = np.repeat(np.arange(n.size), n + 1)
+    first = np.concatenate([[0], np.cumsum(n + 1)[:-1]])
+    k = np.arange(run.size) - first[run]
+    t = lo[run] + width[run] * (k / n[run])
+    return np.asarray(sats, dtype=int)[run], t, run
 
 
 def _undecided(g, run, t, limit_of):
@@ -252,36 +255,68 @@ def _chunks(intervals, step):
     return out
 
 
-def _candidates(geometry, intervals, sats, body, step, limit_of):
-    """Local separation minima that may lie within the limit: (sat, lo, hi) brackets."""
+def _candidates(geometry, intervals, sats, bodies, step, limits):
+    """Local separation minima that may lie within the limit, per body: a
+    dict of (sat, lo, hi) brackets.  The satellites are sampled once for all
+    bodies."""
     sat, t, run = _grid(intervals, sats, step)
+    empty = (np.array([], dtype=int), np.array([]), np.array([]))
     if not t.size:
-        return sat, t, t
-    g = geometry.at(sat, t, body)
-    keep = _undecided(g, run, t, limit_of)
-    # the fine grid over the kept coarse intervals, consecutive ones joined
-    index = np.flatnonzero(keep)
-    if not index.size:
-        return np.array([], dtype=int), np.array([]), np.array([])
-    breaks = np.flatnonzero(np.diff(index) != 1) + 1
-    fine_intervals, fine_sats = [], []
-    for part in np.split(index, breaks):
-        fine_intervals.append((float(t[part[0]]), float(t[part[-1] + 1])))
-        fine_sats.append(int(sat[part[0]]))
-    fsat, ft, frun = _grid(fine_intervals, fine_sats, FINE_STEP_S)
-    fg = geometry.at(fsat, ft, body)
-    fkeep = _undecided(fg, frun, ft, limit_of)
-    s = fg["sep"]
-    inner = np.zeros(s.size, dtype=bool)
-    inner[1:-1] = (
-        (frun[1:-1] == frun[:-2])
-        & (frun[1:-1] == frun[2:])
-        & (s[1:-1] <= s[:-2])
-        & (s[1:-1] < s[2:])
-        & (fkeep[:-1] | fkeep[1:])
-    )
-    k = np.flatnonzero(inner)
-    return fsat[k], ft[k - 1], ft[k + 1]
+        return {body: empty for body in bodies}
+    look = geometry.look(sat, t)
+    out = {}
+    for body in bodies:
+        keep = _undecided(geometry.at(sat, t, body, look), run, t, limits[body])
+        # the fine grid over the kept coarse intervals, consecutive ones joined
+        index = np.flatnonzero(keep)
+        if not index.size:
+            out[body] = empty
+            continue
+        breaks = np.flatnonzero(np.diff(index) != 1) + 1
+        parts = np.split(index, breaks)
+        fine_intervals = [(float(t[p[0]]), float(t[p[-1] + 1])) for p in parts]
+        fine_sats = [int(sat[p[0]]) for p in parts]
+        fsat, ft, frun = _grid(fine_intervals, fine_sats, FINE_STEP_S)
+        fg = geometry.at(fsat, ft, body)
+        fkeep = _undecided(fg, frun, ft, limits[body])
+        sep = fg["sep"]
+        inner = np.zeros(sep.size, dtype=bool)
+        inner[1:-1] = (
+            (frun[1:-1] == frun[:-2])
+            & (frun[1:-1] == frun[2:])
+            & (sep[1:-1] <= sep[:-2])
+            & (sep[1:-1] < sep[2:])
+            & (fkeep[:-1] | fkeep[1:])
+        )
+        k = np.flatnonzero(inner)
+        out[body] = (fsat[k], ft[k - 1], ft[k + 1])
+    return out
+
+
+def _screen(geometry, elements, searchable, up, bodies, limits):
+    """Screening (see the module's docstring) for every body: a dict of
+    (sat, lo, hi) brackets of one separation minimum each, grouped by satellite."""
+    found = {body: ([], [], []) for body in bodies}
+    for high in (False, True):
+        intervals, sats = [], []
+        for j, k in enumerate(searchable):
+            if (elements[k].period_min >= LOW_ORBIT_PERIOD_MIN) == high:
+                intervals += up[j]
+                sats += [k] * len(up[j])
+        step = HIGH_COARSE_STEP_S if high else COARSE_STEP_S
+        for part in _chunks(intervals, step):
+            got = _candidates(
+                geometry, [intervals[i] for i in part], [sats[i] for i in part], bodies, step, limits
+            )
+            for body, arrays in got.items():
+                for store, values in zip(found[body], arrays, strict=True):
+                    store.append(values)
+    out = {}
+    for body, (sat, lo, hi) in found.items():
+        sat, lo, hi = np.concatenate(sat), np.concatenate(lo), np.concatenate(hi)
+        order = np.argsort(sat, kind="stable")
+        out[body] = (sat[order], lo[order], hi[order])
+    return out
 
 
 def _limit_function(max_separation_deg, within_km, body):
@@ -366,17 +401,18 @@ def find_transits(
         more = f" and {len(never) - 6} more" if len(never) > 6 else ""
         verb = "never rise" if len(never) > 1 else "never rises"
         warnings.append(f"{', '.join(never[:6])}{more} {verb} above the horizon at {site.label} {span}")
+    limits = {body: _limit_function(max_separation_deg, within_km, body) for body in up_bodies}
+    brackets = _screen(geometry, elements, searchable, up, up_bodies, limits)
     found = []
     for body in up_bodies:
         found += _search_body(
             geometry,
             table,
             elements,
-            searchable,
-            up,
+            brackets[body],
             trust,
             body,
-            max_separation_deg,
+            limits[body],
             within_km,
             start_s,
             end_s,
@@ -437,30 +473,11 @@ def _peak_alt(geometry, name, t0, step):
     return -float(alt(t)[0])
 
 
-def _search_body(
-    geometry, table, elements, searchable, up, trust, body, max_sep, within_km, start_s, end_s, site
-):
-    limit_of = _limit_function(max_sep, within_km, body)
-    brackets = [], [], []
-    for high in (False, True):
-        intervals, sats = [], []
-        for j, k in enumerate(searchable):
-            is_high = elements[k].period_min >= LOW_ORBIT_PERIOD_MIN
-            if is_high == high:
-                intervals += up[j]
-                sats += [k] * len(up[j])
-        step = HIGH_COARSE_STEP_S if high else COARSE_STEP_S
-        for part in _chunks(intervals, step):
-            sat, lo, hi = _candidates(
-                geometry, [intervals[i] for i in part], [sats[i] for i in part], body, step, limit_of
-            )
-            for store, values in zip(brackets, (sat, lo, hi), strict=True):
-                store.append(values)
-    sat, lo, hi = (np.concatenate(v) for v in brackets)
+def _search_body(geometry, table, elements, brackets, trust, body, limit_of, within_km, start_s, end_s, site):
+    """Refine the brackets of one body into :class:`Transit` records."""
+    sat, lo, hi = brackets
     if not sat.size:
         return []
-    order = np.argsort(sat, kind="stable")
-    sat, lo, hi = sat[order], lo[order], hi[order]
     t = golden_minimum(lambda x: geometry.sep(sat, x, body), lo, hi)
     g = geometry.at(sat, t, body)
     rho = g["range"]
