@@ -101,6 +101,7 @@ def main():
     ap.add_argument("--runs", type=int, default=2, help="one-site runs before and after (default 2)")
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--dask-sites", type=int, default=20)
+    ap.add_argument("--dask-runs", type=int, default=3, help="Dask and local runs, alternated (default 3)")
     ap.add_argument("--dask-profile", action="store_true", help="keep the Dask workers' profiler on")
     ap.add_argument("--before", type=Path, help="a checkout to compare one site against (see above)")
     args = ap.parse_args()
@@ -187,7 +188,7 @@ def main():
         n = args.dask_sites
         with dask_cluster(tmp, env, args.dask_profile) as address:
             local, dask = [], []
-            for _ in range(2):  # alternated, so that load on the machine hits both alike
+            for _ in range(args.dask_runs):  # alternated, so that load on the machine hits both alike
                 local.append(run(n, out="local.json"))
                 dask.append(run(n, "--scheduler", address, out="dask.json"))
                 same = (tmp / "local.json").read_bytes() == (tmp / "dask.json").read_bytes()

@@ -217,6 +217,9 @@ SLICE_SATELLITE_DAYS = 15_000.0
 #: Orbits whose passes may last longer than this (s) are not sliced: they
 #: are surveyed over the whole window at once (MEO, GEO, HEO).
 LONGEST_SLICED_PASS_S = 6 * 3600.0
+#: Over several sites, a job holds at least this many satellites when there
+#: are that many (about 0.05 s of work a site): see :class:`Plan`.
+NETWORK_CHUNK = 500
 #: The slice index of jobs over the whole window (orbits not sliced).
 WHOLE_WINDOW = -1
 
@@ -290,8 +293,14 @@ class Plan:
             dtype=bool,
         )
         parts = workers * 4 if workers > 1 else 1
-        self.whole_chunks = _split(elements, np.flatnonzero(~sliced & ~skip), parts)
-        self.sliced_chunks = _split(elements, np.flatnonzero(sliced & ~skip), parts)
+        whole, cut = np.flatnonzero(~sliced & ~skip), np.flatnonzero(sliced & ~skip)
+        if len(self.sites) > 1:
+            # Over many sites the workers share out the (site, slice) units, so
+            # a unit need not be cut finer than NETWORK_CHUNK satellites a job:
+            # fewer, larger jobs cost a cluster's scheduler less.
+            parts = min(parts, max(1, -(-max(len(whole), len(cut)) // NETWORK_CHUNK)))
+        self.whole_chunks = _split(elements, whole, parts)
+        self.sliced_chunks = _split(elements, cut, parts)
 
     @property
     def slice_indices(self) -> list[int]:
@@ -521,6 +530,7 @@ class Tally:
         self._jobs_left = np.zeros(n, dtype=int)
         self._summaries = {}  # chunk -> its summary, merged over the slices so far
         self._reports = [None] * n
+        self._known = {}  # per satellite, what its reports say at every site
         self._fresh = []  # (index, report) built since finished_reports() last ran
         self._done = self._total = 0
 
@@ -554,7 +564,7 @@ class Tally:
     def _report(self, keys, summary):
         """Reports of (site, satellite) ``keys`` whose jobs are all done
         (``summary``: theirs, merged)."""
-        too_old = np.tile(self.too_old, len(self.sites)) | ((self.counts == 0) & (self.withheld > 0))
+        too_old = self._too_old_keys(keys)
         reports = _reports(
             self.elements,
             keys,
@@ -567,10 +577,21 @@ class Tally:
             self.trusts,
             too_old,
             self.sites,
+            self._known,
         )
         for i, r in zip(keys.tolist(), reports, strict=True):
             self._reports[i] = r
             self._fresh.append((i, r))
+
+    def _too_old_keys(self, keys):
+        """Too old to time, per (site, satellite) key: a full-length array
+        with ``keys`` filled in (the elements too old at the window, or every
+        pass withheld)."""
+        out = np.zeros(len(self.counts), dtype=bool)
+        out[keys] = self.too_old[keys % max(self.n, 1)] | (
+            (self.counts[keys] == 0) & (self.withheld[keys] > 0)
+        )
+        return out
 
     def finished_reports(self) -> list[tuple[int, SatelliteReport]]:
         """``(index, SatelliteReport)`` pairs completed since the last call."""
@@ -875,7 +896,18 @@ def _split(elements, index, parts):
 
 
 def _reports(
-    elements, keys, summary, counts, visible_counts, peak_el, start_s, lowest_deg, trusts, too_old, sites
+    elements,
+    keys,
+    summary,
+    counts,
+    visible_counts,
+    peak_el,
+    start_s,
+    lowest_deg,
+    trusts,
+    too_old,
+    sites,
+    known=None,
 ):
     """A :class:`SatelliteReport` for each (site, satellite) of ``keys``
     (``site * len(elements) + satellite``) from their merged slice
@@ -883,7 +915,8 @@ def _reports(
     (elevation ranges from the search grid, topped by the refined
     culminations), their :class:`~orbits.freshness.Trust` and whether they
     are too old to search; ``lowest_deg[site]`` is the lowest of the site's
-    horizon."""
+    horizon.  ``known`` (a dict, kept by the caller) holds what a report says
+    of a satellite whatever the site, so that it is worked out once."""
     n = len(elements)
     site_of = keys // max(n, 1)
     rows = keys % max(n, 1)
@@ -921,8 +954,22 @@ def _reports(
         ),
     ).tolist()
     reports = []
+    known = {} if known is None else known
+    labels = [site.label if site is not None else "" for site in sites]
     for k, i in enumerate(rows.tolist()):
         e, t = elements[i], trusts[i]
+        fixed = known.get(i)
+        if fixed is None:
+            fixed = known[i] = (
+                display_name(e),
+                e.orbit_class,
+                round(t.age_days, 3),
+                round(t.time_uncertainty_s, 1),
+                round(t.position_uncertainty_km, 1),
+                nominal_slot(e),
+                t.on_slot,
+            )
+        name, orbit_class, age, time_unc, position_unc, slot, on_slot = fixed
         usable_until, message = None, ""
         if status[k] == "elements_too_old":
             message = (
@@ -942,8 +989,8 @@ def _reports(
         reports.append(
             SatelliteReport(
                 e.norad_id,
-                display_name(e),
-                e.orbit_class,
+                name,
+                orbit_class,
                 e.epoch,
                 status[k],
                 int(counts[k]),
@@ -954,12 +1001,12 @@ def _reports(
                 usable_until,
                 message,
                 e.source,
-                round(t.age_days, 3),
-                round(t.time_uncertainty_s, 1),
-                round(t.position_uncertainty_km, 1),
-                nominal_slot(e),
-                t.on_slot,
-                sites[site_of[k]].label if sites[site_of[k]] is not None else "",
+                age,
+                time_unc,
+                position_unc,
+                slot,
+                on_slot,
+                labels[site_of[k]],
             )
         )
     return reports

@@ -18,6 +18,7 @@ import numpy as np
 
 from .earth import countries, sun_elevation_grid_deg
 from .errors import OrbitsError
+from .labels import LabelPlacer, beside_offsets, ring_offsets
 from .palette import satellite_colour
 from .skychart import elevation_profile, sky_chart, sky_figure
 from .times import PKT, format_duration, from_posix, to_posix, zone_label
@@ -160,12 +161,13 @@ def _mark_site(ax, site, geo):
         zorder=6,
         **geo,
     )
-    ax.annotate(
+    return ax.annotate(
         site.label,
         (site.longitude_deg, site.latitude_deg),
         xytext=(8, -12),
         textcoords="offset points",
         fontsize=10,
+        annotation_clip=True,
         weight="bold",
         zorder=6,
         xycoords=_xycoords(ax, geo),
@@ -222,6 +224,9 @@ def ground_track(
     for k, stop in enumerate(ends):
         by_end.setdefault(stop, []).append(k)
     tracks = [None] * len(sets)
+    drawn, times = [], []  # the tracks' lines and their time labels, placed at the end
+    # a pale box keeps a time readable on the night shading (a stroke halo would turn SVG text to paths)
+    halo = dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.7)
     for stop, members in by_end.items():
         for k, track in zip(members, ground_tracks([sets[k] for k in members], start, stop, step_s)):
             tracks[k] = track
@@ -247,19 +252,23 @@ def ground_track(
         tlat = np.interp(ticks, track.times_s, track.latitude_deg)
         tlon = _interp_lon(ticks, track.times_s, track.longitude_deg)
         ax.plot(tlon, tlat, "o", color=colour, markersize=3.5, zorder=4.5, **geo)
+        drawn.append((lon, lat))
         for j, (x, y, t) in enumerate(zip(tlon, tlat, ticks)):
             if j % label_every or not (lon0 <= x <= lon1 and lat0 <= y <= lat1) or j == 0:
                 continue
-            ax.annotate(
-                f"{from_posix(t).astimezone(zone):%H:%M}",
-                (x, y),
-                xytext=(4, 3),
-                textcoords="offset points",
-                fontsize=8 if world else 9,
-                color=colour,
-                zorder=5,
-                annotation_clip=True,
-                xycoords=_xycoords(ax, geo),
+            times.append(
+                ax.annotate(
+                    f"{from_posix(t).astimezone(zone):%H:%M}",
+                    (x, y),
+                    xytext=(0, 0),
+                    textcoords="offset points",
+                    fontsize=9,
+                    color=colour,
+                    bbox=halo,
+                    zorder=5,
+                    annotation_clip=True,
+                    xycoords=_xycoords(ax, geo),
+                )
             )
         if np.isfinite(track.latitude_deg[0]):
             ax.plot(
@@ -277,8 +286,7 @@ def ground_track(
             )
             flon, flat = unwrap_segments(flon, flat)
             _line(ax, flon, flat, geo, color=colour, linewidth=1.0, linestyle=":", zorder=3.5)
-    if site is not None:
-        _mark_site(ax, site, geo)
+            drawn.append((flon, flat))
     legend = ax.legend(
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
@@ -297,7 +305,31 @@ def ground_track(
             f"dots every {tick_minutes:g} min, times {label}; night and twilight at the start shaded",
             fontsize=12,
         )
+    _place_labels(ax, geo, tracks, drawn, times, site)
     return ax
+
+
+def _place_labels(ax, geo, tracks, drawn, times, site):
+    """Put the site's name and the time labels where no two text boxes
+    overlap, inside the frame, off the tracks and dots when there is room;
+    a time label with no clear place beside its dot is left out."""
+    ax.figure.canvas.draw()
+    frame = ax.get_window_extent()
+    placer = LabelPlacer(
+        ax, lambda b: frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1
+    )
+    where = _xycoords(ax, geo)
+    where = ax.transData if isinstance(where, str) else where
+    for lon, lat in drawn:
+        placer.avoid_points(np.column_stack([lon, lat]), transform=where)
+    starts = [(t.longitude_deg[0], t.latitude_deg[0]) for t in tracks if np.isfinite(t.latitude_deg[0])]
+    placer.avoid_points(starts, size_pt=10, transform=where)
+    if site is not None:
+        name = _mark_site(ax, site, geo)
+        placer.avoid_points([(site.longitude_deg, site.latitude_deg)], size_pt=15, transform=where)
+        placer.place(name, ring_offsets(np.radians(-30), (10, 16, 24)), required=True)
+    for label in times:
+        placer.place(label, beside_offsets(3.0))
 
 
 def _trust_note(trust):

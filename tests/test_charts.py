@@ -133,6 +133,52 @@ def test_no_two_text_boxes_of_a_pass_map_overlap(site):
             assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, t
 
 
+@pytest.mark.parametrize(
+    "extra, least",
+    [
+        ([], 15),
+        (["--region", "pakistan", "--hours", "2"], 1),
+        (["--region", "pakistan", "--hours", "24"], 10),
+    ],
+)
+def test_no_two_text_boxes_of_a_ground_track_map_overlap(drawn, tmp_path, extra, least):
+    """``orbits map`` without --pass: the mission set's tracks with their time labels."""
+    out = str(tmp_path / "map.png")
+    assert cli.main(["map", "--start", "2026-04-10T19:00", *extra, "--out", out]) == 0
+    (fig,) = drawn
+    assert overlaps(fig) == []
+    ax = fig.axes[0]
+    assert "Islamabad" in texts_of(ax)
+    frame = ax.get_window_extent()
+    times = [(t, box) for t, box in text_boxes(fig) if t in ax.texts and t.get_text()[2:3] == ":"]
+    assert len(times) >= least
+    for t, box in times:
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, t
+        x, y = ax.transData.transform(t.xy)  # beside its own dot: a label is never far from it
+        assert box.x0 - 20 <= x <= box.x1 + 20 and box.y0 - 20 <= y <= box.y1 + 20, t.get_text()
+
+
+def test_a_ground_track_time_label_is_where_skyfield_puts_the_satellite_then():
+    from skyfield.api import EarthSatellite, load, wgs84
+
+    from orbits.elements import bundled_elements
+    from orbits.plot import ground_track
+
+    e = {x.norad_id: x for x in bundled_elements("2026-04-10")}[TIANGONG]
+    start = datetime(2026, 4, 10, 14, 0, tzinfo=timezone.utc)
+    ax = ground_track([e], start, hours=3, night=False)
+    labels = [t for t in ax.texts if t.get_visible() and t.get_text()[2:3] == ":"]
+    assert len(labels) >= 10
+    ts, sat = load.timescale(), EarthSatellite(e.line1, e.line2, ts=load.timescale())
+    for t in labels:
+        hh, mm = map(int, t.get_text().split(":"))
+        when = start.astimezone(PKT).replace(hour=hh, minute=mm)
+        when += timedelta(days=1) if when < start else timedelta(0)
+        lat, lon = wgs84.latlon_of(sat.at(ts.from_datetime(when)))
+        dlon = (t.xy[0] - lon.degrees + 180) % 360 - 180
+        assert abs(t.xy[1] - lat.degrees) < 0.3 and abs(dlon) < 0.3, t.get_text()
+
+
 # --------------------------------------------------------------------------
 # what a sky chart shows
 # --------------------------------------------------------------------------
