@@ -530,6 +530,7 @@ class Tally:
         self._jobs_left = np.zeros(n, dtype=int)
         self._summaries = {}  # chunk -> its summary, merged over the slices so far
         self._reports = [None] * n
+        self._known = {}  # per satellite, what its reports say at every site
         self._fresh = []  # (index, report) built since finished_reports() last ran
         self._done = self._total = 0
 
@@ -563,7 +564,7 @@ class Tally:
     def _report(self, keys, summary):
         """Reports of (site, satellite) ``keys`` whose jobs are all done
         (``summary``: theirs, merged)."""
-        too_old = np.tile(self.too_old, len(self.sites)) | ((self.counts == 0) & (self.withheld > 0))
+        too_old = self._too_old_keys(keys)
         reports = _reports(
             self.elements,
             keys,
@@ -576,10 +577,21 @@ class Tally:
             self.trusts,
             too_old,
             self.sites,
+            self._known,
         )
         for i, r in zip(keys.tolist(), reports, strict=True):
             self._reports[i] = r
             self._fresh.append((i, r))
+
+    def _too_old_keys(self, keys):
+        """Too old to time, per (site, satellite) key: a full-length array
+        with ``keys`` filled in (the elements too old at the window, or every
+        pass withheld)."""
+        out = np.zeros(len(self.counts), dtype=bool)
+        out[keys] = self.too_old[keys % max(self.n, 1)] | (
+            (self.counts[keys] == 0) & (self.withheld[keys] > 0)
+        )
+        return out
 
     def finished_reports(self) -> list[tuple[int, SatelliteReport]]:
         """``(index, SatelliteReport)`` pairs completed since the last call."""
@@ -884,7 +896,18 @@ def _split(elements, index, parts):
 
 
 def _reports(
-    elements, keys, summary, counts, visible_counts, peak_el, start_s, lowest_deg, trusts, too_old, sites
+    elements,
+    keys,
+    summary,
+    counts,
+    visible_counts,
+    peak_el,
+    start_s,
+    lowest_deg,
+    trusts,
+    too_old,
+    sites,
+    known=None,
 ):
     """A :class:`SatelliteReport` for each (site, satellite) of ``keys``
     (``site * len(elements) + satellite``) from their merged slice
@@ -892,7 +915,8 @@ def _reports(
     (elevation ranges from the search grid, topped by the refined
     culminations), their :class:`~orbits.freshness.Trust` and whether they
     are too old to search; ``lowest_deg[site]`` is the lowest of the site's
-    horizon."""
+    horizon.  ``known`` (a dict, kept by the caller) holds what a report says
+    of a satellite whatever the site, so that it is worked out once."""
     n = len(elements)
     site_of = keys // max(n, 1)
     rows = keys % max(n, 1)
@@ -930,8 +954,22 @@ def _reports(
         ),
     ).tolist()
     reports = []
+    known = {} if known is None else known
+    labels = [site.label if site is not None else "" for site in sites]
     for k, i in enumerate(rows.tolist()):
         e, t = elements[i], trusts[i]
+        fixed = known.get(i)
+        if fixed is None:
+            fixed = known[i] = (
+                display_name(e),
+                e.orbit_class,
+                round(t.age_days, 3),
+                round(t.time_uncertainty_s, 1),
+                round(t.position_uncertainty_km, 1),
+                nominal_slot(e),
+                t.on_slot,
+            )
+        name, orbit_class, age, time_unc, position_unc, slot, on_slot = fixed
         usable_until, message = None, ""
         if status[k] == "elements_too_old":
             message = (
@@ -951,8 +989,8 @@ def _reports(
         reports.append(
             SatelliteReport(
                 e.norad_id,
-                display_name(e),
-                e.orbit_class,
+                name,
+                orbit_class,
                 e.epoch,
                 status[k],
                 int(counts[k]),
@@ -963,12 +1001,12 @@ def _reports(
                 usable_until,
                 message,
                 e.source,
-                round(t.age_days, 3),
-                round(t.time_uncertainty_s, 1),
-                round(t.position_uncertainty_km, 1),
-                nominal_slot(e),
-                t.on_slot,
-                sites[site_of[k]].label if sites[site_of[k]] is not None else "",
+                age,
+                time_unc,
+                position_unc,
+                slot,
+                on_slot,
+                labels[site_of[k]],
             )
         )
     return reports
