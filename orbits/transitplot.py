@@ -318,8 +318,9 @@ def centre_line_map(transit, site, ax=None, zone=PKT, half_size_km=None):
     )
     ax.set_xticks(np.arange(math.ceil(region[0] / step_deg) * step_deg, region[1], step_deg))
     ax.set_yticks(np.arange(math.ceil(region[2] / step_deg) * step_deg, region[3], step_deg))
-    ax.xaxis.set_major_formatter(lambda v, _: f"{abs(v):.2f}°{'E' if v >= 0 else 'W'}")
-    ax.yaxis.set_major_formatter(lambda v, _: f"{abs(v):.2f}°{'N' if v >= 0 else 'S'}")
+    digits = 0 if step_deg >= 1 else 1 if step_deg >= 0.1 else 2
+    ax.xaxis.set_major_formatter(lambda v, _: f"{abs(v):.{digits}f}°{'E' if v >= 0 else 'W'}")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{abs(v):.{digits}f}°{'N' if v >= 0 else 'S'}")
     bar_km = float(
         np.array([1, 2, 5, 10, 20, 50, 100, 200, 500])[
             np.searchsorted([1, 2, 5, 10, 20, 50, 100, 200, 500], half / 4).clip(0, 8)

@@ -366,6 +366,9 @@ def test_table_csv_and_calendar(capsys):
     assert "centre_line_distance_km" in header.split(",") and row.split(",")[2] == "Tiangong (CSS)"
     status, ics, _ = _run(capsys, "transits", "tiangong", *_WEEK, "--within", "60", "--format", "ics")
     assert ics.count("BEGIN:VEVENT") == 1 and "Tiangong" in ics
+    # an empty search: the same columns, no rows, and the one line on stderr
+    status, empty, err = _run(capsys, "transits", "tiangong", *_WEEK, "--within", "1", "--format", "csv")
+    assert status == 0 and empty.strip() == header and err.startswith("orbits: No transit")
 
 
 def test_geostationary_outages_from_the_command(capsys):
