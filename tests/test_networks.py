@@ -282,3 +282,15 @@ def test_a_calendar_of_several_sites_places_each_event_at_its_site(capsys):
     assert len(set(uids)) == len(uids) > 2
     for place, event in zip(places, events, strict=True):
         assert f"Over {place}." in event.replace("\r\n ", "")
+
+
+def test_jupyter_shows_a_table_per_site():
+    import orbits
+
+    passes = orbits.predict_passes(
+        "tiangong", ["lahore", "quetta"], "2026-04-10T00:00Z", days=2, visible_only=False
+    )
+    html = passes._repr_html_()
+    assert html.count("<table") == 2
+    assert "over Lahore" in html and "over Quetta" in html
+    assert "over 2 sites" in repr(passes)
