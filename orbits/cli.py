@@ -804,8 +804,10 @@ def _chosen_pass(args, zone, site, quiet=False):
         raise OrbitsError(f"{name} is {where} from {site.label} in this window: it has no pass to draw{hint}")
     if args.pass_number is None and not rows:
         what = "pass above the horizon" if args.all else "visible pass"
-        when = f"{start.astimezone(zone):%Y-%m-%d %H:%M}"
-        message = f"{name} has no {what} from {site.label} in the {args.days:g} days from {when}"
+        from .text import window_text
+
+        span = window_text(start, start + timedelta(days=args.days), zone)
+        message = f"{name} has no {what} from {site.label} in {span}"
         if quiet:
             _say(f"{message}; drawing its track from now instead")
             return None
@@ -841,10 +843,10 @@ def _window(args, zone, site, default=None):
             raise OrbitsError(
                 f"--until {args.until!r} is not after the start ({start.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
             )
-        args.days = (end - start).total_seconds() / 86400.0
+        args.days = (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 86400.0  # real hours
     if args.days is None:
         args.days = 7.0
-    return start
+    return start.astimezone(UTC)  # (wall-clock arithmetic in a zone would slip an hour at a clock change)
 
 
 def prediction_advice(prediction):

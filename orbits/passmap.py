@@ -146,7 +146,8 @@ def pass_map(
         ax.plot(_lon(s, centre), s.latitude_deg, "o", color="#444444", markersize=4, zorder=5.5)
     c = pass_.culmination
     peak_text = ax.annotate(
-        f"peak {c.time.astimezone(zone):%H:%M:%S}, {c.elevation_deg:.0f}° {compass(c.azimuth_deg)}",
+        f"peak {c.time.astimezone(zone):%H:%M:%S}, {c.elevation_deg:.0f}° {compass(c.azimuth_deg)}"
+        + ("" if seen[k_peak] else ", in shadow" if not track.sunlit[k_peak] else ", not visible"),
         (lon[k_peak], lat[k_peak]), xytext=(0, 0), textcoords="offset points", fontsize=9, color="black",
         zorder=7, bbox=dict(boxstyle="round,pad=0.25", facecolor="white", edgecolor=colour, alpha=0.9),
     )  # fmt: skip

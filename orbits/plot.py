@@ -340,6 +340,21 @@ def ground_track(
             f"dots every {tick_minutes:g} min, times {label}; night and twilight at the start shaded",
             fontsize=12,
         )
+    inside = [
+        ((lon0 <= x) & (x <= lon1) & (lat0 <= y) & (y <= lat1)).any()
+        for x, y in ((wrap_longitude(t.longitude_deg, centre), t.latitude_deg) for t in tracks)
+    ]
+    if not any(inside):  # say so rather than leave the user searching an empty map
+        ax.text(
+            0.5,
+            0.04,
+            "no track crosses this map in the window (try more hours or orbits, or the world map)",
+            transform=ax.transAxes,
+            ha="center",
+            fontsize=11,
+            zorder=7,
+            bbox=dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor="#888888", alpha=0.9),
+        )
     _place_labels(ax, geo, tracks, drawn, times, site, centre)
     return ax
 
@@ -353,6 +368,7 @@ def _place_labels(ax, geo, tracks, drawn, times, site, centre=0.0):
     placer = LabelPlacer(
         ax, lambda b: frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1
     )
+    placer.block([t for t in ax.texts if t not in times])  # a note already on the map
     where = _xycoords(ax, geo)
     where = ax.transData if isinstance(where, str) else where
     for lon, lat in drawn:

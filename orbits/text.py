@@ -87,6 +87,16 @@ def _horizon_text(horizon) -> str:
     return f"horizon mask {horizon.mask} (azimuth:elevation °{floor})"
 
 
+def window_text(start, end, zone):
+    """``2026-04-10 00:00 to 2026-04-13 00:00 PKT``; each end with its own
+    zone name when the clocks change between them (``... 00:59 GMT to
+    ... 04:23 BST``)."""
+    first, last = zone_label(zone, start), zone_label(zone, end)
+    if first == last:
+        return f"{format_time(start, zone, False)} to {format_time(end, zone, False)} {first}"
+    return f"{format_time(start, zone, False)} {first} to {format_time(end, zone, False)} {last}"
+
+
 def passes_table(prediction, zone: tzinfo, visible_only: bool = True, first_number: int = 1) -> str:
     """Heavens-Above-like table; visible windows by default, whole passes with ``visible_only=False``.
 
@@ -100,10 +110,9 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True, first_numb
             parts.append(passes_table(part, zone, visible_only, first_number))
             first_number += len(part.visible_passes if visible_only else part.passes)
         return "\n".join(parts)
-    label = zone_label(zone, p.start)
     lines = [
         f"{'Visible passes' if visible_only else 'Passes'} over {site_text(p.site)}",
-        f"{format_time(p.start, zone, False)} to {format_time(p.end, zone, False)} {label}; "
+        f"{window_text(p.start, p.end, zone)}; "
         f"{_horizon_text(p.site.horizon(p.horizon_deg))}, "
         f"visible = sunlit, at or above {p.min_elevation_deg:g}°, "
         f"Sun at or below {p.sun_altitude_deg:g}°; geometric elevations",
@@ -174,7 +183,7 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True, first_numb
         )
     lines += _status_lines(p)
     lines.append("")
-    lines.append(f"Elements used (times {label}; ± at the window's start):")
+    lines.append(f"Elements used (times {zone_label(zone, p.start)}; ± at the window's start):")
     for r in p.satellites:
         if r.on_nominal_slot:
             lines.append(f"  {r.name:<18} {r.norad_id:>6}  {r.orbit_class:<3}  {r.source}")
@@ -238,10 +247,9 @@ def passes_html(prediction, zone: tzinfo, visible_only: bool = True) -> str:
                 *(_cell(e, zone) for e in events),
             )
         )
-    label = zone_label(zone, p.start)
     caption = (
         f"{'Visible passes' if visible_only else 'Passes'} over {site_text(p.site)}, "
-        f"{format_time(p.start, zone, False)} to {format_time(p.end, zone, False)} {label}"
+        f"{window_text(p.start, p.end, zone)}"
     )
     notes = [f"{r.name}: {r.message}" for r in p.satellites if r.status == "elements_too_old"]
     if any(x.magnitude is not None for x in rows):

@@ -168,13 +168,16 @@ def parse_instant(text, zone=PKT, what="time", now=None):
         return present
     if word in ("today", "tomorrow"):
         day = present.astimezone(zone).date() + timedelta(days=1 if word == "tomorrow" else 0)
-        return datetime.combine(day, time(0, 0), tzinfo=zone)
+        midnight = datetime.combine(day, time(0, 0), tzinfo=zone)
+        return midnight.astimezone(UTC).astimezone(zone)  # where clocks skip midnight: the day's first hour
     clock = _CLOCK.match(text) if len(text) <= 8 else None
     if clock:
         h, mi, sec = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
         if h > 23 or mi > 59 or sec > 59:
             raise OrbitsError(f"{what} {text!r} is not a time of day (00:00 to 23:59)")
-        return datetime.combine(present.astimezone(zone).date(), time(h, mi, sec), tzinfo=zone)
+        return _existing(
+            datetime.combine(present.astimezone(zone).date(), time(h, mi, sec), tzinfo=zone), what, text
+        )
     match = _ISO.match(text) if len(text) <= 64 else None
     if not match:
         shown = "".join(c if c.isprintable() else "?" for c in text[:40]) + ("..." if len(text) > 40 else "")
@@ -200,10 +203,26 @@ def parse_instant(text, zone=PKT, what="time", now=None):
             raise OrbitsError(f"{what} {text!r} has an impossible UTC offset {offset}")
         tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     when = datetime.combine(day, clock, tzinfo=tz)
+    # a date alone is the day's first instant (01:00 where clocks skip midnight); a skipped time is refused
+    when = when.astimezone(UTC).astimezone(tz) if h is None else _existing(when, what, text)
     try:
         check_covered(when.astimezone(UTC), what=f"{what} {text!r}")
     except OverflowError:  # a year 1 or 9999 that cannot even move to UTC
         check_covered(COVERAGE[0] - timedelta(days=1), what=f"{what} {text!r}")
+    return when
+
+
+def _existing(when, what, text):
+    """``when`` if its wall-clock time exists in its zone; a time the clocks
+    skip (01:30 on the night British clocks go forward) is refused in one
+    line.  A time that happens twice (clocks going back) is the first."""
+    there = when.astimezone(UTC).astimezone(when.tzinfo)
+    if there.replace(tzinfo=None) != when.replace(tzinfo=None):
+        name = getattr(when.tzinfo, "key", None) or zone_label(when.tzinfo, there)
+        raise OrbitsError(
+            f"{what} {text!r} does not exist in {name}: the clocks go forward over it that night "
+            f"(give {there:%H:%M} {zone_label(when.tzinfo, there)} or a UTC offset)"
+        )
     return when
 
 

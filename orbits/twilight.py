@@ -91,7 +91,11 @@ def tonight(site: Site, now: datetime, sun_altitude_deg_: float = -6.0) -> Night
             ends = [d for d in dawns if d > coming[0]]
             if ends:
                 return Night(from_posix(coming[0]), from_posix(ends[0]), sun_altitude_deg_)
-    raise OrbitsError(
-        f"the Sun does not cross {sun_altitude_deg_:g} deg at {site.label} in the next day "
-        f"(polar day or night): give --start and --days instead of 'tonight'"
-    )
+    ahead = alt[grid >= now_s]  # the Sun's altitude above the threshold from now on
+    if (ahead < 0).all():
+        what = f"stays below {sun_altitude_deg_:g}° at {site.label} all day (polar night: dark all day)"
+    elif (ahead >= 0).all():
+        what = f"stays above {sun_altitude_deg_:g}° at {site.label} all day (midnight Sun: no night)"
+    else:
+        what = f"does not set below {sun_altitude_deg_:g}° and rise again at {site.label} within two days"
+    raise OrbitsError(f"there is no 'tonight': the Sun {what}; give --start today --days 1 or another window")

@@ -521,3 +521,59 @@ def test_svg_and_pdf_keep_text_as_text(tmp_path, command):
     assert cli.main([*command, "--offline", "--out", str(pdf)]) == 0
     data = pdf.read_bytes()
     assert b"/FontFile2" in data and b"/Type3" not in data
+
+
+def _low_inclination_tle(path):
+    """Tiangong's elements with the inclination set to 5 deg: it never climbs
+    past about 25 deg of latitude, so it never rises over Islamabad."""
+    from orbits.elements import bundled_elements
+
+    e = {x.norad_id: x for x in bundled_elements("2026-04-10")}[TIANGONG]
+
+    def checksum(line):
+        return line[:68] + str(sum(int(c) if c.isdigit() else c == "-" for c in line[:68]) % 10)
+
+    line1 = checksum(e.line1.replace("48274", "99001", 1))
+    line2 = checksum((e.line2[:8] + "  5.0000" + e.line2[16:]).replace("48274", "99001", 1))
+    path.write_text(f"LOWINC\n{line1}\n{line2}\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["sky"], ["sky", "--all", "--pass", "2"], ["map", "--pass", "1"], ["map", "--all", "--pass", "1"]],
+)
+def test_a_satellite_that_never_rises_has_no_chart_and_says_so(capsys, tmp_path, command):
+    tle = _low_inclination_tle(tmp_path / "low.tle")
+    out = tmp_path / "never.png"
+    argv = [
+        *command,
+        "--tle",
+        str(tle),
+        "--start",
+        "2026-04-10",
+        "--days",
+        "2",
+        "--offline",
+        "--out",
+        str(out),
+    ]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "LOWINC is never above the horizon from Islamabad" in err, err
+    assert not out.exists()
+
+
+def test_a_track_map_with_no_track_in_the_frame_says_so(drawn, tmp_path):
+    tle = _low_inclination_tle(tmp_path / "low.tle")
+    argv = ["map", "--tle", str(tle), "--start", "2026-04-10T19:00", "--region", "pakistan"]
+    assert cli.main([*argv, "--offline", "--out", str(tmp_path / "m.png")]) == 0
+    (fig,) = drawn
+    shown = texts_of(fig.axes[0])
+    assert any(t.startswith("no track crosses this map") for t in shown) and overlaps(fig) == []
+    # the same satellite on the world map has a track, and no such note
+    assert (
+        cli.main(["map", "--tle", str(tle), "--start", "2026-04-10T19:00", "--offline", "--out", "w.png"])
+        == 0
+    )
+    assert not any(t.startswith("no track") for t in texts_of(drawn[-1].axes[0]))

@@ -66,3 +66,99 @@ def test_now_at_tonight_is_the_coming_dusk_or_now_when_dark(capsys):
     assert altitude(when) <= -6.0 + 0.02
     if when - before > timedelta(seconds=5):  # a dusk to come: lighter just before it
         assert altitude(when - timedelta(minutes=2)) > -6.0
+
+
+# --------------------------------------------------------------------------
+# odd zones, clock changes, windows given backwards
+# --------------------------------------------------------------------------
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize("text", ["2026-03-29T01:30", "2026-03-29 01:00", "01:30"])
+def test_a_time_the_clocks_skip_is_refused_in_one_line(text):
+    """01:00-02:00 does not happen in London on 29 March 2026 (GMT to BST)."""
+    now = datetime(2026, 3, 29, 0, 10, tzinfo=timezone.utc)
+    with pytest.raises(OrbitsError) as caught:
+        parse_instant(text, LONDON, "--start", now=now)
+    message = str(caught.value)
+    assert "does not exist in Europe/London" in message and "\n" not in message
+    assert "BST" in message  # the time to give instead, in the zone's summer name
+
+
+def test_a_time_that_happens_twice_is_the_first_and_a_bare_date_is_the_days_first_instant():
+    twice = parse_instant("2026-10-25T01:30", LONDON, now=NOW)  # BST, then GMT an hour later
+    assert twice.utcoffset() == timedelta(hours=1) and twice.astimezone(timezone.utc).hour == 0
+    # Chile moves its clocks from 00:00 to 01:00 on 6 September 2026: the day begins at 01:00
+    santiago = ZoneInfo("America/Santiago")
+    day = parse_instant("2026-09-06", santiago, now=NOW)
+    assert (day.hour, day.minute) == (1, 0) and day.astimezone(timezone.utc) == datetime(
+        2026, 9, 6, 4, 0, tzinfo=timezone.utc
+    )
+    before = day.astimezone(timezone.utc) - timedelta(minutes=1)
+    assert before.astimezone(santiago).day == 5  # the minute before it is still the 5th
+    assert parse_instant("today", santiago, now=datetime(2026, 9, 6, 12, tzinfo=timezone.utc)) == day
+
+
+def test_a_window_across_a_clock_change_names_both_zones(capsys):
+    from orbits.cli import main
+
+    argv = ["passes", "tiangong", "--start", "2026-03-29T00:30", "--until", "2026-03-29T03:30"]
+    assert main([*argv, "--tz", "Europe/London", "--stale", "--offline", "--all"]) == 0
+    header = capsys.readouterr().out.splitlines()[1]
+    assert header.startswith("2026-03-29 00:30 GMT to 2026-03-29 03:30 BST;"), header
+
+
+def test_tonight_in_another_display_zone_is_still_the_sites_night(capsys):
+    """--tz America/St_Johns (UTC-3:30) changes how times read, not which night."""
+    import json
+
+    from orbits.cli import main
+    from orbits.sites import site_named
+    from orbits.twilight import tonight
+
+    night = tonight(site_named("islamabad"), datetime.now(timezone.utc))
+    for zone in (["--tz", "America/St_Johns"], ["--utc"], ["--tz", "Europe/London"]):
+        assert main(["passes", "--start", "tonight", *zone, "--stale", "--offline", "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        start, end = (datetime.fromisoformat(data[k]) for k in ("start", "end"))
+        assert (
+            abs((start - night.dusk).total_seconds()) < 0.01
+            and abs((end - night.dawn).total_seconds()) < 0.01
+        )
+    assert (
+        main(["passes", "--start", "tonight", "--days", "3", "--stale", "--offline", "--format", "json"]) == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    start, end = (datetime.fromisoformat(data[k]) for k in ("start", "end"))
+    assert abs((start - night.dusk).total_seconds()) < 0.01 and end - start == timedelta(days=3)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["passes", "tiangong"],
+        ["sky", "tiangong", "--out", "x.png"],
+        ["map", "tiangong", "--pass", "1", "--out", "x.png"],
+    ],
+)
+@pytest.mark.parametrize(
+    "window",
+    [
+        ["--start", "2026-04-10", "--until", "2026-04-09"],
+        ["--start", "2026-04-10T12:00", "--until", "2026-04-10T12:00"],
+        ["--start", "tonight", "--until", "2026-04-09"],
+        ["--start", "2026-04-10", "--until", "2026-04-12", "--days", "1"],
+        ["--start", "2026-03-29T01:30", "--tz", "Europe/London"],
+    ],
+)
+def test_a_window_that_cannot_be_is_one_line_and_writes_nothing(
+    capsys, tmp_path, monkeypatch, command, window
+):
+    from orbits.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, *window, "--offline"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("orbits: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    assert list(tmp_path.iterdir()) == []

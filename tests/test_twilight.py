@@ -1,7 +1,9 @@
 """Tonight: from the coming dusk to the next dawn, the Sun at --sun-altitude."""
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from orbits.errors import OrbitsError
@@ -52,9 +54,45 @@ def test_in_the_dark_tonight_is_the_night_already_begun():
     assert later == evening
 
 
-def test_a_polar_summer_has_no_night():
-    with pytest.raises(OrbitsError, match="polar day or night"):
-        tonight(Site(78.2, 15.6, 0.0, "Longyearbyen"), datetime(2026, 6, 21, tzinfo=timezone.utc))
+@pytest.mark.parametrize(
+    "lat, month, says",
+    [
+        (78.2, 6, "midnight Sun"),
+        (78.2, 12, "polar night"),
+        (-78.0, 6, "polar night"),
+        (-78.0, 12, "midnight Sun"),
+    ],
+)
+def test_a_polar_summer_has_no_night_and_a_polar_winter_no_dusk(lat, month, says):
+    """The message says which: a student at Svalbard in June is told the Sun never sets far enough."""
+    when = datetime(2026, month, 21, tzinfo=timezone.utc)
+    site = Site(lat, 15.6, 0.0, "Longyearbyen")
+    with pytest.raises(OrbitsError, match=says) as caught:
+        tonight(site, when)
+    # checked against the Sun itself: its altitude over the next two days stays on one side of -6 deg
+    seconds = when.timestamp() + np.arange(0, 2 * 86400, 600.0)
+    alt = sun_altitude_deg(site, seconds)
+    assert (alt > -6).all() if says == "midnight Sun" else (alt < -6).all()
+    assert "\n" not in str(caught.value) and "--start today" in str(caught.value)
+
+
+def test_tonight_at_a_polar_site_is_one_line_from_the_cli(capsys, tmp_path, monkeypatch):
+    from orbits.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for command in (
+        ["passes"],
+        ["sky", "tiangong", "--out", "never.png"],
+        ["map", "tiangong", "--pass", "1"],
+    ):
+        extra = ["--out", "never.png"] if command[0] == "map" else []
+        code = main(
+            [*command, *extra, "--start", "tonight", "--lat", "89.9", "--lon", "0", "--stale", "--offline"]
+        )
+        err = capsys.readouterr().err
+        # at 89.9N the Sun stays within 0.1 deg of its declination all day: never both sides of -6
+        assert code == 2 and err.count("\n") == 1 and "no 'tonight'" in err, err
+    assert not Path("never.png").exists()
 
 
 def test_passes_tonight_spans_the_night_and_until_sets_the_end(capsys):
