@@ -286,7 +286,8 @@ class Passes(Sequence):
         plural = "s" if len(p.satellites) != 1 else ""
         return (
             f"<Passes: {len(self)} {kind} of {len(p.satellites)} satellite{plural}"
-            f" over {p.site.label}, {p.start:%Y-%m-%d %H:%M} to {p.end:%Y-%m-%d %H:%M} UTC>"
+            f" over {p.site.label if len(p.sites) == 1 else f'{len(p.sites)} sites'},"
+            f" {p.start:%Y-%m-%d %H:%M} to {p.end:%Y-%m-%d %H:%M} UTC>"
         )
 
     def _repr_html_(self):

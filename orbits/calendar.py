@@ -39,9 +39,8 @@ def passes_ics(prediction, zone: tzinfo = UTC, now: datetime | None = None) -> s
     """An iCalendar file with one event per visible pass of a
     :class:`~orbits.passes.Prediction` (its longest visible window), each
     with a reminder 10 minutes before; ``now`` (default the clock) stamps
-    the events."""
+    the events.  Over several sites, each event is at its pass's site."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    site = prediction.site
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -49,48 +48,57 @@ def passes_ics(prediction, zone: tzinfo = UTC, now: datetime | None = None) -> s
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
     ]
-    for x in prediction.visible_passes:
-        w = x.visible_window
-        mag = f", mag {w.magnitude:.1f}" if w.magnitude is not None else ""
-        summary = f"{x.name} visible pass, max {w.peak.elevation_deg:.0f}°{mag}"
-        brightness = ""
-        if w.magnitude is not None:
-            brightness = (
-                f"Brightest magnitude {w.magnitude:.1f} through the air "
-                f"({w.magnitude_above_atmosphere:.1f} above it; extinction "
-                f"{prediction.extinction_per_airmass:.2f} mag/airmass). "
+    # one site at a time (each pass's site names its place and goes in its UID)
+    parts = (
+        [prediction.for_site(k) for k in range(len(prediction.sites))]
+        if len(prediction.sites) > 1
+        else [prediction]
+    )
+    for part in parts:
+        site = part.site
+        for x in part.visible_passes:
+            w = x.visible_window
+            mag = f", mag {w.magnitude:.1f}" if w.magnitude is not None else ""
+            summary = f"{x.name} visible pass, max {w.peak.elevation_deg:.0f}°{mag}"
+            brightness = ""
+            if w.magnitude is not None:
+                brightness = (
+                    f"Brightest magnitude {w.magnitude:.1f} through the air "
+                    f"({w.magnitude_above_atmosphere:.1f} above it; extinction "
+                    f"{part.extinction_per_airmass:.2f} mag/airmass). "
+                )
+            description = (
+                f"Over {site.label}. Appears {w.start.time.astimezone(zone):%H:%M:%S} at "
+                f"{w.start.elevation_deg:.0f}° {compass(w.start.azimuth_deg)}, highest "
+                f"{w.peak.time.astimezone(zone):%H:%M:%S} at {w.peak.elevation_deg:.0f}° "
+                f"{compass(w.peak.azimuth_deg)}, ends {w.end.time.astimezone(zone):%H:%M:%S} at "
+                f"{w.end.elevation_deg:.0f}° {compass(w.end.azimuth_deg)} ({w.end_reason}). "
+                f"{brightness}"
+                f"Times {zone_label(zone, w.start.time)}, "
+                f"uncertain by ±{format_duration(x.time_uncertainty_s)} "
+                f"(90% bound for elements {age_days(x.tle_epoch, w.peak.time):.1f} days old). "
+                f"Elements epoch {x.tle_epoch:%Y-%m-%d %H:%M} UTC."
             )
-        description = (
-            f"Over {site.label}. Appears {w.start.time.astimezone(zone):%H:%M:%S} at "
-            f"{w.start.elevation_deg:.0f}° {compass(w.start.azimuth_deg)}, highest "
-            f"{w.peak.time.astimezone(zone):%H:%M:%S} at {w.peak.elevation_deg:.0f}° "
-            f"{compass(w.peak.azimuth_deg)}, ends {w.end.time.astimezone(zone):%H:%M:%S} at "
-            f"{w.end.elevation_deg:.0f}° {compass(w.end.azimuth_deg)} ({w.end_reason}). "
-            f"{brightness}"
-            f"Times {zone_label(zone, w.start.time)}, uncertain by ±{format_duration(x.time_uncertainty_s)} "
-            f"(90% bound for elements {age_days(x.tle_epoch, w.peak.time):.1f} days old). "
-            f"Elements epoch {x.tle_epoch:%Y-%m-%d %H:%M} UTC."
-        )
-        # unique per satellite, pass and site: calendars of two sites can be merged
-        uid = (
-            f"{x.norad_id}-{w.start.time.astimezone(UTC):%Y%m%dT%H%M%S}-"
-            f"{site.latitude_deg:+.4f}{site.longitude_deg:+.4f}{site.elevation_m:+.0f}@orbits"
-        )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{w.start.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-            f"DTEND:{w.end.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-            _fold(f"SUMMARY:{_ics_text(summary)}"),
-            _fold(f"DESCRIPTION:{_ics_text(description)}"),
-            _fold(f"LOCATION:{_ics_text(site_text(site))}"),
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            _fold(f"DESCRIPTION:{_ics_text(summary)}"),
-            "TRIGGER:-PT10M",
-            "END:VALARM",
-            "END:VEVENT",
-        ]
+            # unique per satellite, pass and site: calendars of two sites can be merged
+            uid = (
+                f"{x.norad_id}-{w.start.time.astimezone(UTC):%Y%m%dT%H%M%S}-"
+                f"{site.latitude_deg:+.4f}{site.longitude_deg:+.4f}{site.elevation_m:+.0f}@orbits"
+            )
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{uid}",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART:{w.start.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+                f"DTEND:{w.end.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+                _fold(f"SUMMARY:{_ics_text(summary)}"),
+                _fold(f"DESCRIPTION:{_ics_text(description)}"),
+                _fold(f"LOCATION:{_ics_text(site_text(site))}"),
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                _fold(f"DESCRIPTION:{_ics_text(summary)}"),
+                "TRIGGER:-PT10M",
+                "END:VALARM",
+                "END:VEVENT",
+            ]
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"

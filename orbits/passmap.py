@@ -21,7 +21,7 @@ from .sites import SITES
 from .skychart import pass_summary
 from .text import compass
 from .times import PKT, from_posix, to_posix, zone_label
-from .tracks import footprint_deg, ground_tracks, unwrap_segments
+from .tracks import footprint_deg, ground_tracks, unwrap_segments, wrap_longitude
 
 __all__ = ["pass_map", "pass_map_figure", "pass_region"]
 
@@ -34,23 +34,25 @@ def pass_region(site, longitude_deg=(), latitude_deg=()):
     """The frame of a pass map: Pakistan's when ``site`` is in it, else one
     of about the same size and shape centred on the site (24 deg of latitude,
     as much ground across); grown to hold the track points given (the
-    visible stretch) with 2 deg to spare.  Returns ``(lon0, lon1, lat0, lat1)``."""
+    visible stretch) with 2 deg to spare.  Returns ``(lon0, lon1, lat0, lat1)``;
+    around a site near the antimeridian the frame runs past 180 (170 to 190:
+    170E to 170W)."""
     lon0, lon1, lat0, lat1 = REGIONS["pakistan"]
     if not (lon0 + 1 <= site.longitude_deg <= lon1 - 1 and lat0 + 1 <= site.latitude_deg <= lat1 - 1):
         half_lat = 12.0
         half_lon = half_lat * 1.25 / max(np.cos(np.radians(site.latitude_deg)), 0.3)
         lat_c = float(np.clip(site.latitude_deg, -90 + half_lat, 90 - half_lat))
-        lon_c = float(np.clip(site.longitude_deg, -180 + half_lon, 180 - half_lon))
+        lon_c = site.longitude_deg
         lon0, lon1, lat0, lat1 = lon_c - half_lon, lon_c + half_lon, lat_c - half_lat, lat_c + half_lat
-    lon = np.asarray(longitude_deg, float)
+    lon = wrap_longitude(longitude_deg, site.longitude_deg)  # the track's side of the site
     lat = np.asarray(latitude_deg, float)
-    good = (
-        np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon - site.longitude_deg) < 90)
-    )  # not across the antimeridian
+    good = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon - site.longitude_deg) < 90)
     if good.any():
         lon0, lon1 = min(lon0, lon[good].min() - 2), max(lon1, lon[good].max() + 2)
         lat0, lat1 = min(lat0, lat[good].min() - 2), max(lat1, lat[good].max() + 2)
-    return (max(lon0, -180.0), min(lon1, 180.0), max(lat0, -90.0), min(lat1, 90.0))
+    if lon0 < -180:  # the same frame written past 180E (-195..-155 as 165..205): one way for all
+        lon0, lon1 = lon0 + 360.0, lon1 + 360.0
+    return (lon0, lon1, max(lat0, -90.0), min(lat1, 90.0))
 
 
 def pass_map(
@@ -76,10 +78,12 @@ def pass_map(
     takes it, or None for :func:`pass_region`.  ``number``: the pass's
     number in the pass table, for the title.  Returns the Axes."""
     track, seen = _track(elements, pass_)
-    lon, lat = track.longitude_deg, track.latitude_deg
     region = _frame(site, pass_, track, seen) if region is None else region_extent(region)
     ax = base_map(ax, region)
     lon0, lon1, lat0, lat1 = region
+    centre = 0.5 * (lon0 + lon1)  # every longitude drawn within 180 deg of the frame's middle
+    lon, lat = wrap_longitude(track.longitude_deg, centre), track.latitude_deg
+    site_lon = float(wrap_longitude(site.longitude_deg, centre))
     colour = satellite_colour(elements.norad_id)
     shadow = ~track.sunlit
     for mask, style, label in (
@@ -93,12 +97,12 @@ def pass_map(
     ):
         if mask.any():
             grown = mask | np.r_[mask[1:], False]
-            x, y = unwrap_segments(np.where(grown, lon, np.nan), np.where(grown, lat, np.nan))
+            x, y = unwrap_segments(np.where(grown, lon, np.nan), np.where(grown, lat, np.nan), centre)
             ax.plot(x, y, label=label, zorder=4 if style["color"] != _HIGHLIGHT else 3.8, **style)
     peak_s = to_posix(pass_.culmination.time)
     k_peak = int(np.argmin(np.abs(track.times_s - peak_s)))
     flat, flon = footprint_deg(lat[k_peak], lon[k_peak], track.altitude_km[k_peak], min_elevation_deg)
-    flon, flat = unwrap_segments(flon, flat)
+    flon, flat = unwrap_segments(flon, flat, centre)
     ax.plot(flon, flat, color=colour, linewidth=1.2, linestyle=":", zorder=3.5,
             label=f"footprint at the peak (≥{min_elevation_deg:g}° up)")  # fmt: skip
     ax.plot(
@@ -107,7 +111,7 @@ def pass_map(
     step = tick_minutes * 60.0
     ticks = np.arange(np.ceil(track.times_s[0] / step) * step, track.times_s[-1], step)
     tlat = np.interp(ticks, track.times_s, lat)
-    tlon = _interp_lon(ticks, track.times_s, lon)
+    tlon = wrap_longitude(_interp_lon(ticks, track.times_s, lon), centre)
     ax.plot(
         tlon,
         tlat,
@@ -118,7 +122,7 @@ def pass_map(
         markeredgewidth=1.0,
         zorder=4.5,
     )
-    ax.plot(site.longitude_deg, site.latitude_deg, marker="*", markersize=16, color="#ffd700",
+    ax.plot(site_lon, site.latitude_deg, marker="*", markersize=16, color="#ffd700",
             markeredgecolor="black", zorder=6)  # fmt: skip
     if title:
         ax.set_title(_title(elements, site, pass_, zone, number), fontsize=12)
@@ -130,16 +134,16 @@ def pass_map(
         ax, lambda b: frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1
     )
     placer.avoid_points(np.column_stack([lon, lat]))
-    placer.avoid_points([(site.longitude_deg, site.latitude_deg)], size_pt=16)
+    placer.avoid_points([(site_lon, site.latitude_deg)], size_pt=16)
     name = ax.annotate(
-        site.label, (site.longitude_deg, site.latitude_deg), xytext=(0, 0), textcoords="offset points",
+        site.label, (site_lon, site.latitude_deg), xytext=(0, 0), textcoords="offset points",
         fontsize=11, weight="bold", zorder=7,
     )  # fmt: skip
     placer.place(name, ring_offsets(np.radians(-30), (10, 16, 24)), required=True)
     towns = _towns(site, region) if cities else []
-    placer.avoid_points([(s.longitude_deg, s.latitude_deg) for s in towns], size_pt=7)
+    placer.avoid_points([(_lon(s, centre), s.latitude_deg) for s in towns], size_pt=7)
     for s in towns:
-        ax.plot(s.longitude_deg, s.latitude_deg, "o", color="#444444", markersize=4, zorder=5.5)
+        ax.plot(_lon(s, centre), s.latitude_deg, "o", color="#444444", markersize=4, zorder=5.5)
     c = pass_.culmination
     peak_text = ax.annotate(
         f"peak {c.time.astimezone(zone):%H:%M:%S}, {c.elevation_deg:.0f}° {compass(c.azimuth_deg)}",
@@ -156,7 +160,7 @@ def pass_map(
             placer.place(label, beside_offsets(5.0))
     for s in towns:
         label = ax.annotate(
-            s.label, (s.longitude_deg, s.latitude_deg), xytext=(0, 0), textcoords="offset points",
+            s.label, (_lon(s, centre), s.latitude_deg), xytext=(0, 0), textcoords="offset points",
             fontsize=8.5, color="#333333", zorder=5.5,
         )  # fmt: skip
         placer.place(label, beside_offsets(3.0)[:8] + beside_offsets(6.0)[:8])  # beside its dot or not at all
@@ -186,15 +190,21 @@ def _frame(site, pass_, track, seen):
 def _towns(site, region):
     """The named sites inside ``region`` other than ``site`` itself."""
     lon0, lon1, lat0, lat1 = region
+    centre = 0.5 * (lon0 + lon1)
     return [
         s
         for s in SITES.values()
-        if lon0 < s.longitude_deg < lon1
+        if lon0 < _lon(s, centre) < lon1
         and lat0 < s.latitude_deg < lat1
         and (
             abs(s.latitude_deg - site.latitude_deg) > 0.05 or abs(s.longitude_deg - site.longitude_deg) > 0.05
         )
     ]
+
+
+def _lon(site, centre):
+    """``site``'s longitude as drawn on a map centred on ``centre``."""
+    return float(wrap_longitude(site.longitude_deg, centre))
 
 
 def _interp_lon(t, times, lon):

@@ -22,11 +22,12 @@ from .labels import LabelPlacer, beside_offsets, ring_offsets
 from .palette import satellite_colour
 from .skychart import elevation_profile, sky_chart, sky_figure
 from .times import PKT, format_duration, from_posix, to_posix, zone_label
-from .tracks import footprint_deg, ground_tracks, unwrap_segments
+from .tracks import footprint_deg, ground_tracks, unwrap_segments, wrap_longitude
 
 __all__ = [
     "REGIONS",
     "region_extent",
+    "region_centre",
     "ground_track",
     "base_map",
     "night_shading",
@@ -74,9 +75,33 @@ def region_extent(region):
             raise OrbitsError(f"region {region!r}: give world, pakistan or LON0,LON1,LAT0,LAT1")
         region = values
     lon0, lon1, lat0, lat1 = region
-    if not (-180 <= lon0 < lon1 <= 180 and -90 <= lat0 < lat1 <= 90):
-        raise OrbitsError(f"region {region}: need -180 <= LON0 < LON1 <= 180 and -90 <= LAT0 < LAT1 <= 90")
+    if not (
+        all(np.isfinite(v) for v in region)
+        and -360 <= lon0 < lon1 <= 360
+        and lon1 - lon0 <= 360
+        and -90 <= lat0 < lat1 <= 90
+    ):
+        raise OrbitsError(
+            f"region {region}: need LON0 < LON1 at most 360 apart (-360 to 360; 170,190 spans the "
+            f"antimeridian) and -90 <= LAT0 < LAT1 <= 90"
+        )
     return tuple(float(v) for v in region)
+
+
+def region_centre(region):
+    """The longitude a map of ``region`` is centred on: 0 for a frame inside
+    -180..180 (tracks cut at the antimeridian), else the frame's middle (a
+    frame across the antimeridian, such as 160,200)."""
+    lon0, lon1 = region_extent(region)[:2]
+    return 0.0 if -180 <= lon0 and lon1 <= 180 else 0.5 * (lon0 + lon1)
+
+
+def _degrees_east(v, _=None):
+    """A longitude tick: 160°E, 180°, 160°W (also for 200 on a frame across the antimeridian)."""
+    w = (v + 180.0) % 360.0 - 180.0
+    if abs(abs(w) - 180.0) < 1e-9:
+        return "180°"
+    return f"{abs(w):g}°{'E' if w > 0 else 'W' if w < 0 else ''}"
 
 
 def base_map(ax=None, region="world", highlight="PAK"):
@@ -90,7 +115,8 @@ def base_map(ax=None, region="world", highlight="PAK"):
     ax.set_facecolor(_SEA)
     world = countries()
     home = world.iso_a3.index(highlight) if highlight in world.iso_a3 else -1
-    for (lon, lat), owner in zip(world.rings, world.ring_country):
+    shifts = [0.0] + ([-360.0] if lon0 < -180 else []) + ([360.0] if lon1 > 180 else [])
+    for (lon, lat), owner in ((ring, owner) for shift in shifts for ring, owner in _shifted(world, shift)):
         fill = _PAKISTAN if owner == home else _LAND
         ax.add_patch(
             Polygon(
@@ -110,12 +136,18 @@ def base_map(ax=None, region="world", highlight="PAK"):
         step = 30 if lon1 - lon0 > 90 else 5
         ax.set_xticks(np.arange(np.ceil(lon0 / step) * step, lon1 + 0.1, step))
         ax.set_yticks(np.arange(np.ceil(lat0 / step) * step, lat1 + 0.1, step))
-        ax.xaxis.set_major_formatter(lambda v, _: f"{abs(v):g}°{'E' if v > 0 else 'W' if v < 0 else ''}")
+        ax.xaxis.set_major_formatter(_degrees_east)
         ax.yaxis.set_major_formatter(lambda v, _: f"{abs(v):g}°{'N' if v > 0 else 'S' if v < 0 else ''}")
         ax.grid(color="white", linewidth=0.6, zorder=0.5)
     else:
         ax.set_extent((lon0, lon1, lat0, lat1), crs=geo["transform"])
     return ax
+
+
+def _shifted(world, shift):
+    """``((lon, lat), owner)`` of every country ring, moved ``shift`` degrees east."""
+    for (lon, lat), owner in zip(world.rings, world.ring_country):
+        yield (np.asarray(lon) + shift if shift else lon, lat), owner
 
 
 def night_shading(when, ax=None, resolution_deg=0.25):
@@ -124,7 +156,8 @@ def night_shading(when, ax=None, resolution_deg=0.25):
     on the horizon) as a line.  Returns the Axes."""
     ax = ax if ax is not None else base_map()
     geo = _geo(ax)
-    lon = np.arange(-180.0, 180.0 + resolution_deg / 2, resolution_deg)
+    west, east = (-180.0, 180.0) if geo else (min(-180.0, ax.get_xlim()[0]), max(180.0, ax.get_xlim()[1]))
+    lon = np.arange(west, east + resolution_deg / 2, resolution_deg)
     lat = np.arange(-90.0, 90.0 + resolution_deg / 2, resolution_deg)
     sun = sun_elevation_grid_deg(when, lon, lat)
     # civil, nautical, astronomical twilight, then night: darker and darker
@@ -150,9 +183,10 @@ def _xycoords(ax, geo):
     return geo["transform"]._as_mpl_transform(ax) if geo else "data"
 
 
-def _mark_site(ax, site, geo):
+def _mark_site(ax, site, geo, centre=0.0):
+    lon = float(wrap_longitude(site.longitude_deg, centre)) if centre else site.longitude_deg
     ax.plot(
-        site.longitude_deg,
+        lon,
         site.latitude_deg,
         marker="*",
         markersize=14,
@@ -163,7 +197,7 @@ def _mark_site(ax, site, geo):
     )
     return ax.annotate(
         site.label,
-        (site.longitude_deg, site.latitude_deg),
+        (lon, site.latitude_deg),
         xytext=(8, -12),
         textcoords="offset points",
         fontsize=10,
@@ -216,6 +250,7 @@ def ground_track(
     if night:
         night_shading(start, ax)
     lon0, lon1, lat0, lat1 = region_extent(region)
+    centre = region_centre(region)
     world = lon1 - lon0 > 180
     if label_every is None:
         label_every = 3 if world and len(sets) > 2 else 1
@@ -232,7 +267,7 @@ def ground_track(
             tracks[k] = track
     for k, track in enumerate(tracks):
         colour = satellite_colour(track.norad_id)
-        lon, lat = unwrap_segments(track.longitude_deg, track.latitude_deg)
+        lon, lat = unwrap_segments(track.longitude_deg, track.latitude_deg, centre or None)
         _line(
             ax,
             lon,
@@ -250,7 +285,7 @@ def ground_track(
         ):
             ticks = ticks[:0]  # (near-)geostationary: time ticks would pile up on one spot
         tlat = np.interp(ticks, track.times_s, track.latitude_deg)
-        tlon = _interp_lon(ticks, track.times_s, track.longitude_deg)
+        tlon = wrap_longitude(_interp_lon(ticks, track.times_s, track.longitude_deg), centre)
         ax.plot(tlon, tlat, "o", color=colour, markersize=3.5, zorder=4.5, **geo)
         drawn.append((lon, lat))
         for j, (x, y, t) in enumerate(zip(tlon, tlat, ticks)):
@@ -272,7 +307,7 @@ def ground_track(
             )
         if np.isfinite(track.latitude_deg[0]):
             ax.plot(
-                track.longitude_deg[0],
+                wrap_longitude(track.longitude_deg[0], centre),
                 track.latitude_deg[0],
                 marker="o",
                 markersize=9,
@@ -284,7 +319,7 @@ def ground_track(
             flat, flon = footprint_deg(
                 track.latitude_deg[0], track.longitude_deg[0], track.altitude_km[0], min_elevation_deg
             )
-            flon, flat = unwrap_segments(flon, flat)
+            flon, flat = unwrap_segments(flon, flat, centre or None)
             _line(ax, flon, flat, geo, color=colour, linewidth=1.0, linestyle=":", zorder=3.5)
             drawn.append((flon, flat))
     legend = ax.legend(
@@ -305,11 +340,11 @@ def ground_track(
             f"dots every {tick_minutes:g} min, times {label}; night and twilight at the start shaded",
             fontsize=12,
         )
-    _place_labels(ax, geo, tracks, drawn, times, site)
+    _place_labels(ax, geo, tracks, drawn, times, site, centre)
     return ax
 
 
-def _place_labels(ax, geo, tracks, drawn, times, site):
+def _place_labels(ax, geo, tracks, drawn, times, site, centre=0.0):
     """Put the site's name and the time labels where no two text boxes
     overlap, inside the frame, off the tracks and dots when there is room;
     a time label with no clear place beside its dot is left out."""
@@ -322,11 +357,15 @@ def _place_labels(ax, geo, tracks, drawn, times, site):
     where = ax.transData if isinstance(where, str) else where
     for lon, lat in drawn:
         placer.avoid_points(np.column_stack([lon, lat]), transform=where)
-    starts = [(t.longitude_deg[0], t.latitude_deg[0]) for t in tracks if np.isfinite(t.latitude_deg[0])]
+    starts = [
+        (wrap_longitude(t.longitude_deg[0], centre), t.latitude_deg[0])
+        for t in tracks
+        if np.isfinite(t.latitude_deg[0])
+    ]
     placer.avoid_points(starts, size_pt=10, transform=where)
     if site is not None:
-        name = _mark_site(ax, site, geo)
-        placer.avoid_points([(site.longitude_deg, site.latitude_deg)], size_pt=15, transform=where)
+        name = _mark_site(ax, site, geo, centre)
+        placer.avoid_points([(name.xy[0], site.latitude_deg)], size_pt=15, transform=where)
         placer.place(name, ring_offsets(np.radians(-30), (10, 16, 24)), required=True)
     for label in times:
         placer.place(label, beside_offsets(3.0))

@@ -209,8 +209,11 @@ def _html_table(caption, head, body, notes=()):
 def passes_html(prediction, zone: tzinfo, visible_only: bool = True) -> str:
     """The pass table of :func:`passes_table` as HTML (what Jupyter shows for
     :class:`orbits.api.Passes`): one row per pass, its ±, the visible window's
-    start, highest point and end, then what was withheld and why."""
+    start, highest point and end, then what was withheld and why.  Over
+    several sites, one table per site."""
     p = prediction
+    if len(p.sites) > 1:
+        return "\n".join(passes_html(p.for_site(k), zone, visible_only) for k in range(len(p.sites)))
     rows = p.visible_passes if visible_only else p.passes
     head = (
         ("Date", "Satellite", "Mag", "±", "Start", "Highest", "End")

@@ -13,7 +13,15 @@ from .positions import Tracker, shadow_margin_km, sun_elevation_deg
 from .times import to_posix
 from .visibility import VisibilityRules, magnitudes, phase_angle_rad
 
-__all__ = ["GroundTrack", "SkyPath", "ground_tracks", "sky_path", "footprint_deg", "unwrap_segments"]
+__all__ = [
+    "GroundTrack",
+    "SkyPath",
+    "ground_tracks",
+    "sky_path",
+    "footprint_deg",
+    "unwrap_segments",
+    "wrap_longitude",
+]
 
 _MEAN_RADIUS_KM = 6371.0
 
@@ -68,21 +76,34 @@ def footprint_deg(latitude_deg, longitude_deg, altitude_km, min_elevation_deg=0.
     return np.degrees(lat), (np.degrees(lon) + 180.0) % 360.0 - 180.0
 
 
-def unwrap_segments(longitude_deg, latitude_deg):
+def wrap_longitude(longitude_deg, centre_deg=0.0):
+    """Longitudes moved by whole turns into ``[centre - 180, centre + 180)``:
+    a map centred on the antimeridian (``centre_deg=180``) draws 170E at 170
+    and 170W at 190."""
+    return (np.asarray(longitude_deg, float) - centre_deg + 180.0) % 360.0 + centre_deg - 180.0
+
+
+def unwrap_segments(longitude_deg, latitude_deg, centre_deg=None):
     """Split a line at the antimeridian: returns ``(lon, lat)`` with NaN breaks,
     and the points where it leaves one edge and enters the other added (by
-    linear interpolation), so no segment crosses the map."""
+    linear interpolation), so no segment crosses the map.  With
+    ``centre_deg`` the longitudes are first wrapped around it
+    (:func:`wrap_longitude`) and the line is cut at ``centre_deg ± 180``
+    instead (for a map centred there)."""
     lon = np.asarray(longitude_deg, float)
     lat = np.asarray(latitude_deg, float)
+    centre = 0.0 if centre_deg is None else float(centre_deg)
+    if centre_deg is not None:
+        lon = wrap_longitude(lon, centre)
     out_lon, out_lat = [], []
     for k in range(len(lon)):
         if k and np.isfinite(lon[k]) and np.isfinite(lon[k - 1]) and abs(lon[k] - lon[k - 1]) > 180.0:
             a, b = lon[k - 1], lon[k]
             b_un = b + 360.0 if b < a else b - 360.0  # b on a's side of the wrap
-            edge = 180.0 if b_un > 180.0 else -180.0
+            edge = centre + 180.0 if b_un > centre + 180.0 else centre - 180.0
             f = (edge - a) / (b_un - a)
             cut = lat[k - 1] + f * (lat[k] - lat[k - 1])
-            out_lon += [edge, np.nan, -edge]
+            out_lon += [edge, np.nan, 2 * centre - edge]
             out_lat += [cut, np.nan, cut]
         out_lon.append(lon[k])
         out_lat.append(lat[k])

@@ -459,3 +459,65 @@ def test_three_charts_side_by_side_as_the_notebook_draws_them():
     assert overlaps(fig) == []
     karachi = [t for t in axes[2].texts if t.get_visible() and t.get_bbox_patch() is not None]
     assert len(karachi) >= 3  # rise, peak and set boxes all placed
+
+
+# --------------------------------------------------------------------------
+# edges of the Earth: the antimeridian, the south, the equator
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lon", [180.0, -180.0, -178.0, 179.0])
+def test_a_pass_map_at_the_antimeridian_is_centred_on_the_site_and_unbroken(lon):
+    """Fiji: the frame runs across 180 (170E to 170W drawn as 170..190), the site
+    well inside it, the
+    track is one line through it, and every minute dot of the pass is in it."""
+    site = Site(-17.0, lon, 0.0, "Suva")
+    e, rows = passes_over(site, all_passes=True, days=2)
+    p = max(rows, key=lambda r: r.culmination.elevation_deg)
+    fig = passmap.pass_map_figure(e, site, p, number=1)
+    ax = fig.axes[0]
+    lon0, lon1 = ax.get_xlim()
+    assert lon0 < 180.0 < lon1  # across the antimeridian, not cut at it
+    star = [line for line in ax.get_lines() if line.get_marker() == "*"][0]
+    x = float(star.get_xdata()[0])
+    assert lon0 + 0.3 * (lon1 - lon0) < x < lon1 - 0.3 * (lon1 - lon0) and abs(x - lon) % 360 < 1e-6
+    (dots,) = [line for line in ax.get_lines() if line.get_marker() == "o" and line.get_markersize() == 6]
+    xs = np.asarray(dots.get_xdata(), float)
+    inside = (xs > lon0) & (xs < lon1)
+    assert inside.sum() >= (p.set.time - p.rise.time).total_seconds() // 60  # rise to set all in the frame
+    assert np.all(np.abs(np.diff(xs[inside])) < 5)  # no jump of 360 between minutes
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "180°" in ticks and any(t.endswith("W") for t in ticks) and any(t.endswith("E") for t in ticks)
+    assert overlaps(fig) == []
+    # the peak's dot is where Skyfield puts the satellite at the peak
+    from skyfield.api import EarthSatellite, load, wgs84
+
+    ts = load.timescale()
+    lat, lon_peak = wgs84.latlon_of(
+        EarthSatellite(e.line1, e.line2, ts=ts).at(ts.from_datetime(p.culmination.time))
+    )
+    (dot,) = [line for line in ax.get_lines() if line.get_marker() == "o" and line.get_markersize() == 9]
+    assert abs(float(dot.get_xdata()[0]) - (lon_peak.degrees % 360)) < 0.2
+    assert abs(float(dot.get_ydata()[0]) - lat.degrees) < 0.2
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sky", "tiangong", "--start", "2026-04-10", "--days", "3", "--pass", "1"],
+        ["map", "tiangong", "--start", "2026-04-10", "--days", "3", "--pass", "1"],
+        ["map", "--start", "2026-04-10T19:00"],
+    ],
+)
+def test_svg_and_pdf_keep_text_as_text(tmp_path, command):
+    """A user can search, select and edit the labels: SVG <text> elements, not
+    glyph outlines; PDF TrueType fonts, not Type 3 drawings."""
+    svg, pdf = tmp_path / "chart.svg", tmp_path / "chart.pdf"
+    assert cli.main([*command, "--offline", "--out", str(svg)]) == 0
+    text = svg.read_text()
+    words = [w for w in (ln.split(">")[-1] for ln in text.split("</text>")[:-1]) if w.strip()]
+    assert len(words) > 10 and any(w.count(":") == 1 and w[:2].isdigit() for w in words), words[:20]
+    assert 'id="DejaVu' not in text  # no glyphs drawn as paths
+    assert cli.main([*command, "--offline", "--out", str(pdf)]) == 0
+    data = pdf.read_bytes()
+    assert b"/FontFile2" in data and b"/Type3" not in data

@@ -268,3 +268,29 @@ def test_library_takes_a_list_of_sites():
     )
     assert {p.site for p in passes} == {"Islamabad", "Karachi"}
     assert {r["site"] for r in passes.to_records()} == {"Islamabad", "Karachi"}
+
+
+def test_a_calendar_of_several_sites_places_each_event_at_its_site(capsys):
+    code, out, _ = run(
+        capsys, "passes", *START, "--days", "3", "--site", "lahore", "--site", "karachi", "--format", "ics"
+    )
+    assert code == 0
+    events = out.split("BEGIN:VEVENT")[1:]
+    places = [e.split("LOCATION:")[1].split(" (")[0] for e in events]
+    assert set(places) == {"Lahore", "Karachi"}
+    uids = [e.split("UID:")[1].split("\r\n")[0] for e in events]
+    assert len(set(uids)) == len(uids) > 2
+    for place, event in zip(places, events, strict=True):
+        assert f"Over {place}." in event.replace("\r\n ", "")
+
+
+def test_jupyter_shows_a_table_per_site():
+    import orbits
+
+    passes = orbits.predict_passes(
+        "tiangong", ["lahore", "quetta"], "2026-04-10T00:00Z", days=2, visible_only=False
+    )
+    html = passes._repr_html_()
+    assert html.count("<table") == 2
+    assert "over Lahore" in html and "over Quetta" in html
+    assert "over 2 sites" in repr(passes)
