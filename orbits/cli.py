@@ -651,11 +651,15 @@ def _check_image(args):
 
 
 def _save(fig, path, dpi=None, inputs=()):
-    """Save a figure atomically; the format follows the file name."""
+    """Save a figure atomically; the format follows the file name.  SVG and
+    PDF keep text as text (SVG <text>, PDF TrueType), searchable and editable."""
     import io
 
+    import matplotlib
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=_image_format(path), dpi=dpi or fig.dpi)
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        fig.savefig(buffer, format=_image_format(path), dpi=dpi or fig.dpi)
     write_atomic(path, buffer.getvalue(), inputs)
 
 

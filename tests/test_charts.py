@@ -499,3 +499,25 @@ def test_a_pass_map_at_the_antimeridian_is_centred_on_the_site_and_unbroken(lon)
     (dot,) = [line for line in ax.get_lines() if line.get_marker() == "o" and line.get_markersize() == 9]
     assert abs(float(dot.get_xdata()[0]) - (lon_peak.degrees % 360)) < 0.2
     assert abs(float(dot.get_ydata()[0]) - lat.degrees) < 0.2
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sky", "tiangong", "--start", "2026-04-10", "--days", "3", "--pass", "1"],
+        ["map", "tiangong", "--start", "2026-04-10", "--days", "3", "--pass", "1"],
+        ["map", "--start", "2026-04-10T19:00"],
+    ],
+)
+def test_svg_and_pdf_keep_text_as_text(tmp_path, command):
+    """A user can search, select and edit the labels: SVG <text> elements, not
+    glyph outlines; PDF TrueType fonts, not Type 3 drawings."""
+    svg, pdf = tmp_path / "chart.svg", tmp_path / "chart.pdf"
+    assert cli.main([*command, "--offline", "--out", str(svg)]) == 0
+    text = svg.read_text()
+    words = [w for w in (ln.split(">")[-1] for ln in text.split("</text>")[:-1]) if w.strip()]
+    assert len(words) > 10 and any(w.count(":") == 1 and w[:2].isdigit() for w in words), words[:20]
+    assert 'id="DejaVu' not in text  # no glyphs drawn as paths
+    assert cli.main([*command, "--offline", "--out", str(pdf)]) == 0
+    data = pdf.read_bytes()
+    assert b"/FontFile2" in data and b"/Type3" not in data
