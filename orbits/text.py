@@ -45,12 +45,15 @@ def _columns(head, body):
 
 
 def site_text(site) -> str:
-    """A site as a header shows it: its label, latitude and longitude, height."""
-    return (
-        f"{site.label} ({abs(site.latitude_deg):.4f}{'N' if site.latitude_deg >= 0 else 'S'} "
-        f"{abs(site.longitude_deg):.4f}{'E' if site.longitude_deg >= 0 else 'W'}, "
-        f"{site.elevation_m:.0f} m)"
+    """A site as a header shows it: its label, latitude and longitude, height
+    (a site with no name but its coordinates shows them once)."""
+    where = (
+        f"{abs(site.latitude_deg):.4f}{'N' if site.latitude_deg >= 0 else 'S'} "
+        f"{abs(site.longitude_deg):.4f}{'E' if site.longitude_deg >= 0 else 'W'}"
     )
+    if site.label == where:
+        return f"{where}, {site.elevation_m:.0f} m"
+    return f"{site.label} ({where}, {site.elevation_m:.0f} m)"
 
 
 def plus_minus(seconds: float) -> str:

@@ -294,3 +294,28 @@ def test_jupyter_shows_a_table_per_site():
     assert html.count("<table") == 2
     assert "over Lahore" in html and "over Quetta" in html
     assert "over 2 sites" in repr(passes)
+
+
+def test_worker_processes_give_the_same_network(mission, epoch_day):
+    """Jobs of several sites and slices through the local pool (2 workers)
+    come back in order: the passes are those of one process."""
+    from orbits.passes import NETWORK_CHUNK, PassStream
+    from orbits.table import PassTable
+
+    sites = [site_named(n) for n in ("lahore", "gilgit", "gwadar")]
+    sets = list(mission.values())
+
+    def tables(workers):
+        stream = PassStream(sets, sites, epoch_day, days=3, slice_s=86400.0, workers=workers, withhold=False)
+        assert len(stream.plan.units) == 3 * 4
+        if workers > 1:  # a chunk per unit: fewer satellites than NETWORK_CHUNK
+            assert len(sets) < NETWORK_CHUNK and len(stream.plan.sliced_chunks) == 1
+        return list(stream), stream.finish()
+
+    one, one_done = tables(1)
+    two, two_done = tables(2)
+    assert len(one) == len(two) == 9  # a table per (site, slice)
+    for a, b in zip(one, two, strict=True):
+        assert {k: v.tolist() for k, v in a.passes.items()} == {k: v.tolist() for k, v in b.passes.items()}
+    assert one_done.satellites == two_done.satellites
+    assert sum(len(t) for t in one) == len(PassTable.join(one)) > 50

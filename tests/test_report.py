@@ -222,3 +222,12 @@ def test_the_table_shows_the_magnitude_json_gives(capsys, site):
     assert shown == [f"{r['magnitude']:.1f}" for r in rows]
     brightest = [min(w["magnitude"] for w in r["windows"]) for r in rows]
     assert [r["magnitude"] for r in rows] == brightest
+
+
+def test_a_site_without_a_name_shows_its_coordinates_once(capsys):
+    from orbits.cli import main
+
+    args = ["passes", "tiangong", "--lat", "-33.9249", "--lon", "18.4241", "--elevation", "25"]
+    assert main([*args, "--start", "2026-04-10T00:00:00Z", "--days", "1", "--all"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.endswith("over 33.9249S 18.4241E, 25 m") and header.count("33.9249S") == 1

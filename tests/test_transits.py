@@ -499,3 +499,20 @@ def test_start_tonight_and_until(capsys):
 
     doc = json.loads(out)
     assert doc["start"].startswith("2026-04-08T00:00") and doc["end"].startswith("2026-04-10T00:00")
+
+
+def test_catalogue_sample_against_pyephem(shared_data, islamabad):
+    """A sample of the real active catalogue (every 15th satellite) over a
+    day: the approaches within 1 deg of low orbits (PyEphem's SGP4 for near
+    orbits agrees with Vallado's) against PyEphem, and their centre lines
+    against Skyfield."""
+    from orbits.reading import load_elements
+
+    sets = load_elements(shared_data / "active-2026-04-10.tle")[::15]
+    start = datetime(2026, 4, 10, tzinfo=UTC)
+    found = find_transits(sets, islamabad, start, start + timedelta(days=1), withhold=False)
+    low = [t for t in found.transits if not t.geostationary and t.elements.period_min < 225]
+    assert len(low) >= 10
+    for tr in low[:12]:
+        _check_with_pyephem(tr, tr.elements, islamabad)
+        assert _on_centre_line(tr, tr.elements, islamabad.elevation_m) < 1.0
