@@ -6,6 +6,7 @@ traceback.  Output goes to stdout, or atomically to ``--output FILE``.
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
@@ -22,7 +23,13 @@ __all__ = ["main"]
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line, not a usage block."""
+    """argparse, but a usage error is one line, not a usage block; a value
+    such as ``-1e3``, ``-.5`` or ``-inf`` after an option is read as its
+    value (then judged by the option), not as an unknown option."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|nan)$", re.I)
 
     def error(self, message):
         raise OrbitsError(f"{message} (see '{self.prog} --help')")
@@ -40,7 +47,7 @@ def _number(kind, low=None, high=None, positive=False):
             raise argparse.ArgumentTypeError(f"{kind} must be positive, not {text}")
         if low is not None and value < low or high is not None and value > high:
             raise argparse.ArgumentTypeError(f"{kind} {text} is out of range ({low} to {high})")
-        return value
+        return value + 0.0  # -0 is 0
 
     parse.__name__ = kind
     return parse
