@@ -204,7 +204,7 @@ def parse_instant(text, zone=PKT, what="time", now=None):
         tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     when = datetime.combine(day, clock, tzinfo=tz)
     # a date alone is the day's first instant (01:00 where clocks skip midnight); a skipped time is refused
-    when = when.astimezone(UTC).astimezone(tz) if h is None else _existing(when, what, text)
+    when = _existing(when, what, text, first_instant=h is None)
     try:
         check_covered(when.astimezone(UTC), what=f"{what} {text!r}")
     except OverflowError:  # a year 1 or 9999 that cannot even move to UTC
@@ -212,11 +212,18 @@ def parse_instant(text, zone=PKT, what="time", now=None):
     return when
 
 
-def _existing(when, what, text):
+def _existing(when, what, text, first_instant=False):
     """``when`` if its wall-clock time exists in its zone; a time the clocks
     skip (01:30 on the night British clocks go forward) is refused in one
-    line.  A time that happens twice (clocks going back) is the first."""
-    there = when.astimezone(UTC).astimezone(when.tzinfo)
+    line, or with ``first_instant`` (a date alone) moved to the first
+    instant after the gap.  A time that happens twice (clocks going back) is
+    the first."""
+    try:
+        there = when.astimezone(UTC).astimezone(when.tzinfo)
+    except OverflowError:  # year 1 or 9999: refused as out of the tables' range by the caller
+        return when
+    if first_instant:
+        return there
     if there.replace(tzinfo=None) != when.replace(tzinfo=None):
         name = getattr(when.tzinfo, "key", None) or zone_label(when.tzinfo, there)
         raise OrbitsError(
