@@ -577,3 +577,28 @@ def test_a_track_map_with_no_track_in_the_frame_says_so(drawn, tmp_path):
         == 0
     )
     assert not any(t.startswith("no track") for t in texts_of(drawn[-1].axes[0]))
+
+
+@pytest.mark.parametrize(
+    "site, all_passes",
+    [(Site(-33.92, 18.42, 10.0, "Cape Town"), False), (Site(0.5, 36.8, 1800.0, "Equator"), True)],
+)
+def test_southern_and_equatorial_charts_and_maps_keep_every_label_inside_and_apart(site, all_passes):
+    """Cape Town's visible passes and, near the equator (no visible pass that
+    week), the highest pass: no overlap, nothing clipped at the frame."""
+    e, rows = passes_over(site, all_passes=all_passes, days=3)
+    p = max(rows, key=lambda r: r.culmination.elevation_deg)
+    for fig in (
+        skychart.sky_figure(e, site, p, PKT, number=1),
+        passmap.pass_map_figure(e, site, p, number=1),
+    ):
+        assert overlaps(fig) == []
+        ax = fig.axes[0]
+        frame = ax.get_window_extent() if not hasattr(ax, "get_rmax") else fig.bbox
+        for t, box in text_boxes(fig):
+            if t in ax.texts:
+                assert (
+                    frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+                ), t
+    shown = texts_of(fig.axes[0])
+    assert site.label in shown and any("peak" in t for t in shown)
