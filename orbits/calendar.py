@@ -14,12 +14,12 @@ from .times import UTC, format_duration, zone_label
 __all__ = ["passes_ics"]
 
 
-def _ics_text(text):
+def ics_text(text):
     """Text as an iCalendar TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def _fold(line):
+def fold_line(line):
     """Fold an iCalendar content line at 75 octets (RFC 5545 3.1)."""
     raw = line.encode("utf-8")
     if len(raw) <= 75:
@@ -90,12 +90,12 @@ def passes_ics(prediction, zone: tzinfo = UTC, now: datetime | None = None) -> s
                 f"DTSTAMP:{stamp}",
                 f"DTSTART:{w.start.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
                 f"DTEND:{w.end.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-                _fold(f"SUMMARY:{_ics_text(summary)}"),
-                _fold(f"DESCRIPTION:{_ics_text(description)}"),
-                _fold(f"LOCATION:{_ics_text(site_text(site))}"),
+                fold_line(f"SUMMARY:{ics_text(summary)}"),
+                fold_line(f"DESCRIPTION:{ics_text(description)}"),
+                fold_line(f"LOCATION:{ics_text(site_text(site))}"),
                 "BEGIN:VALARM",
                 "ACTION:DISPLAY",
-                _fold(f"DESCRIPTION:{_ics_text(summary)}"),
+                fold_line(f"DESCRIPTION:{ics_text(summary)}"),
                 "TRIGGER:-PT10M",
                 "END:VALARM",
                 "END:VEVENT",

@@ -34,7 +34,7 @@ def compass(azimuth_deg: float) -> str:
     return _POINTS[int((azimuth_deg % 360.0) / 22.5 + 0.5) % 16]
 
 
-def _columns(head, body):
+def text_columns(head, body):
     """Left-aligned text columns: header, dashes, rows."""
     widths = [max(len(r[i]) for r in list(body) + [head]) for i in range(len(head))]
     lines = [
@@ -172,7 +172,7 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True, first_numb
             )
         body.append(cells)
     if body:
-        lines += _columns(head, body)
+        lines += text_columns(head, body)
     elif any(r.status == "elements_too_old" for r in p.satellites):
         lines.append(
             f"No {'visible ' if visible_only else ''}passes that can be timed in this window: "
@@ -200,7 +200,7 @@ def passes_table(prediction, zone: tzinfo, visible_only: bool = True, first_numb
     return "\n".join(lines) + "\n"
 
 
-def _html_table(caption, head, body, notes=()):
+def html_table(caption, head, body, notes=()):
     """An HTML table (for Jupyter): ``head`` a tuple of column names, ``body``
     rows of text cells; everything escaped."""
     import html
@@ -257,7 +257,7 @@ def passes_html(prediction, zone: tzinfo, visible_only: bool = True) -> str:
     notes = [f"{r.name}: {r.message}" for r in p.satellites if r.status == "elements_too_old"]
     if any(x.magnitude is not None for x in rows):
         notes.insert(0, extinction_note(p.extinction_per_airmass))
-    return _html_table(caption, head, body, notes)
+    return html_table(caption, head, body, notes)
 
 
 def _status_lines(p):
@@ -353,7 +353,7 @@ def now_html(snapshots: list, site, zone: tzinfo, trusts: list | None = None, wi
     if when:
         caption += f" at {format_time(when, zone)} {zone_label(zone, when)}"
     head = ("Satellite", "NORAD", "Az °", "El °", "Range km", "Lat", "Lon", "±", "Status")
-    return _html_table(caption, head, body)
+    return html_table(caption, head, body)
 
 
 def now_table(snapshots: list, site, zone: tzinfo, trusts: list | None = None, withhold: bool = True) -> str:
@@ -427,7 +427,7 @@ def now_table(snapshots: list, site, zone: tzinfo, trusts: list | None = None, w
                 note,
             )
         )
-    lines += _columns(head, body)
+    lines += text_columns(head, body)
     lines.append("")
     for s, t in zip(snapshots, trusts, strict=True):
         if t is not None and t.on_slot:
@@ -463,7 +463,7 @@ def catalog_table(entries: list, when: datetime, zone: tzinfo, historic: tuple =
         f"{format_time(when, zone, False)})",
         "",
     ]
-    lines += _columns(head, body)
+    lines += text_columns(head, body)
     if historic:
         lines += ["", "Asked about but not predictable:"] + [f"  {text}" for text in historic]
     return "\n".join(lines) + "\n"
@@ -488,14 +488,14 @@ def status_table(rows: list, when: datetime, zone: tzinfo, cache, problems: dict
         f"Element sets in use (epochs in {zone_label(zone, when)}, ages at {format_time(when, zone, False)})",
         "",
     ]
-    lines += _columns(("NORAD", "Name", "Epoch", "Age", "Source"), body)
+    lines += text_columns(("NORAD", "Name", "Epoch", "Age", "Source"), body)
     queries = sorted(cache.queries().values(), key=lambda q: q.fetched) if cache is not None else []
     lines.append("")
     if cache is None:
         lines.append("No element cache: this machine has no home folder for it (set ORBITS_CACHE_DIR).")
     elif queries:
         lines.append(f"Cache {cache.gp}:")
-        lines += _columns(
+        lines += text_columns(
             ("Query", "Fetched", "Sets", "File"),
             [
                 (

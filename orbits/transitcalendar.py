@@ -6,7 +6,7 @@ where to stand and the ± in its description, a reminder 30 minutes before
 from datetime import datetime, timedelta, tzinfo
 
 from .bodies import BODIES
-from .calendar import _fold, _ics_text
+from .calendar import fold_line, ics_text
 from .text import site_text
 from .times import UTC, format_duration, zone_label
 from .transitrecords import SOLAR_FILTER
@@ -60,12 +60,12 @@ def transits_ics(search, zone: tzinfo = UTC, now: datetime | None = None) -> str
             f"DTSTAMP:{stamp}",
             f"DTSTART:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}",
             f"DTEND:{end.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-            _fold(f"SUMMARY:{_ics_text(summary)}"),
-            _fold(f"DESCRIPTION:{_ics_text(description)}"),
-            _fold(f"LOCATION:{_ics_text(site_text(site))}"),
+            fold_line(f"SUMMARY:{ics_text(summary)}"),
+            fold_line(f"DESCRIPTION:{ics_text(description)}"),
+            fold_line(f"LOCATION:{ics_text(site_text(site))}"),
             "BEGIN:VALARM",
             "ACTION:DISPLAY",
-            _fold(f"DESCRIPTION:{_ics_text(summary)}"),
+            fold_line(f"DESCRIPTION:{ics_text(summary)}"),
             "TRIGGER:-PT30M",
             "END:VALARM",
             "END:VEVENT",

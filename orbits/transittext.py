@@ -5,7 +5,7 @@ orbits), each with its ±; compass points for directions."""
 from datetime import tzinfo
 
 from .bodies import BODIES
-from .text import _html_table, compass, plus_minus, site_text
+from .text import compass, html_table, plus_minus, site_text
 from .times import format_time, from_posix, zone_label
 from .transitrecords import SOLAR_FILTER
 
@@ -127,7 +127,7 @@ _GEO_HEAD = (
 
 def transits_table(search, zone: tzinfo) -> str:
     """The table of ``orbits transits`` for a :class:`~orbits.transits.TransitSearch`."""
-    from .text import _columns
+    from .text import text_columns
 
     label = zone_label(zone, search.start)
     lines = [
@@ -142,7 +142,7 @@ def transits_table(search, zone: tzinfo) -> str:
     geo = [t for t in search.transits if t.geostationary]
     if low:
         lines.append(f"Transits and close approaches (times {label}, to 0.01 s; ± for the elements' age):")
-        lines += _columns(_LOW_HEAD, _low_rows(low, zone))
+        lines += text_columns(_LOW_HEAD, _low_rows(low, zone))
         lines.append("")
         lines.append(
             "Centre line: the nearest point from which the satellite crosses the body's centre, "
@@ -156,7 +156,7 @@ def transits_table(search, zone: tzinfo) -> str:
             f"Geostationary satellites: the {_bodies_text(search)} behind them seen from the site "
             f"({'sun outages of ' if 'sun' in search.bodies else ''}a dish pointed at them; times {label}):"
         )
-        lines += _columns(_GEO_HEAD, _geo_rows(geo, zone))
+        lines += text_columns(_GEO_HEAD, _geo_rows(geo, zone))
         lines.append("")
         if any(t.solar for t in geo):
             lines.append(
@@ -180,7 +180,7 @@ def transits_html(search, zone: tzinfo) -> str:
     geo = [t for t in search.transits if t.geostationary]
     parts = []
     if low or not geo:
-        parts.append(_html_table(caption, _LOW_HEAD, _low_rows(low, zone), notes if not geo else ()))
+        parts.append(html_table(caption, _LOW_HEAD, _low_rows(low, zone), notes if not geo else ()))
     if geo:
-        parts.append(_html_table(caption + " (geostationary)", _GEO_HEAD, _geo_rows(geo, zone), notes))
+        parts.append(html_table(caption + " (geostationary)", _GEO_HEAD, _geo_rows(geo, zone), notes))
     return "\n".join(parts)
