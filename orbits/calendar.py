@@ -19,6 +19,27 @@ def ics_text(text):
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+def event_lines(uid, stamp, start, end, summary, description, site, reminder_min):
+    """The lines of one VEVENT: ``start`` to ``end`` (aware datetimes), at
+    ``site``, with a display alarm ``reminder_min`` minutes before."""
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+        f"DTEND:{end.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+        fold_line(f"SUMMARY:{ics_text(summary)}"),
+        fold_line(f"DESCRIPTION:{ics_text(description)}"),
+        fold_line(f"LOCATION:{ics_text(site_text(site))}"),
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        fold_line(f"DESCRIPTION:{ics_text(summary)}"),
+        f"TRIGGER:-PT{reminder_min:d}M",
+        "END:VALARM",
+        "END:VEVENT",
+    ]
+
+
 def fold_line(line):
     """Fold an iCalendar content line at 75 octets (RFC 5545 3.1)."""
     raw = line.encode("utf-8")
@@ -84,21 +105,6 @@ def passes_ics(prediction, zone: tzinfo = UTC, now: datetime | None = None) -> s
                 f"{x.norad_id}-{w.start.time.astimezone(UTC):%Y%m%dT%H%M%S}-"
                 f"{site.latitude_deg:+.4f}{site.longitude_deg:+.4f}{site.elevation_m:+.0f}@orbits"
             )
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:{uid}",
-                f"DTSTAMP:{stamp}",
-                f"DTSTART:{w.start.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-                f"DTEND:{w.end.time.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-                fold_line(f"SUMMARY:{ics_text(summary)}"),
-                fold_line(f"DESCRIPTION:{ics_text(description)}"),
-                fold_line(f"LOCATION:{ics_text(site_text(site))}"),
-                "BEGIN:VALARM",
-                "ACTION:DISPLAY",
-                fold_line(f"DESCRIPTION:{ics_text(summary)}"),
-                "TRIGGER:-PT10M",
-                "END:VALARM",
-                "END:VEVENT",
-            ]
+            lines += event_lines(uid, stamp, w.start.time, w.end.time, summary, description, site, 10)
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"

@@ -58,6 +58,25 @@ _SATELLITES_HELP = "name, alias or NORAD number (default: Tiangong and Pakistan'
 _WHEN_HELP = "now (default), today or tomorrow (their midnight), a time of day today (21:30) or ISO-8601"
 
 
+def _window_options(p):
+    """--start, --days and --until, as passes and transits take them (see :func:`_window`)."""
+    p.add_argument(
+        "--start",
+        metavar="WHEN",
+        default="now",
+        help="window start: now (default), today, tonight (the coming dusk to dawn, the Sun at "
+        "--sun-altitude), tomorrow, a time of day (18:00) or ISO-8601 (no offset = display zone)",
+    )
+    p.add_argument(
+        "--days",
+        type=_number("--days", 0, 366, positive=True),
+        default=None,
+        metavar="N",
+        help="window length in days (default 7; tonight: the night)",
+    )
+    p.add_argument("--until", metavar="WHEN", help="window end instead of --days (same forms as --start)")
+
+
 def _common(p, formats, satellites_help=_SATELLITES_HELP):
     p.add_argument("satellites", nargs="*", metavar="SAT", help=satellites_help)
     source = p.add_mutually_exclusive_group()
@@ -138,21 +157,7 @@ def build_parser():
 
     p = sub.add_parser("passes", help="upcoming passes over a site (visible ones by default)")
     _common(p, ("table", "json", "csv", "ics"))
-    p.add_argument(
-        "--start",
-        metavar="WHEN",
-        default="now",
-        help="window start: now (default), today, tonight (the coming dusk to dawn, the Sun at "
-        "--sun-altitude), tomorrow, a time of day (18:00) or ISO-8601 (no offset = display zone)",
-    )
-    p.add_argument(
-        "--days",
-        type=_number("--days", 0, 366, positive=True),
-        default=None,
-        metavar="N",
-        help="window length in days (default 7; tonight: the night)",
-    )
-    p.add_argument("--until", metavar="WHEN", help="window end instead of --days (same forms as --start)")
+    _window_options(p)
     p.add_argument(
         "--all", action="store_true", help="list every pass above the horizon, not only visible ones"
     )
@@ -227,21 +232,7 @@ def build_parser():
         "transits", help="the satellites in front of the Sun and the Moon (and GEO sun outages)"
     )
     _common(p, ("table", "json", "csv", "ics"))
-    p.add_argument(
-        "--start",
-        metavar="WHEN",
-        default="now",
-        help="window start: now (default), today, tonight (dusk to dawn), tomorrow, a time of day "
-        "or ISO-8601, as for passes",
-    )
-    p.add_argument(
-        "--days",
-        type=_number("--days", 0, 366, positive=True),
-        default=None,
-        metavar="N",
-        help="window length in days (default 7; tonight: the night)",
-    )
-    p.add_argument("--until", metavar="WHEN", help="window end instead of --days (same forms as --start)")
+    _window_options(p)
     p.set_defaults(sun_altitude=-6.0)
     _transit_options(p)
     p.add_argument(

@@ -6,8 +6,7 @@ where to stand and the ± in its description, a reminder 30 minutes before
 from datetime import datetime, timedelta, tzinfo
 
 from .bodies import BODIES
-from .calendar import fold_line, ics_text
-from .text import site_text
+from .calendar import event_lines
 from .times import UTC, format_duration, zone_label
 from .transitrecords import SOLAR_FILTER
 from .transittext import clock as _clock
@@ -54,21 +53,6 @@ def transits_ics(search, zone: tzinfo = UTC, now: datetime | None = None) -> str
             f"{t.norad_id}-{t.body}-{t.time.astimezone(UTC):%Y%m%dT%H%M%S}-"
             f"{site.latitude_deg:+.4f}{site.longitude_deg:+.4f}{site.elevation_m:+.0f}@orbits"
         )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-            f"DTEND:{end.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-            fold_line(f"SUMMARY:{ics_text(summary)}"),
-            fold_line(f"DESCRIPTION:{ics_text(description)}"),
-            fold_line(f"LOCATION:{ics_text(site_text(site))}"),
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            fold_line(f"DESCRIPTION:{ics_text(summary)}"),
-            "TRIGGER:-PT30M",
-            "END:VALARM",
-            "END:VEVENT",
-        ]
+        lines += event_lines(uid, stamp, start, end, summary, description, site, 30)
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
